@@ -1,0 +1,165 @@
+//! The command line: global options, dispatch, and Docker's exit-code and error
+//! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
+
+mod spec_cmd;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Parser, Subcommand};
+
+use crate::config::{Overrides, Settings};
+
+/// Exit code for vassalrun's own errors (Docker's convention).
+pub const EXIT_OWN_ERROR: u8 = 125;
+
+/// vassalrun: a daemonless container runtime for uWSGI Emperor vassals.
+#[derive(Parser, Debug)]
+#[command(name = "vassalrun", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOptions,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts; each also has an environment variable and a
+/// `config.toml` key.
+#[derive(clap::Args, Debug, Clone)]
+pub struct GlobalOptions {
+    /// Persistent state directory [default: /var/lib/vassalrun]
+    #[arg(long, global = true, env = "VASSALRUN_ROOT", value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Runtime state directory [default: /run/vassalrun]
+    #[arg(
+        long = "run-dir",
+        global = true,
+        env = "VASSALRUN_RUN_DIR",
+        value_name = "DIR"
+    )]
+    pub run_dir: Option<PathBuf>,
+    /// Log level: error, warn, info, debug, trace [default: warn]
+    #[arg(
+        long = "log-level",
+        global = true,
+        env = "VASSALRUN_LOG",
+        value_name = "LEVEL"
+    )]
+    pub log_level: Option<String>,
+    /// Directory holding config.toml [default: /etc/vassalrun]
+    #[arg(
+        long = "config-dir",
+        global = true,
+        env = "VASSALRUN_CONFIG_DIR",
+        value_name = "DIR"
+    )]
+    pub config_dir: Option<PathBuf>,
+    /// Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]
+    #[arg(
+        long = "init-path",
+        global = true,
+        env = "VASSALRUN_INIT_PATH",
+        value_name = "FILE"
+    )]
+    pub init_path: Option<PathBuf>,
+    /// Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]
+    #[arg(
+        long = "default-cgroup-parent",
+        global = true,
+        env = "VASSALRUN_CGROUP_PARENT",
+        value_name = "PATH"
+    )]
+    pub default_cgroup_parent: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the OCI config.json a container would run with (no side effects)
+    Spec(spec_cmd::SpecArgs),
+}
+
+impl GlobalOptions {
+    fn settings(&self) -> anyhow::Result<Settings> {
+        Ok(Settings::load(Overrides {
+            config_dir: self.config_dir.clone(),
+            root: self.root.clone(),
+            run_dir: self.run_dir.clone(),
+            log_level: self.log_level.clone(),
+            init_path: self.init_path.clone(),
+            cgroup_parent: self.default_cgroup_parent.clone(),
+        })?)
+    }
+}
+
+/// Runs the command line of this process.
+pub fn main() -> ExitCode {
+    run(std::env::args_os())
+}
+
+/// Parses and runs a command line; returns the process exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(e),
+    };
+    let result = cli.global.settings().and_then(|settings| {
+        init_logging(&settings.log_level);
+        match &cli.command {
+            Command::Spec(args) => spec_cmd::run(&settings, args),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            report(&e);
+            ExitCode::from(EXIT_OWN_ERROR)
+        }
+    }
+}
+
+/// Prints `vassalrun: <error chain>` on one line.
+fn report(e: &anyhow::Error) {
+    let text = format!("{e:#}").replace('\n', " ");
+    eprintln!("vassalrun: {text}");
+}
+
+/// Help and version go to stdout with exit 0; usage errors become one line and 125.
+fn clap_exit(e: clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(EXIT_OWN_ERROR)
+        }
+        ErrorKind::UnknownArgument => {
+            let arg = match e.get(ContextKind::InvalidArg) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            let flag = arg.split('=').next().unwrap_or_default();
+            eprintln!("vassalrun: unknown flag: {flag}");
+            ExitCode::from(EXIT_OWN_ERROR)
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            eprintln!("vassalrun: {}", first.trim_start_matches("error: "));
+            ExitCode::from(EXIT_OWN_ERROR)
+        }
+    }
+}
+
+fn init_logging(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
+}

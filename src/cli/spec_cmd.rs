@@ -1,0 +1,53 @@
+//! `vassalrun spec [FLAGS] IMAGE [COMMAND [ARG...]]`: print the OCI `config.json`
+//! that `create` would use, with no side effects.
+
+use std::process::ExitCode;
+
+use clap::{ArgAction, Args};
+use serde_json::Value;
+
+use crate::config::Settings;
+use crate::runtime::prepare::{new_container_id, spec_context};
+use crate::spec::build_spec;
+use crate::spec::run_flags::RunFlags;
+
+#[derive(Args, Debug)]
+#[command(disable_help_flag = true)]
+pub struct SpecArgs {
+    /// Print help (-h is --hostname, as in docker run)
+    #[arg(long, action = ArgAction::Help)]
+    help: Option<bool>,
+    #[command(flatten)]
+    flags: RunFlags,
+    /// IMAGE (a rootfs directory, a rootfs tarball or an image name), then COMMAND and ARGs
+    #[arg(value_name = "IMAGE [COMMAND [ARG...]]", required = true, num_args = 1.., trailing_var_arg = true)]
+    image_and_command: Vec<String>,
+}
+
+pub fn run(settings: &Settings, args: &SpecArgs) -> anyhow::Result<ExitCode> {
+    let (image, command) = args
+        .image_and_command
+        .split_first()
+        .expect("clap requires IMAGE");
+    args.flags.name()?;
+    let lookup = |key: &str| std::env::var(key).ok();
+    let request = args.flags.to_request(image, command, &lookup)?;
+    let id = new_container_id();
+    let context = spec_context(settings, &request, &id)?;
+    let spec = build_spec(&request, &context)?;
+    let mut value = serde_json::to_value(&spec)?;
+    sort_capabilities(&mut value);
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// oci-spec keeps capability sets as hash sets; print them in a stable order.
+fn sort_capabilities(spec: &mut Value) {
+    if let Some(Value::Object(sets)) = spec.pointer_mut("/process/capabilities") {
+        for set in sets.values_mut() {
+            if let Value::Array(caps) = set {
+                caps.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
+        }
+    }
+}

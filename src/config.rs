@@ -1,0 +1,168 @@
+//! vassalrun's settings: built-in defaults, overridden by `config.toml` in the
+//! config directory, overridden by environment variables and flags (clap merges
+//! those two before we see them).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use thiserror::Error;
+
+pub const DEFAULT_CONFIG_DIR: &str = "/etc/vassalrun";
+pub const DEFAULT_ROOT: &str = "/var/lib/vassalrun";
+pub const DEFAULT_RUN_DIR: &str = "/run/vassalrun";
+pub const DEFAULT_CGROUP_PARENT: &str = "vassalrun";
+pub const DEFAULT_LOG_LEVEL: &str = "warn";
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{path}: {reason}")]
+    Read {
+        path: PathBuf,
+        reason: std::io::Error,
+    },
+    #[error("{path}: {reason}")]
+    Parse { path: PathBuf, reason: String },
+}
+
+/// `config.toml`; every key is optional and has a flag and an environment variable.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    pub root: Option<PathBuf>,
+    pub run_dir: Option<PathBuf>,
+    pub log_level: Option<String>,
+    pub init_path: Option<PathBuf>,
+    pub cgroup_parent: Option<String>,
+}
+
+/// Values given on the command line or in the environment (`None`: not given).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_dir: Option<PathBuf>,
+    pub root: Option<PathBuf>,
+    pub run_dir: Option<PathBuf>,
+    pub log_level: Option<String>,
+    pub init_path: Option<PathBuf>,
+    pub cgroup_parent: Option<String>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config_dir: PathBuf,
+    /// Persistent state: images, containers' upper layers, configs, logs.
+    pub root: PathBuf,
+    /// Runtime state: libcontainer state, sockets, locks.
+    pub run_dir: PathBuf,
+    pub log_level: String,
+    /// Init binary for `--init`; `None` searches the usual places.
+    pub init_path: Option<PathBuf>,
+    pub cgroup_parent: String,
+}
+
+impl Settings {
+    /// Reads `config.toml` (if present) under the overrides.
+    pub fn load(overrides: Overrides) -> Result<Settings, ConfigError> {
+        let config_dir = overrides
+            .config_dir
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_DIR));
+        let file = read_config_file(&config_dir.join("config.toml"))?;
+        Ok(Settings {
+            root: overrides
+                .root
+                .or(file.root)
+                .unwrap_or_else(|| DEFAULT_ROOT.into()),
+            run_dir: overrides
+                .run_dir
+                .or(file.run_dir)
+                .unwrap_or_else(|| DEFAULT_RUN_DIR.into()),
+            log_level: overrides
+                .log_level
+                .or(file.log_level)
+                .unwrap_or_else(|| DEFAULT_LOG_LEVEL.into()),
+            init_path: overrides.init_path.or(file.init_path),
+            cgroup_parent: overrides
+                .cgroup_parent
+                .or(file.cgroup_parent)
+                .unwrap_or_else(|| DEFAULT_CGROUP_PARENT.into()),
+            config_dir,
+        })
+    }
+}
+
+fn read_config_file(path: &Path) -> Result<ConfigFile, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(reason) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                reason,
+            })
+        }
+    };
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        reason: one_line_toml_error(&e),
+    })
+}
+
+/// toml's errors span several lines (with a source excerpt); keep the message and line.
+fn one_line_toml_error(e: &toml::de::Error) -> String {
+    let message = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => format!("{message} (at byte {})", span.start),
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_load_defaults_without_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings::load(Overrides {
+            config_dir: Some(dir.path().into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.root, PathBuf::from(DEFAULT_ROOT));
+        assert_eq!(s.run_dir, PathBuf::from(DEFAULT_RUN_DIR));
+        assert_eq!(s.cgroup_parent, "vassalrun");
+        assert_eq!(s.init_path, None);
+    }
+
+    #[test]
+    fn test_load_file_then_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "root = \"/srv/v\"\ncgroup-parent = \"apps\"\n",
+        )
+        .unwrap();
+        let s = Settings::load(Overrides {
+            config_dir: Some(dir.path().into()),
+            cgroup_parent: Some("flag".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.root, PathBuf::from("/srv/v"));
+        assert_eq!(s.cgroup_parent, "flag");
+    }
+
+    #[test]
+    fn test_load_rejects_unknown_key() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), "rooot = \"/x\"\n").unwrap();
+        let err = Settings::load(Overrides {
+            config_dir: Some(dir.path().into()),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("config.toml: unknown field `rooot`"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+}

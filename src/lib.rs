@@ -1,0 +1,11 @@
+//! vassalrun: a daemonless container runtime for uWSGI Emperor vassals.
+//!
+//! - [`spec`]: Docker-style configuration → OCI runtime spec.
+//! - [`runtime`]: images, rootfs and container lifecycle.
+//! - [`config`]: settings from `/etc/vassalrun/config.toml`, environment and flags.
+//! - [`cli`]: the command line.
+
+pub mod cli;
+pub mod config;
+pub mod runtime;
+pub mod spec;

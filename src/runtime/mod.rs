@@ -1,0 +1,8 @@
+//! The runtime: images, per-container root filesystems and state, and the
+//! container lifecycle. So far: resolving an image argument and gathering the
+//! [`crate::spec::SpecContext`] a container's spec is built from.
+
+pub mod image_source;
+pub mod init_binary;
+pub mod prepare;
+pub mod safe_read;

@@ -1,0 +1,495 @@
+//! `build_spec`: a validated container configuration plus its [`SpecContext`]
+//! become an OCI runtime spec, in the order dockerd's `createSpec` applies its
+//! options (common → cgroups → resources → sysctls → user → devices → rlimits →
+//! namespaces → capabilities → seccomp → mounts → OOM score → NNP → paths).
+//!
+//! The spec is assembled as JSON, field by field, and then parsed into
+//! `oci_spec::runtime::Spec`: oci-spec's builders fill runc-like defaults
+//! (`noNewPrivileges: true`, default capabilities, hostname "youki") that must
+//! never reach a container, and parsing fills nothing.
+
+use std::collections::BTreeMap;
+
+use oci_spec::runtime::Spec;
+use serde_json::{json, Map, Value};
+
+use super::caps::tweak_capabilities;
+use super::context::SpecContext;
+use super::defaults::{self, DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS};
+use super::env::{container_env, validate_env};
+use super::error::SpecError;
+use super::image::{self, process_args};
+use super::model::{ContainerConfig, CreateRequest, HostConfig};
+use super::mounts::{self, is_under, merge_tmpfs_options, UserMount, UserMountKind};
+use super::namespaces::{namespaces, parse_host_or_private, IpcMode, NamespacePlan, NetworkMode};
+use super::resources;
+use super::security::{self, Security};
+use super::user::resolve_user;
+
+/// Where the optional init binary is bound inside the container.
+pub const INIT_PATH: &str = "/dev/init";
+
+/// The OCI runtime spec version vassalrun writes.
+pub const OCI_VERSION: &str = "1.2.0";
+
+/// Everything derived from the configuration before the JSON is assembled.
+struct Plan {
+    config: ContainerConfig,
+    host: HostConfig,
+    args: Vec<String>,
+    network: NetworkMode,
+    ipc: IpcMode,
+    namespaces: NamespacePlan,
+    /// `None` when the container shares the host's UTS namespace.
+    hostname: Option<String>,
+    user_mounts: Vec<UserMount>,
+    security: Security,
+    caps: Vec<String>,
+}
+
+/// Builds the OCI spec `create` runs for this configuration.
+pub fn build_spec(request: &CreateRequest, ctx: &SpecContext) -> Result<Spec, SpecError> {
+    let value = build_spec_json(request, ctx)?;
+    serde_json::from_value(value).map_err(SpecError::Generated)
+}
+
+/// [`build_spec`] before parsing into oci-spec types (what the tests compare).
+pub fn build_spec_json(request: &CreateRequest, ctx: &SpecContext) -> Result<Value, SpecError> {
+    let plan = plan(request, ctx)?;
+    let user = resolve_user(&plan.config.user, &plan.host.group_add, &ctx.users)?;
+    let hostname = plan.hostname.clone().unwrap_or_default();
+    let env = container_env(
+        &hostname,
+        plan.config.tty,
+        &plan.config.env,
+        user.home.as_deref(),
+    );
+    let args = init_args(&plan, ctx)?;
+
+    let mut process = Map::new();
+    process.insert("terminal".into(), json!(plan.config.tty));
+    process.insert(
+        "user".into(),
+        json!({"uid": user.uid, "gid": user.gid, "additionalGids": user.additional_gids}),
+    );
+    process.insert("args".into(), json!(args));
+    process.insert("env".into(), json!(env));
+    process.insert("cwd".into(), json!(cwd(&plan.config.working_dir)));
+    process.insert("capabilities".into(), capabilities(&plan.caps, user.uid));
+    process.insert("rlimits".into(), json!(resources::rlimits(&plan.host)?));
+    process.insert("oomScoreAdj".into(), json!(plan.host.oom_score_adj));
+    // Never write `"noNewPrivileges": false`: libcontainer then loads seccomp
+    // after dropping capabilities and the load fails.
+    if plan.security.no_new_privileges {
+        process.insert("noNewPrivileges".into(), json!(true));
+    }
+    if let Some(profile) = &plan.security.apparmor {
+        process.insert("apparmorProfile".into(), json!(profile));
+    }
+
+    let mut spec = Map::new();
+    spec.insert("ociVersion".into(), json!(OCI_VERSION));
+    spec.insert("process".into(), Value::Object(process));
+    let mut root = json!({"path": ctx.rootfs});
+    if plan.host.readonly_rootfs {
+        root["readonly"] = json!(true);
+    }
+    spec.insert("root".into(), root);
+    if let Some(hostname) = &plan.hostname {
+        spec.insert("hostname".into(), json!(hostname));
+    }
+    spec.insert("mounts".into(), json!(oci_mounts(&plan, ctx)));
+    spec.insert("linux".into(), Value::Object(linux(&plan, ctx)?));
+    Ok(Value::Object(spec))
+}
+
+/// Merges the image, applies Docker's adaptations and checks every rule.
+fn plan(request: &CreateRequest, ctx: &SpecContext) -> Result<Plan, SpecError> {
+    let mut config = request.config.clone();
+    let mut host = request.host.clone();
+    image::merge(&mut config, &ctx.image);
+    let args = process_args(&config).ok_or(SpecError::NoCommand)?;
+    resources::adapt(&mut host);
+    if host.shm_size == 0 {
+        host.shm_size = DEFAULT_SHM_SIZE;
+    }
+    resources::validate(&host, ctx.host.num_cpus)?;
+    validate_env(&config.env)?;
+    if !config.working_dir.is_empty() && !config.working_dir.starts_with('/') {
+        return Err(SpecError::Workdir(config.working_dir.clone()));
+    }
+
+    let network = NetworkMode::parse(&host.network_mode)?;
+    check_network_conflicts(&network, &config, &host)?;
+    let ipc = IpcMode::parse(&host.ipc_mode)?;
+    let host_pid = parse_host_or_private("PID", &host.pid_mode)?;
+    let host_uts = parse_host_or_private("UTS", &host.uts_mode)?;
+    let private_cgroupns = match host.cgroupns_mode.as_str() {
+        "" => ctx.host.cgroup_v2 && !host.privileged,
+        mode => !parse_host_or_private("cgroup namespace", mode)?,
+    };
+    let netns = match &network {
+        NetworkMode::Host => None,
+        NetworkMode::Bridge | NetworkMode::None => Some(None),
+        NetworkMode::Container(name) => {
+            let donor = ctx
+                .donor
+                .as_ref()
+                .ok_or_else(|| SpecError::NoSuchContainer(name.clone()))?;
+            Some(Some(donor.netns_path.display().to_string()))
+        }
+    };
+    let hostname = if host_uts {
+        None
+    } else {
+        Some(hostname(&config, &network, ctx)?)
+    };
+    let user_mounts = mounts::parse_user_mounts(&host)?;
+    let security = security::parse(&host.security_opt)?;
+    let caps = tweak_capabilities(
+        &host.cap_add,
+        &host.cap_drop,
+        host.privileged,
+        &ctx.host.available_caps,
+    )?;
+    Ok(Plan {
+        config,
+        host,
+        args,
+        network,
+        ipc,
+        namespaces: NamespacePlan {
+            network: netns,
+            host_pid,
+            host_ipc: ipc == IpcMode::Host,
+            host_uts,
+            private_cgroupns,
+        },
+        hostname,
+        user_mounts,
+        security,
+        caps,
+    })
+}
+
+/// Docker's refusals for a container that joins another's network namespace.
+fn check_network_conflicts(
+    network: &NetworkMode,
+    config: &ContainerConfig,
+    host: &HostConfig,
+) -> Result<(), SpecError> {
+    if !matches!(network, NetworkMode::Container(_)) {
+        return Ok(());
+    }
+    let conflict = if !config.hostname.is_empty() {
+        Some("conflicting options: hostname and the network mode")
+    } else if !host.dns.is_empty() || !host.dns_search.is_empty() || !host.dns_options.is_empty() {
+        Some("conflicting options: dns and the network mode")
+    } else if !host.extra_hosts.is_empty() {
+        Some("conflicting options: custom host-to-IP mapping and the network mode")
+    } else if !host.port_bindings.is_empty() {
+        Some("conflicting options: port publishing and the container type network mode")
+    } else if !config.exposed_ports.is_empty() {
+        Some("conflicting options: port exposing and the container type network mode")
+    } else {
+        None
+    };
+    conflict.map_or(Ok(()), |c| Err(SpecError::Conflict(c)))
+}
+
+/// The container's hostname: configured, the donor's, the host's (host network) or id[:12].
+fn hostname(
+    config: &ContainerConfig,
+    network: &NetworkMode,
+    ctx: &SpecContext,
+) -> Result<String, SpecError> {
+    let name = if !config.hostname.is_empty() {
+        config.hostname.clone()
+    } else {
+        match (network, &ctx.donor) {
+            (NetworkMode::Container(_), Some(donor)) => donor.hostname.clone(),
+            (NetworkMode::Host, _) => ctx.host.hostname.clone(),
+            _ => ctx.id.chars().take(12).collect(),
+        }
+    };
+    if name.len() > 64 {
+        return Err(SpecError::HostnameTooLong(name));
+    }
+    let valid = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        && !name.starts_with(['-', '.']);
+    if !valid {
+        return Err(SpecError::Hostname(name));
+    }
+    Ok(name)
+}
+
+fn cwd(working_dir: &str) -> String {
+    if working_dir.is_empty() {
+        "/".to_string()
+    } else {
+        mounts::clean(working_dir)
+    }
+}
+
+/// `/dev/init -- CMD...` with `--init`, else the command itself.
+fn init_args(plan: &Plan, ctx: &SpecContext) -> Result<Vec<String>, SpecError> {
+    if plan.host.init != Some(true) {
+        return Ok(plan.args.clone());
+    }
+    if plan.namespaces.host_pid {
+        return Err(SpecError::Init(
+            "needs a private PID namespace (not --pid host)",
+        ));
+    }
+    if plan
+        .user_mounts
+        .iter()
+        .any(|m| is_under(INIT_PATH, &m.destination))
+    {
+        return Err(SpecError::Init("cannot be used with a mount on /dev"));
+    }
+    if ctx.init_binary.is_none() {
+        return Err(SpecError::Init(
+            "no init binary found (looked for docker-init, tini-static, tini); set --init-path",
+        ));
+    }
+    let mut args = vec![INIT_PATH.to_string(), "--".to_string()];
+    args.extend(plan.args.iter().cloned());
+    Ok(args)
+}
+
+/// Root gets the set in bounding, effective and permitted; other users only in
+/// bounding, as execve would give them. Inheritable and ambient are written empty
+/// because unset sets are inherited from the runtime.
+fn capabilities(caps: &[String], uid: u32) -> Value {
+    let held: &[String] = if uid == 0 { caps } else { &[] };
+    json!({
+        "bounding": caps,
+        "effective": held,
+        "permitted": held,
+        "inheritable": [],
+        "ambient": [],
+    })
+}
+
+fn linux(plan: &Plan, ctx: &SpecContext) -> Result<Map<String, Value>, SpecError> {
+    let h = &plan.host;
+    let mut linux = Map::new();
+    let mut res = resources::linux_resources(h);
+    let device_rules = if h.privileged {
+        vec![json!({"allow": true, "access": "rwm"})]
+    } else {
+        defaults::device_cgroup_rules()
+    };
+    res.insert("devices".into(), json!(device_rules));
+    linux.insert("resources".into(), Value::Object(res));
+    linux.insert("cgroupsPath".into(), json!(cgroups_path(h, ctx)?));
+    linux.insert("sysctl".into(), json!(sysctls(plan, ctx)?));
+    let devices = if h.privileged {
+        ctx.host.devices.clone()
+    } else {
+        Vec::new()
+    };
+    linux.insert("devices".into(), json!(devices));
+    linux.insert("namespaces".into(), json!(namespaces(&plan.namespaces)));
+    if let Some(seccomp) = security::seccomp(&plan.security, h.privileged, &plan.caps, ctx)? {
+        linux.insert("seccomp".into(), seccomp);
+    }
+    let (masked, readonly) = protected_paths(plan, ctx);
+    linux.insert("maskedPaths".into(), json!(masked));
+    linux.insert("readonlyPaths".into(), json!(readonly));
+    Ok(linux)
+}
+
+/// Always absolute, so libcontainer never falls back to systemd naming.
+fn cgroups_path(h: &HostConfig, ctx: &SpecContext) -> Result<String, SpecError> {
+    let parent = if h.cgroup_parent.is_empty() {
+        &ctx.cgroup_parent
+    } else {
+        &h.cgroup_parent
+    };
+    let parent = parent.trim_matches('/');
+    if parent.split('/').any(|p| p == ".." || p == ".") {
+        return Err(SpecError::CgroupParent(parent.to_string()));
+    }
+    Ok(if parent.is_empty() {
+        format!("/{}", ctx.id)
+    } else {
+        format!("/{parent}/{}", ctx.id)
+    })
+}
+
+fn sysctls(plan: &Plan, ctx: &SpecContext) -> Result<BTreeMap<String, String>, SpecError> {
+    let mut sysctls = BTreeMap::new();
+    if plan.network.is_private() {
+        if ctx.host.has_ping_group_range {
+            sysctls.insert("net.ipv4.ping_group_range".into(), "0 2147483647".into());
+        }
+        if ctx.host.has_unprivileged_port_start {
+            sysctls.insert("net.ipv4.ip_unprivileged_port_start".into(), "0".into());
+        }
+    }
+    for (name, value) in &plan.host.sysctls {
+        let refuse = |reason| SpecError::Sysctl {
+            name: name.clone(),
+            reason,
+        };
+        if !defaults::sysctl_is_namespaced(name) {
+            return Err(refuse("not a namespaced sysctl (allowed: kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*, net.*)"));
+        }
+        if name.starts_with("net.") && !plan.network.is_private() {
+            return Err(refuse("not allowed in host network namespace"));
+        }
+        if defaults::sysctl_is_ipc(name) && plan.ipc == IpcMode::Host {
+            return Err(refuse("not allowed in host IPC namespace"));
+        }
+        sysctls.insert(name.clone(), value.clone());
+    }
+    let domainname = match (&plan.network, &ctx.donor) {
+        (NetworkMode::Container(_), Some(donor)) if plan.config.domainname.is_empty() => {
+            donor.domainname.clone()
+        }
+        _ => plan.config.domainname.clone(),
+    };
+    if !domainname.is_empty() {
+        if plan.hostname.is_none() {
+            return Err(SpecError::Conflict(
+                "--domainname needs a private UTS namespace (not --uts host)",
+            ));
+        }
+        sysctls.insert("kernel.domainname".into(), domainname);
+    }
+    Ok(sysctls)
+}
+
+fn protected_paths(plan: &Plan, ctx: &SpecContext) -> (Vec<String>, Vec<String>) {
+    if plan.host.privileged || plan.security.unconfined_system_paths {
+        return (Vec::new(), Vec::new());
+    }
+    let masked = plan.host.masked_paths.clone().unwrap_or_else(|| {
+        let mut m: Vec<String> = MASKED_PATHS.iter().map(|p| p.to_string()).collect();
+        m.extend(ctx.host.thermal_throttle_paths.iter().cloned());
+        m
+    });
+    let readonly = plan
+        .host
+        .readonly_paths
+        .clone()
+        .unwrap_or_else(|| READONLY_PATHS.iter().map(|p| p.to_string()).collect());
+    (masked, readonly)
+}
+
+/// Default mounts not shadowed by user mounts, the init binary, then user mounts
+/// and network files by path depth (parents first).
+fn oci_mounts(plan: &Plan, ctx: &SpecContext) -> Vec<Value> {
+    let user_destinations: Vec<&str> = plan
+        .user_mounts
+        .iter()
+        .map(|m| m.destination.as_str())
+        .collect();
+    let user_dev = user_destinations.iter().any(|d| mounts::clean(d) == "/dev");
+    let mut out: Vec<Value> = defaults::default_mounts(plan.host.shm_size)
+        .into_iter()
+        .filter(|m| {
+            let dst = m["destination"].as_str().unwrap_or_default();
+            let shadowed = user_destinations.iter().any(|d| mounts::clean(d) == dst);
+            let under_user_dev = user_dev && dst.starts_with("/dev/");
+            let no_shm = dst == "/dev/shm" && plan.ipc == IpcMode::None;
+            !(shadowed || under_user_dev || no_shm)
+        })
+        .map(|m| adjust_default_mount(m, plan))
+        .collect();
+    if plan.host.init == Some(true) {
+        if let Some(init) = &ctx.init_binary {
+            out.push(json!({"destination": INIT_PATH, "type": "bind", "source": init, "options": ["bind", "ro"]}));
+        }
+    }
+    let mut rest: Vec<(String, Value)> = plan
+        .user_mounts
+        .iter()
+        .map(|m| (m.destination.clone(), user_mount(m)))
+        .collect();
+    for (destination, source) in network_file_mounts(plan, ctx) {
+        if !user_destinations
+            .iter()
+            .any(|d| mounts::clean(d) == destination)
+        {
+            let mut options = vec!["rbind", "rprivate"];
+            if plan.host.readonly_rootfs {
+                options.push("ro");
+            }
+            rest.push((
+                destination.to_string(),
+                json!({"destination": destination, "type": "bind", "source": source, "options": options}),
+            ));
+        }
+    }
+    rest.sort_by_key(|(destination, _)| mounts::depth(destination));
+    out.extend(rest.into_iter().map(|(_, m)| m));
+    out
+}
+
+/// Privileged containers get a writable `/sys` and cgroup tree.
+fn adjust_default_mount(mut mount: Value, plan: &Plan) -> Value {
+    let writable_cgroups = plan
+        .security
+        .writable_cgroups
+        .unwrap_or(plan.host.privileged);
+    let dst = mount["destination"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let make_writable =
+        (dst == "/sys" && plan.host.privileged) || (dst == "/sys/fs/cgroup" && writable_cgroups);
+    if make_writable {
+        if let Some(options) = mount["options"].as_array_mut() {
+            options.retain(|o| o != "ro");
+        }
+    }
+    mount
+}
+
+fn network_file_mounts<'a>(
+    plan: &Plan,
+    ctx: &'a SpecContext,
+) -> Vec<(&'static str, &'a std::path::Path)> {
+    let Some(files) = &ctx.network_files else {
+        return Vec::new();
+    };
+    let mut mounts = vec![("/etc/resolv.conf", files.resolv_conf.as_path())];
+    if plan.hostname.is_some() {
+        mounts.push(("/etc/hostname", files.hostname.as_path()));
+    }
+    mounts.push(("/etc/hosts", files.hosts.as_path()));
+    mounts
+}
+
+fn user_mount(m: &UserMount) -> Value {
+    match &m.kind {
+        UserMountKind::Bind {
+            source,
+            readonly,
+            propagation,
+            recursive,
+        } => {
+            let mut options = vec![if *recursive { "rbind" } else { "bind" }];
+            if *readonly {
+                options.push("ro");
+            }
+            options.push(propagation);
+            json!({"destination": m.destination, "type": "bind", "source": source, "options": options})
+        }
+        UserMountKind::Tmpfs { options } => {
+            let mut all: Vec<String> = ["noexec", "nosuid", "nodev", "rprivate"]
+                .iter()
+                .map(|o| o.to_string())
+                .collect();
+            all.extend(options.iter().cloned());
+            // Validated when the mount list was parsed.
+            let merged = merge_tmpfs_options(&all).unwrap_or(all);
+            json!({"destination": m.destination, "type": "tmpfs", "source": "tmpfs", "options": merged})
+        }
+    }
+}
