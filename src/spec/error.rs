@@ -29,11 +29,11 @@ pub enum SpecError {
     Conflict(&'static str),
     #[error("no command specified")]
     NoCommand,
-    #[error("{0}")]
+    #[error(transparent)]
     Mount(#[from] MountError),
-    #[error("{0}")]
+    #[error(transparent)]
     User(#[from] UserError),
-    #[error("seccomp: {0}")]
+    #[error(transparent)]
     Seccomp(#[from] SeccompError),
     #[error("{reason}: {name:?}")]
     Capability { name: String, reason: &'static str },

@@ -71,13 +71,13 @@ pub struct RunFlags {
     #[arg(short = 'm', long = "memory")]
     pub memory: Option<String>,
     /// Memory plus swap limit; -1 for unlimited swap
-    #[arg(long = "memory-swap")]
+    #[arg(long = "memory-swap", allow_negative_numbers = true)]
     pub memory_swap: Option<String>,
     /// Memory soft limit
     #[arg(long = "memory-reservation")]
     pub memory_reservation: Option<String>,
     /// Memory swappiness (0 to 100, -1 for the host's)
-    #[arg(long = "memory-swappiness")]
+    #[arg(long = "memory-swappiness", allow_negative_numbers = true)]
     pub memory_swappiness: Option<String>,
     /// Disable the OOM killer
     #[arg(long = "oom-kill-disable", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set)]
@@ -86,13 +86,13 @@ pub struct RunFlags {
     #[arg(long = "cpus")]
     pub cpus: Option<String>,
     /// CPU shares (relative weight)
-    #[arg(short = 'c', long = "cpu-shares")]
+    #[arg(short = 'c', long = "cpu-shares", allow_negative_numbers = true)]
     pub cpu_shares: Option<String>,
     /// CFS period in microseconds
-    #[arg(long = "cpu-period")]
+    #[arg(long = "cpu-period", allow_negative_numbers = true)]
     pub cpu_period: Option<String>,
     /// CFS quota in microseconds
-    #[arg(long = "cpu-quota")]
+    #[arg(long = "cpu-quota", allow_negative_numbers = true)]
     pub cpu_quota: Option<String>,
     /// CPUs in which to allow execution (0-3, 0,1)
     #[arg(long = "cpuset-cpus")]
@@ -104,7 +104,7 @@ pub struct RunFlags {
     #[arg(long = "blkio-weight")]
     pub blkio_weight: Option<String>,
     /// Process limit (-1 for unlimited)
-    #[arg(long = "pids-limit")]
+    #[arg(long = "pids-limit", allow_negative_numbers = true)]
     pub pids_limit: Option<String>,
     /// Network: bridge, host, none or container:NAME
     #[arg(long = "network", visible_alias = "net")]
@@ -185,10 +185,10 @@ pub struct RunFlags {
     #[arg(long = "stop-signal")]
     pub stop_signal: Option<String>,
     /// Seconds to wait before killing the container on stop
-    #[arg(long = "stop-timeout")]
+    #[arg(long = "stop-timeout", allow_negative_numbers = true)]
     pub stop_timeout: Option<String>,
     /// Tune the container's OOM preferences (-1000 to 1000)
-    #[arg(long = "oom-score-adj")]
+    #[arg(long = "oom-score-adj", allow_negative_numbers = true)]
     pub oom_score_adj: Option<String>,
 }
 

@@ -1,0 +1,140 @@
+//! Shared helpers for the integration tests: the real `vassalrun` binary, a
+//! private state root and config dir per test, and the busybox fixture image.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// A test's own state: `--root`, `--run-dir` and `--config-dir` in a temp dir
+/// that is removed when the test ends, pass or fail.
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("root")
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    /// `vassalrun` with this test's global options, isolated from the host's
+    /// `/etc/vassalrun` and `VASSALRUN_*` variables.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vassalrun"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("VASSALRUN_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.arg("--root")
+            .arg(self.root())
+            .arg("--run-dir")
+            .arg(self.dir.path().join("run"))
+            .arg("--config-dir")
+            .arg(self.config_dir())
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs `vassalrun ARGS`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("run vassalrun")
+    }
+}
+
+/// What a failed run printed, for assertion messages.
+pub fn describe(out: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Parses stdout as JSON, failing the test with the output on error.
+pub fn json_stdout(out: &Output) -> Value {
+    assert!(out.status.success(), "{}", describe(out));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", describe(out)))
+}
+
+/// Asserts exit code 125 and exactly one stderr line `vassalrun: <message>`.
+pub fn assert_error(out: &Output, message: &str) {
+    assert_eq!(out.status.code(), Some(125), "{}", describe(out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        format!("vassalrun: {message}\n"),
+        "{}",
+        describe(out)
+    );
+    assert!(out.stdout.is_empty(), "{}", describe(out));
+}
+
+fn fixtures_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures");
+    std::fs::create_dir_all(&dir).expect("fixtures dir");
+    dir
+}
+
+/// The busybox rootfs tarball, built once per machine by `rootfs-fixtures/build-busybox.sh`.
+pub fn busybox_tarball() -> PathBuf {
+    static TARBALL: OnceLock<PathBuf> = OnceLock::new();
+    TARBALL
+        .get_or_init(|| {
+            let out = fixtures_dir().join("busybox.tar");
+            if !out.exists() {
+                let script =
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join("rootfs-fixtures/build-busybox.sh");
+                let status = Command::new(script)
+                    .arg(&out)
+                    .status()
+                    .expect("run build-busybox.sh");
+                assert!(
+                    status.success(),
+                    "build-busybox.sh failed (is busybox-static installed?)"
+                );
+            }
+            out
+        })
+        .clone()
+}
+
+/// The busybox rootfs unpacked into a directory (for directory-image cases).
+pub fn busybox_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let out = fixtures_dir().join("busybox-rootfs");
+        if !out.exists() {
+            let tmp = tempfile::tempdir_in(fixtures_dir()).expect("temp dir");
+            let status = Command::new("tar")
+                .arg("-xf")
+                .arg(busybox_tarball())
+                .arg("-C")
+                .arg(tmp.path())
+                .status()
+                .expect("run tar");
+            assert!(status.success(), "unpacking the busybox fixture failed");
+            // Another test binary may have won the race; either copy is fine.
+            let unpacked = tmp.keep();
+            if std::fs::rename(&unpacked, &out).is_err() {
+                let _ = std::fs::remove_dir_all(&unpacked);
+            }
+        }
+        out
+    })
+    .clone()
+}
