@@ -1,0 +1,24 @@
+# Installs the Debian packages vassalrun needs to build and test, when missing.
+# Sourced by scripts/demo.sh and scripts/test.sh.
+
+VASSALRUN_PACKAGES="libseccomp-dev pkg-config busybox-static tini tar"
+
+ensure_packages() {
+    missing=""
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+    done
+    [ -z "$missing" ] && return 0
+    echo "installing:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+ensure_rust() {
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "vassalrun needs a Rust toolchain (1.85 or newer) with cargo, rustfmt and clippy: install it with rustup" >&2
+        exit 1
+    fi
+}
