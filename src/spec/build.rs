@@ -83,7 +83,14 @@ pub fn build_spec_json(request: &CreateRequest, ctx: &SpecContext) -> Result<Val
     if plan.security.no_new_privileges {
         process.insert("noNewPrivileges".into(), json!(true));
     }
-    if let Some(profile) = &plan.security.apparmor {
+    // libcontainer refuses any profile where AppArmor is off, so the option is
+    // ignored there, as dockerd ignores it on such hosts.
+    if let Some(profile) = plan
+        .security
+        .apparmor
+        .as_ref()
+        .filter(|_| ctx.host.apparmor)
+    {
         process.insert("apparmorProfile".into(), json!(profile));
     }
 
@@ -491,5 +498,229 @@ fn user_mount(m: &UserMount) -> Value {
             let merged = merge_tmpfs_options(&all).unwrap_or(all);
             json!({"destination": m.destination, "type": "tmpfs", "source": "tmpfs", "options": merged})
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::spec::context::{Donor, HostFacts};
+    use crate::spec::image::ImageConfig;
+    use crate::spec::user::UserDb;
+
+    fn ctx() -> SpecContext {
+        SpecContext {
+            id: "0123456789abcdef".repeat(4),
+            rootfs: PathBuf::from("/var/lib/vassalrun/containers/x/rootfs"),
+            image: ImageConfig::default(),
+            users: UserDb::default(),
+            donor: None,
+            network_files: None,
+            init_binary: None,
+            cgroup_parent: "vassalrun".into(),
+            seccomp_profile: None,
+            host: HostFacts {
+                arch: "x86_64".into(),
+                kernel: (6, 1),
+                num_cpus: 4,
+                available_caps: super::super::caps::KNOWN_CAPS
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect(),
+                cgroup_v2: false,
+                has_ping_group_range: true,
+                has_unprivileged_port_start: true,
+                thermal_throttle_paths: vec!["/sys/devices/system/cpu/cpu0/thermal_throttle".into()],
+                hostname: "hosty".into(),
+                apparmor: false,
+                seccomp: true,
+                devices: Vec::new(),
+            },
+        }
+    }
+
+    fn request(f: impl FnOnce(&mut CreateRequest)) -> CreateRequest {
+        let mut r = CreateRequest::default();
+        r.config.cmd = Some(vec!["true".into()]);
+        f(&mut r);
+        r
+    }
+
+    #[test]
+    fn test_build_spec_json_round_trips_through_oci_spec() {
+        // A field oci-spec does not know (a typo) would be dropped by parsing;
+        // the round trip must give back exactly what was assembled.
+        let requests = [
+            request(|_| {}),
+            request(|r| {
+                r.config.tty = true;
+                r.config.domainname = "d".into();
+                r.host.memory = 64 << 20;
+                r.host.memory_swappiness = Some(5);
+                r.host.oom_kill_disable = Some(false);
+                r.host.nano_cpus = 500_000_000;
+                r.host.pids_limit = Some(10);
+                r.host.blkio_weight = 100;
+                r.host.readonly_rootfs = true;
+                r.host.security_opt = vec!["no-new-privileges".into()];
+                r.host.ulimits =
+                    vec![crate::spec::resources::parse_ulimit("nofile=10:20").unwrap()];
+                r.host.tmpfs = [("/run".to_string(), "size=1m".to_string())].into();
+            }),
+            request(|r| r.host.privileged = true),
+        ];
+        for r in requests {
+            let value = build_spec_json(&r, &ctx()).unwrap();
+            let spec: Spec = serde_json::from_value(value.clone()).unwrap();
+            let mut back = serde_json::to_value(&spec).unwrap();
+            let mut value = value;
+            for v in [&mut back, &mut value] {
+                if let Some(Value::Object(sets)) = v.pointer_mut("/process/capabilities") {
+                    for set in sets.values_mut() {
+                        set.as_array_mut()
+                            .unwrap()
+                            .sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                    }
+                }
+            }
+            assert_eq!(back, value);
+        }
+    }
+
+    #[test]
+    fn test_build_spec_apparmor_only_where_enabled() {
+        let r = request(|r| r.host.security_opt = vec!["apparmor=my-profile".into()]);
+        let off = build_spec_json(&r, &ctx()).unwrap();
+        assert!(off["process"].get("apparmorProfile").is_none());
+        let mut on = ctx();
+        on.host.apparmor = true;
+        let on = build_spec_json(&r, &on).unwrap();
+        assert_eq!(on["process"]["apparmorProfile"], "my-profile");
+        let default = build_spec_json(&request(|_| {}), &{
+            let mut c = ctx();
+            c.host.apparmor = true;
+            c
+        })
+        .unwrap();
+        assert!(
+            default["process"].get("apparmorProfile").is_none(),
+            "no profile is loaded by vassalrun"
+        );
+    }
+
+    #[test]
+    fn test_build_spec_joins_donor_network() {
+        let mut c = ctx();
+        c.donor = Some(Donor {
+            netns_path: PathBuf::from("/proc/42/ns/net"),
+            hostname: "donorhost".into(),
+            domainname: "donor.example".into(),
+        });
+        let s = build_spec_json(
+            &request(|r| r.host.network_mode = "container:web".into()),
+            &c,
+        )
+        .unwrap();
+        assert_eq!(
+            s["linux"]["namespaces"][1],
+            json!({"type": "network", "path": "/proc/42/ns/net"})
+        );
+        assert_eq!(s["hostname"], "donorhost");
+        assert_eq!(
+            s["linux"]["sysctl"],
+            json!({"kernel.domainname": "donor.example"})
+        );
+    }
+
+    #[test]
+    fn test_build_spec_cgroup_namespace_default_follows_cgroup_version() {
+        let ns = |c: &SpecContext, r: &CreateRequest| {
+            build_spec_json(r, c).unwrap()["linux"]["namespaces"].clone()
+        };
+        let mut v2 = ctx();
+        v2.host.cgroup_v2 = true;
+        assert_eq!(
+            ns(&v2, &request(|_| {}))
+                .as_array()
+                .unwrap()
+                .last()
+                .unwrap()["type"],
+            "cgroup"
+        );
+        assert_ne!(
+            ns(&ctx(), &request(|_| {}))
+                .as_array()
+                .unwrap()
+                .last()
+                .unwrap()["type"],
+            "cgroup"
+        );
+        let privileged = request(|r| r.host.privileged = true);
+        assert_ne!(
+            ns(&v2, &privileged).as_array().unwrap().last().unwrap()["type"],
+            "cgroup"
+        );
+    }
+
+    #[test]
+    fn test_build_spec_host_facts_shape_the_spec() {
+        let mut c = ctx();
+        let s = build_spec_json(&request(|_| {}), &c).unwrap();
+        let masked = s["linux"]["maskedPaths"].as_array().unwrap();
+        assert_eq!(
+            masked.last().unwrap(),
+            "/sys/devices/system/cpu/cpu0/thermal_throttle"
+        );
+        c.host.has_ping_group_range = false;
+        c.host.seccomp = false;
+        let s = build_spec_json(&request(|_| {}), &c).unwrap();
+        assert_eq!(
+            s["linux"]["sysctl"],
+            json!({"net.ipv4.ip_unprivileged_port_start": "0"})
+        );
+        assert!(
+            s["linux"].get("seccomp").is_none(),
+            "no default profile without kernel seccomp"
+        );
+        let custom = request(|r| {
+            r.host.security_opt = vec!["seccomp={\"defaultAction\":\"SCMP_ACT_ALLOW\"}".into()]
+        });
+        assert_eq!(
+            build_spec_json(&custom, &c).unwrap_err().to_string(),
+            "seccomp is not enabled in your kernel, cannot run a custom seccomp profile"
+        );
+        c.host.num_cpus = 1;
+        let too_many = request(|r| r.host.nano_cpus = 2_000_000_000);
+        assert_eq!(
+            build_spec_json(&too_many, &c).unwrap_err().to_string(),
+            "cpus 2: range of CPUs is from 0.01 to 1.00, as there are only 1 CPUs available"
+        );
+    }
+
+    #[test]
+    fn test_build_spec_image_defaults_merge() {
+        let mut c = ctx();
+        c.image = ImageConfig {
+            cmd: Some(vec!["serve".into()]),
+            env: vec!["LANG=C".into()],
+            working_dir: "/srv".into(),
+            ..Default::default()
+        };
+        let mut r = CreateRequest::default();
+        r.config.env = vec!["A=1".into()];
+        let s = build_spec_json(&r, &c).unwrap();
+        assert_eq!(s["process"]["args"], json!(["serve"]));
+        assert_eq!(s["process"]["cwd"], "/srv");
+        let env = s["process"]["env"].as_array().unwrap();
+        assert!(env.contains(&json!("A=1")) && env.contains(&json!("LANG=C")));
+    }
+
+    #[test]
+    fn test_build_spec_inline_seccomp_with_no_filter_is_unconfined() {
+        let r = request(|r| r.host.security_opt = vec!["seccomp={}".into()]);
+        let s = build_spec_json(&r, &ctx()).unwrap();
+        assert!(s["linux"].get("seccomp").is_none());
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::context::SpecContext;
 use super::error::SpecError;
-use super::seccomp::{default_profile, profile_from_json, SeccompHost};
+use super::seccomp::{default_profile, profile_from_json, SeccompError, SeccompHost};
 
 /// Which seccomp filter the container gets.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -118,7 +118,12 @@ pub fn seccomp(
     let bounding = bounding_set(caps);
     let profile = match custom {
         None => default_profile(&host, &bounding),
-        Some((source, json)) => profile_from_json(&source, &json, &host, &bounding)?,
+        Some((source, json)) => match profile_from_json(&source, &json, &host, &bounding) {
+            Ok(profile) => profile,
+            // Docker runs a profile with neither defaultAction nor syscalls unconfined.
+            Err(SeccompError::NoFilter { .. }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        },
     };
     serde_json::to_value(profile)
         .map(Some)
