@@ -1,6 +1,7 @@
 //! The command line: global options, dispatch, and Docker's exit-code and error
 //! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
 
+mod lifecycle_cmd;
 mod spec_cmd;
 
 use std::ffi::OsString;
@@ -78,6 +79,17 @@ pub struct GlobalOptions {
 pub enum Command {
     /// Print the OCI config.json a container would run with (no side effects)
     Spec(spec_cmd::SpecArgs),
+    /// Create a container (status "created") and print its id
+    Create(lifecycle_cmd::CreateArgs),
+    /// Start created or exited containers
+    Start(lifecycle_cmd::StartArgs),
+    /// Create and start a container; without -d wait and exit with its code
+    Run(lifecycle_cmd::CreateArgs),
+    /// Remove containers
+    Rm(lifecycle_cmd::RmArgs),
+    /// The per-container monitor (started by create and start)
+    #[command(hide = true)]
+    Monitor(lifecycle_cmd::MonitorArgs),
 }
 
 impl GlobalOptions {
@@ -105,18 +117,32 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Err(e) => return clap_exit(e),
     };
     let result = cli.global.settings().and_then(|settings| {
-        init_logging(&settings.log_level);
+        // The monitor's stderr may be the container's: it logs nothing there.
+        if !matches!(cli.command, Command::Monitor(_)) {
+            init_logging(&settings.log_level);
+        }
         match &cli.command {
             Command::Spec(args) => spec_cmd::run(&settings, args),
+            Command::Create(args) => lifecycle_cmd::run_create(&settings, args),
+            Command::Start(args) => lifecycle_cmd::run_start(&settings, args),
+            Command::Run(args) => lifecycle_cmd::run_run(&settings, args),
+            Command::Rm(args) => lifecycle_cmd::run_rm(&settings, args),
+            Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
         }
     });
     match result {
         Ok(code) => code,
         Err(e) => {
             report(&e);
-            ExitCode::from(EXIT_OWN_ERROR)
+            ExitCode::from(exit_code_of(&e))
         }
     }
+}
+
+/// 126/127 when the container's command cannot run, else 125.
+fn exit_code_of(e: &anyhow::Error) -> u8 {
+    e.downcast_ref::<crate::runtime::lifecycle::LifecycleError>()
+        .map_or(EXIT_OWN_ERROR, |l| l.exit_code())
 }
 
 /// Prints `vassalrun: <error chain>` on one line.
@@ -154,8 +180,15 @@ fn clap_exit(e: clap::Error) -> ExitCode {
     }
 }
 
+/// libcontainer's own logs (unsupported cgroup controllers, unknown syscalls of
+/// newer kernels, probes of absent state) are noise at the default level;
+/// `debug` and `trace` show them.
 fn init_logging(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(level)
+    let directives = match level {
+        "debug" | "trace" => level.to_string(),
+        _ => format!("{level},libcontainer=off,libcgroups=off"),
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(directives)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

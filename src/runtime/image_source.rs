@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::safe_read::read_in_root;
+use super::in_root::read_in_root;
 use crate::spec::user::UserDb;
 
 #[derive(Debug, Error)]

@@ -3,6 +3,12 @@
 //! [`crate::spec::SpecContext`] a container's spec is built from.
 
 pub mod image_source;
+pub mod in_root;
 pub mod init_binary;
+pub mod layout;
+pub mod lifecycle;
+pub mod network_files;
 pub mod prepare;
-pub mod safe_read;
+pub mod record;
+pub mod rootfs;
+pub mod store;

@@ -8,16 +8,26 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// A test's own state: `--root`, `--run-dir` and `--config-dir` in a temp dir
-/// that is removed when the test ends, pass or fail.
+/// A test's own state: `--root`, `--run-dir`, `--config-dir` in a temp dir and a
+/// cgroup parent of its own, all removed when the test ends, pass or fail.
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
+    /// This test's own cgroup parent (removed on drop).
+    pub cgroup_parent: String,
 }
 
 impl TestEnv {
     pub fn new() -> TestEnv {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let suffix = dir
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace('.', "");
         TestEnv {
-            dir: tempfile::tempdir().expect("temp dir"),
+            dir,
+            cgroup_parent: format!("vassalrun-test-{suffix}"),
         }
     }
 
@@ -44,6 +54,8 @@ impl TestEnv {
             .arg(self.dir.path().join("run"))
             .arg("--config-dir")
             .arg(self.config_dir())
+            .arg("--default-cgroup-parent")
+            .arg(&self.cgroup_parent)
             .stdin(Stdio::null());
         cmd
     }
@@ -51,6 +63,43 @@ impl TestEnv {
     /// Runs `vassalrun ARGS`.
     pub fn run(&self, args: &[&str]) -> Output {
         self.command().args(args).output().expect("run vassalrun")
+    }
+
+    /// The container ids in this test's state root.
+    pub fn container_ids(&self) -> Vec<String> {
+        std::fs::read_dir(self.root().join("containers"))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Directories of this test's cgroup parent, in every mounted hierarchy.
+    pub fn cgroup_parent_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![Path::new("/sys/fs/cgroup").join(&self.cgroup_parent)];
+        if let Ok(entries) = std::fs::read_dir("/sys/fs/cgroup") {
+            dirs.extend(
+                entries
+                    .flatten()
+                    .map(|e| e.path().join(&self.cgroup_parent)),
+            );
+        }
+        dirs.into_iter().filter(|d| d.is_dir()).collect()
+    }
+}
+
+impl Drop for TestEnv {
+    /// Removes whatever the test left running (containers, mounts, cgroups),
+    /// even when it failed half-way.
+    fn drop(&mut self) {
+        for id in self.container_ids() {
+            let _ = self.command().args(["rm", "-f", &id]).output();
+        }
+        for dir in self.cgroup_parent_dirs() {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }
 
@@ -69,6 +118,16 @@ pub fn json_stdout(out: &Output) -> Value {
     assert!(out.status.success(), "{}", describe(out));
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", describe(out)))
+}
+
+/// Whether this process may create containers (root); tests that need it say
+/// "skipped" instead of passing silently.
+pub fn can_run_containers() -> bool {
+    if nix::unistd::geteuid().is_root() {
+        return true;
+    }
+    eprintln!("skipped: creating containers needs root");
+    false
 }
 
 /// Asserts exit code 125 and exactly one stderr line `vassalrun: <message>`.

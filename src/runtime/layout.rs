@@ -1,0 +1,76 @@
+//! Where a container's files live.
+//!
+//! Persistent, under `--root`: `containers/<id>/` holds `container.json` (our
+//! record), `config.json` (the OCI spec: the directory is the bundle), the overlay
+//! `upper/` and `work/` dirs, the `rootfs/` mount point, the network files and the
+//! `exit` record; `names/<name>` holds the id a name belongs to.
+//! Runtime, under `--run-dir`: `libcontainer/<id>/` (libcontainer's state) and
+//! `locks/<id>` (the per-container flock).
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Settings;
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    root: PathBuf,
+    run_dir: PathBuf,
+}
+
+impl Layout {
+    pub fn new(settings: &Settings) -> Layout {
+        Layout {
+            root: settings.root.clone(),
+            run_dir: settings.run_dir.clone(),
+        }
+    }
+
+    pub fn containers_dir(&self) -> PathBuf {
+        self.root.join("containers")
+    }
+
+    pub fn container_dir(&self, id: &str) -> PathBuf {
+        self.containers_dir().join(id)
+    }
+
+    pub fn names_dir(&self) -> PathBuf {
+        self.root.join("names")
+    }
+
+    pub fn name_file(&self, name: &str) -> PathBuf {
+        self.names_dir().join(name)
+    }
+
+    /// libcontainer's state root (it keeps `<id>/state.json` there).
+    pub fn libcontainer_root(&self) -> PathBuf {
+        self.run_dir.join("libcontainer")
+    }
+
+    pub fn lock_file(&self, id: &str) -> PathBuf {
+        self.run_dir.join("locks").join(id)
+    }
+}
+
+/// Files inside one container directory.
+pub struct ContainerFiles<'a>(pub &'a Path);
+
+impl ContainerFiles<'_> {
+    pub fn record(&self) -> PathBuf {
+        self.0.join("container.json")
+    }
+    pub fn spec(&self) -> PathBuf {
+        self.0.join("config.json")
+    }
+    pub fn rootfs(&self) -> PathBuf {
+        self.0.join("rootfs")
+    }
+    pub fn upper(&self) -> PathBuf {
+        self.0.join("upper")
+    }
+    pub fn work(&self) -> PathBuf {
+        self.0.join("work")
+    }
+    pub fn exit(&self) -> PathBuf {
+        self.0.join("exit")
+    }
+}

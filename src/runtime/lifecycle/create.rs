@@ -1,0 +1,198 @@
+//! `create`: claim a name and a directory, build the spec, mount the rootfs,
+//! write the network files and have the monitor create the container
+//! (libcontainer status `created`). Every step is undone if a later one fails.
+
+use std::path::PathBuf;
+use std::process::Child;
+
+use super::command_check::check_command;
+use super::monitor::{spawn_monitor, MonitorStdio};
+use super::names;
+use super::remove::{remove_container, RemoveMode};
+use super::LifecycleError;
+use crate::config::Settings;
+use crate::runtime::image_source::ImageSource;
+use crate::runtime::in_root::mkdir_all_in_root;
+use crate::runtime::layout::{ContainerFiles, Layout};
+use crate::runtime::network_files::{host_resolv_conf, write_network_files};
+use crate::runtime::prepare::{new_container_id, spec_context};
+use crate::runtime::record::{now_rfc3339, write_json, ContainerRecord};
+use crate::runtime::rootfs::{self, Overlay};
+use crate::runtime::store::{Store, StoreError};
+use crate::spec::{build_spec, CreateRequest};
+
+pub struct CreateOptions {
+    pub request: CreateRequest,
+    pub name: Option<String>,
+    /// Remove a container holding the name first (`--replace`).
+    pub replace: bool,
+    pub stdio: MonitorStdio,
+}
+
+/// A created container and its monitor process.
+pub struct Created {
+    pub id: String,
+    pub name: String,
+    pub monitor: Child,
+}
+
+pub fn create(settings: &Settings, options: CreateOptions) -> Result<Created, LifecycleError> {
+    let store = Store::new(Layout::new(settings));
+    let id = new_container_id();
+    let name = claim_name(&store, &id, options.name.as_deref(), options.replace)?;
+    let result = create_claimed(settings, &store, &id, &name, &options);
+    if result.is_err() {
+        let _ = remove_container(&store, &id, RemoveMode::Force);
+        store.release_name(&name, &id);
+    }
+    result.map(|monitor| Created { id, name, monitor })
+}
+
+fn claim_name(
+    store: &Store,
+    id: &str,
+    wanted: Option<&str>,
+    replace: bool,
+) -> Result<String, LifecycleError> {
+    let Some(name) = wanted else {
+        // A generated name may collide: try a few.
+        for attempt in 0..16 {
+            let name = names::generate(attempt);
+            match store.claim_name(&name, id) {
+                Ok(()) => return Ok(name),
+                Err(StoreError::NameInUse { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        return Err(StoreError::NameInUse {
+            name: "generated".into(),
+            id: String::new(),
+        }
+        .into());
+    };
+    match store.claim_name(name, id) {
+        Err(StoreError::NameInUse { id: owner, .. }) if replace => {
+            remove_container(store, &owner, RemoveMode::Force)?;
+            store.claim_name(name, id)?;
+        }
+        other => other?,
+    }
+    Ok(name.to_string())
+}
+
+fn create_claimed(
+    settings: &Settings,
+    store: &Store,
+    id: &str,
+    name: &str,
+    options: &CreateOptions,
+) -> Result<Child, LifecycleError> {
+    let request = &options.request;
+    let dir = store.claim_dir(id)?;
+    let files = ContainerFiles(&dir);
+    let image_rootfs = image_rootfs(&request.config.image)?;
+    let context = spec_context(settings, request, id)?;
+    let spec = build_spec(request, &context)?;
+    write_json(&files.spec(), &spec)?;
+    write_json(
+        &files.record(),
+        &ContainerRecord {
+            id: id.to_string(),
+            name: name.to_string(),
+            created: now_rfc3339(),
+            image: request.config.image.clone(),
+            image_rootfs: image_rootfs.clone(),
+            request: request.clone(),
+        },
+    )?;
+    if let Some(network_files) = &context.network_files {
+        let hostname = spec.hostname().clone().unwrap_or_default();
+        write_network_files(network_files, &hostname, &request.host, &host_resolv_conf()).map_err(
+            |e| LifecycleError::Runtime {
+                id: id.to_string(),
+                step: "network files",
+                reason: e.to_string(),
+            },
+        )?;
+    }
+    prepare_rootfs(&dir, &image_rootfs, &spec)?;
+    if !request.host.container_id_file.is_empty() {
+        write_cidfile(&request.host.container_id_file, id)?;
+    }
+    spawn_monitor(settings, id, options.stdio).map_err(|reason| LifecycleError::Runtime {
+        id: id.to_string(),
+        step: "create",
+        reason,
+    })
+}
+
+/// The image's rootfs directory. Until the image store lands, only rootfs
+/// directories are accepted as images.
+fn image_rootfs(image: &str) -> Result<PathBuf, LifecycleError> {
+    match ImageSource::classify(image) {
+        ImageSource::Directory(dir) => Ok(dir),
+        _ => Err(LifecycleError::ImageNotDirectory(image.to_string())),
+    }
+}
+
+/// Mounts the overlay, creates the workdir with the process's owner (as Docker
+/// does) and checks that the command exists and is executable.
+fn prepare_rootfs(
+    dir: &std::path::Path,
+    image_rootfs: &std::path::Path,
+    spec: &oci_spec::runtime::Spec,
+) -> Result<(), LifecycleError> {
+    let files = ContainerFiles(dir);
+    Overlay {
+        lower: image_rootfs,
+        upper: files.upper(),
+        work: files.work(),
+        target: files.rootfs(),
+    }
+    .mount()?;
+    let process = spec.process().as_ref();
+    let (uid, gid) = process.map_or((0, 0), |p| (p.user().uid(), p.user().gid()));
+    let cwd = process
+        .map(|p| p.cwd().display().to_string())
+        .unwrap_or_default();
+    mkdir_all_in_root(&files.rootfs(), &cwd, uid, gid).map_err(|e| LifecycleError::Runtime {
+        id: String::new(),
+        step: "workdir",
+        reason: e.to_string(),
+    })?;
+    let mut args = process.and_then(|p| p.args().clone()).unwrap_or_default();
+    // With --init the command follows `/dev/init --`; the init itself is bound later.
+    if args.first().map(String::as_str) == Some(crate::spec::build::INIT_PATH) {
+        args.drain(..2.min(args.len()));
+    }
+    let path_env = process
+        .and_then(|p| p.env().clone())
+        .unwrap_or_default()
+        .iter()
+        .find_map(|e| e.strip_prefix("PATH=").map(str::to_string))
+        .unwrap_or_default();
+    match args.first() {
+        Some(command) => check_command(&files.rootfs(), command, &path_env),
+        None => Ok(()),
+    }
+}
+
+/// `--cidfile`: refused if the file exists (Docker's rule), written atomically.
+fn write_cidfile(path: &str, id: &str) -> Result<(), LifecycleError> {
+    let error = |reason: String| LifecycleError::Runtime {
+        id: id.to_string(),
+        step: "cidfile",
+        reason,
+    };
+    if std::path::Path::new(path).exists() {
+        return Err(error(format!(
+            "container ID file found, make sure the other container isn't running or delete {path}"
+        )));
+    }
+    std::fs::write(path, id).map_err(|e| error(format!("{path}: {e}")))
+}
+
+/// Unmounts after a failure between mount and monitor start.
+pub fn unmount_rootfs(dir: &std::path::Path) {
+    let _ = rootfs::unmount(&ContainerFiles(dir).rootfs());
+}

@@ -1,0 +1,61 @@
+//! The container lifecycle, one verb per file. The process that reaps a
+//! container's init is its long-lived monitor ([`monitor`]), never the
+//! short-lived CLI command, so exit codes are recorded whoever started it.
+
+pub mod command_check;
+pub mod create;
+pub mod monitor;
+pub mod names;
+pub mod remove;
+pub mod start;
+pub mod status;
+
+use thiserror::Error;
+
+use super::image_source::ImageSourceError;
+use super::prepare::PrepareError;
+use super::record::RecordError;
+use super::rootfs::RootfsError;
+use super::store::StoreError;
+use crate::spec::SpecError;
+
+/// Why a lifecycle command failed; `exit_code` maps it to Docker's convention.
+#[derive(Debug, Error)]
+pub enum LifecycleError {
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    #[error(transparent)]
+    Prepare(#[from] PrepareError),
+    #[error(transparent)]
+    Image(#[from] ImageSourceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    #[error(transparent)]
+    Rootfs(#[from] RootfsError),
+    /// The command cannot run: 126 (not executable) or 127 (not found).
+    #[error("{message}")]
+    Command { code: u8, message: String },
+    #[error("image {0}: not a rootfs directory (importing tarballs and image names come with the image store)")]
+    ImageNotDirectory(String),
+    #[error("container {id}: {step}: {reason}")]
+    Runtime {
+        id: String,
+        step: &'static str,
+        reason: String,
+    },
+    #[error("You cannot remove a running container {0}. Stop the container before attempting removal or force remove")]
+    Running(String),
+    #[error("container {0} is not running")]
+    NotRunning(String),
+}
+
+impl LifecycleError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            LifecycleError::Command { code, .. } => *code,
+            _ => 125,
+        }
+    }
+}

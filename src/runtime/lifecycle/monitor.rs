@@ -1,0 +1,247 @@
+//! The per-container monitor: a process of its own (`vassalrun monitor ID`, in
+//! its own session) that creates the container with libcontainer — from a fresh,
+//! single-threaded process, as libcontainer requires — is the parent of the
+//! container's init, reaps it, records how it ended, and cleans up.
+//!
+//! Protocol with the command that spawned it: one JSON line on the sync pipe
+//! (fd in `VASSALRUN_SYNC_FD`): `{"Pid": N}` once created, or
+//! `{"Error": "...", "Code": 125}`; the monitor's exit code is the container's.
+
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::FromRawFd;
+use std::path::Path;
+
+use libcontainer::container::builder::ContainerBuilder;
+use libcontainer::container::Container;
+use libcontainer::syscall::syscall::SyscallType;
+use nix::sys::wait::{waitpid, WaitStatus};
+use nix::unistd::Pid;
+use serde::{Deserialize, Serialize};
+
+use super::remove::{remove_container, RemoveMode};
+use crate::runtime::layout::{ContainerFiles, Layout};
+use crate::runtime::record::{now_rfc3339, read_json, write_json, ContainerRecord, ExitRecord};
+use crate::runtime::rootfs;
+use crate::runtime::store::Store;
+
+/// The environment variable carrying the sync pipe's fd number.
+pub const SYNC_FD_ENV: &str = "VASSALRUN_SYNC_FD";
+
+/// The monitor's report to its spawner.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SyncMessage {
+    #[serde(default)]
+    pub pid: i32,
+    #[serde(default)]
+    pub error: String,
+    #[serde(default)]
+    pub code: u8,
+}
+
+/// Runs the monitor of container `id`; returns the process exit code.
+pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
+    let mut sync = take_sync_pipe();
+    // libcontainer passes LISTEN_FDS sockets on to the container: only on purpose.
+    std::env::remove_var("LISTEN_FDS");
+    std::env::remove_var("LISTEN_PID");
+    let dir = layout.container_dir(id);
+    let _ = crate::runtime::record::write_atomic(
+        &dir.join("monitor.pid"),
+        std::process::id().to_string().as_bytes(),
+    );
+    let container = match build(layout, id, &dir) {
+        Ok(c) => c,
+        Err(message) => {
+            report(
+                &mut sync,
+                &SyncMessage {
+                    pid: 0,
+                    error: message,
+                    code: 125,
+                },
+            );
+            return 125;
+        }
+    };
+    let Some(pid) = container.pid() else {
+        report(
+            &mut sync,
+            &SyncMessage {
+                pid: 0,
+                error: "libcontainer returned no pid".into(),
+                code: 125,
+            },
+        );
+        return 125;
+    };
+    report(
+        &mut sync,
+        &SyncMessage {
+            pid: pid.as_raw(),
+            error: String::new(),
+            code: 0,
+        },
+    );
+    drop(sync);
+    let code = wait_exit_code(pid);
+    finish(layout, id, &dir, code);
+    code
+}
+
+fn take_sync_pipe() -> Option<File> {
+    let fd: i32 = std::env::var(SYNC_FD_ENV).ok()?.parse().ok()?;
+    std::env::remove_var(SYNC_FD_ENV);
+    // SAFETY: the spawner handed us this fd, open, for our exclusive use.
+    Some(unsafe { File::from_raw_fd(fd) })
+}
+
+fn report(sync: &mut Option<File>, message: &SyncMessage) {
+    if let Some(pipe) = sync {
+        let mut line = serde_json::to_vec(message).unwrap_or_default();
+        line.push(b'\n');
+        let _ = pipe.write_all(&line);
+    }
+}
+
+/// Creates the container; libcontainer overwrites the caller's `oom_score_adj`,
+/// so ours is restored afterwards.
+fn build(layout: &Layout, id: &str, dir: &Path) -> Result<Container, String> {
+    let oom = std::fs::read_to_string("/proc/self/oom_score_adj").ok();
+    let record: ContainerRecord = read_json(&ContainerFiles(dir).record())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("container {id}: no record"))?;
+    let tty = record.request.config.tty;
+    let result = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
+        .with_root_path(layout.libcontainer_root())
+        .and_then(|b| b.validate_id())
+        .and_then(|b| {
+            b.as_init(dir)
+                .with_systemd(false)
+                // Without a console socket a tty container inherits our terminal.
+                .with_detach(!tty)
+                .as_sibling(false)
+                .build()
+        })
+        .map_err(|e| format!("container {id}: create: {e}"));
+    if let Some(oom) = oom {
+        let _ = std::fs::write("/proc/self/oom_score_adj", oom.trim());
+    }
+    result
+}
+
+/// Waits for the init; Docker's code: the exit status, or 128+N for signal N.
+fn wait_exit_code(pid: Pid) -> u8 {
+    loop {
+        match waitpid(pid, None) {
+            Ok(WaitStatus::Exited(_, code)) => return code as u8,
+            Ok(WaitStatus::Signaled(_, signal, _)) => return (128 + signal as i32) as u8,
+            Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
+            Err(_) => return 125,
+        }
+    }
+}
+
+/// Records the exit and releases what only a running container needs. Waits for
+/// the container lock so a `start` still finishing is never raced.
+fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
+    let store = Store::new(layout.clone());
+    let Ok(lock) = store.lock(id) else {
+        return;
+    };
+    let files = ContainerFiles(dir);
+    let started_at = std::fs::read_to_string(dir.join("started")).unwrap_or_default();
+    let exit = ExitRecord {
+        exit_code: i32::from(code),
+        started_at,
+        finished_at: now_rfc3339(),
+        oom_killed: false,
+        error: String::new(),
+    };
+    let _ = write_json(&files.exit(), &exit);
+    if let Ok(mut container) = Container::load(layout.libcontainer_root().join(id)) {
+        let _ = container.delete(true);
+    }
+    let _ = rootfs::unmount(&files.rootfs());
+    let auto_remove = read_json::<ContainerRecord>(&files.record())
+        .ok()
+        .flatten()
+        .is_some_and(|r| r.request.host.auto_remove);
+    drop(lock);
+    if auto_remove {
+        let _ = remove_container(&store, id, RemoveMode::AfterExit);
+    }
+}
+
+/// Where the monitor's (and so the container's) stdio goes until the monitor
+/// relays it itself: the invoking terminal for a foreground `run`, else nowhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonitorStdio {
+    Inherit,
+    Null,
+}
+
+/// Starts `vassalrun monitor ID` in its own session and waits until it has
+/// created the container (returns the monitor) or failed (returns why).
+pub fn spawn_monitor(
+    settings: &crate::config::Settings,
+    id: &str,
+    stdio: MonitorStdio,
+) -> Result<std::process::Child, String> {
+    use std::io::BufRead;
+    use std::os::fd::{AsRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+
+    let (read_end, write_end): (OwnedFd, OwnedFd) =
+        nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| format!("sync pipe: {e}"))?;
+    let write_fd = write_end.as_raw_fd();
+    let mut command = Command::new("/proc/self/exe");
+    command
+        .arg("--root")
+        .arg(&settings.root)
+        .arg("--run-dir")
+        .arg(&settings.run_dir)
+        .arg("--config-dir")
+        .arg(&settings.config_dir)
+        .arg("monitor")
+        .arg(id)
+        .env(SYNC_FD_ENV, write_fd.to_string());
+    if stdio == MonitorStdio::Null {
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+    }
+    // SAFETY: only async-signal-safe calls (setsid, fcntl) run between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            nix::unistd::setsid()?;
+            nix::fcntl::fcntl(
+                write_fd,
+                nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::empty()),
+            )?;
+            Ok(())
+        });
+    }
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("starting the monitor: {e}"))?;
+    drop(write_end);
+    let mut line = String::new();
+    let _ = std::io::BufReader::new(File::from(read_end)).read_line(&mut line);
+    match serde_json::from_str::<SyncMessage>(&line) {
+        Ok(m) if m.pid > 0 => Ok(child),
+        Ok(m) => {
+            let _ = child.wait();
+            Err(m.error)
+        }
+        Err(_) => {
+            let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
+            Err(format!(
+                "the monitor exited without creating the container ({status})"
+            ))
+        }
+    }
+}

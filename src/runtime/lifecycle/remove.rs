@@ -1,0 +1,113 @@
+//! `rm`: remove a container and everything it owns — libcontainer state and
+//! cgroup, the rootfs mount, the container directory, its name and lock.
+//! Idempotent: removing what is already gone succeeds, so concurrent `rm -f`s
+//! both succeed.
+
+use std::time::{Duration, Instant};
+
+use libcontainer::container::Container;
+use libcontainer::signal::Signal;
+
+use super::status::{status, Status};
+use super::LifecycleError;
+use crate::runtime::layout::ContainerFiles;
+use crate::runtime::record::{read_json, ContainerRecord};
+use crate::runtime::rootfs;
+use crate::runtime::store::{Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoveMode {
+    /// Refuse a running container.
+    Normal,
+    /// Kill a running container first.
+    Force,
+    /// Called by the monitor of a `--rm` container after its exit.
+    AfterExit,
+}
+
+/// How long `rm -f` waits for the monitor to record the exit after SIGKILL.
+const KILL_WAIT: Duration = Duration::from_secs(10);
+
+pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(), LifecycleError> {
+    let layout = &store.layout;
+    if matches!(status(layout, id), Status::Running { .. } | Status::Created)
+        && mode != RemoveMode::AfterExit
+    {
+        if mode == RemoveMode::Normal {
+            return Err(LifecycleError::Running(id.to_string()));
+        }
+        kill_and_wait(store, id)?;
+    }
+    let _lock = store.lock(id)?;
+    let dir = layout.container_dir(id);
+    if let Ok(mut container) = Container::load(layout.libcontainer_root().join(id)) {
+        container
+            .delete(true)
+            .map_err(|e| LifecycleError::Runtime {
+                id: id.to_string(),
+                step: "delete",
+                reason: e.to_string(),
+            })?;
+    }
+    let files = ContainerFiles(&dir);
+    rootfs::unmount(&files.rootfs())?;
+    let name = read_json::<ContainerRecord>(&files.record())
+        .ok()
+        .flatten()
+        .map(|r| r.name);
+    // Never recurse into a rootfs that is still mounted: it would delete the image.
+    if rootfs::is_mount_point(&files.rootfs()) {
+        return Err(LifecycleError::Runtime {
+            id: id.to_string(),
+            step: "remove",
+            reason: format!("{} is still mounted", files.rootfs().display()),
+        });
+    }
+    match std::fs::remove_dir_all(&dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(StoreError::Io {
+                path: dir,
+                reason: e,
+            }
+            .into());
+        }
+    }
+    if let Some(name) = name {
+        store.release_name(&name, id);
+    }
+    store.remove_lock_file(id);
+    Ok(())
+}
+
+/// SIGKILLs every process of the container and waits for its monitor to record
+/// the exit (or for the container to be gone).
+fn kill_and_wait(store: &Store, id: &str) -> Result<(), LifecycleError> {
+    {
+        let _lock = store.lock(id)?;
+        if let Ok(mut container) = Container::load(store.layout.libcontainer_root().join(id)) {
+            let kill = Signal::try_from(9).map_err(|e| LifecycleError::Runtime {
+                id: id.to_string(),
+                step: "kill",
+                reason: e.to_string(),
+            })?;
+            let _ = container.kill(kill, true);
+        }
+    }
+    let dir = store.layout.container_dir(id);
+    let files = ContainerFiles(&dir);
+    let deadline = Instant::now() + KILL_WAIT;
+    while Instant::now() < deadline && !files.exit().exists() && monitor_alive(&dir) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok(())
+}
+
+/// Whether the monitor recorded in `monitor.pid` is still running.
+fn monitor_alive(dir: &std::path::Path) -> bool {
+    std::fs::read_to_string(dir.join("monitor.pid"))
+        .ok()
+        .and_then(|p| p.trim().parse::<i32>().ok())
+        .is_some_and(|pid| nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok())
+}

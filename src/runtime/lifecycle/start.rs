@@ -1,0 +1,75 @@
+//! `start`: tell a created container to run its command; a container that has
+//! exited is created again first (Docker's start of a stopped container).
+
+use libcontainer::container::Container;
+
+use super::monitor::{spawn_monitor, MonitorStdio};
+use super::status::{status, Status};
+use super::LifecycleError;
+use crate::config::Settings;
+use crate::runtime::layout::{ContainerFiles, Layout};
+use crate::runtime::record::{now_rfc3339, read_json, ContainerRecord};
+use crate::runtime::rootfs::Overlay;
+use crate::runtime::store::Store;
+
+/// Starts container `id`; returns the monitor when this call had to spawn one.
+pub fn start(
+    settings: &Settings,
+    id: &str,
+    stdio: MonitorStdio,
+) -> Result<Option<std::process::Child>, LifecycleError> {
+    let layout = Layout::new(settings);
+    let store = Store::new(layout.clone());
+    let _lock = store.lock(id)?;
+    let monitor = match status(&layout, id) {
+        Status::Running { .. } => return Ok(None),
+        Status::Created => None,
+        Status::Exited(_) | Status::Dead => Some(recreate(settings, &store, id, stdio)?),
+    };
+    let runtime_error = |reason: String| LifecycleError::Runtime {
+        id: id.to_string(),
+        step: "start",
+        reason,
+    };
+    let dir = layout.container_dir(id);
+    let _ = crate::runtime::record::write_atomic(&dir.join("started"), now_rfc3339().as_bytes());
+    let mut container = Container::load(layout.libcontainer_root().join(id))
+        .map_err(|e| runtime_error(e.to_string()))?;
+    container
+        .start()
+        .map_err(|e| runtime_error(e.to_string()))?;
+    Ok(monitor)
+}
+
+/// Mounts the rootfs again and has a new monitor create the container.
+fn recreate(
+    settings: &Settings,
+    store: &Store,
+    id: &str,
+    stdio: MonitorStdio,
+) -> Result<std::process::Child, LifecycleError> {
+    let dir = store.layout.container_dir(id);
+    let files = ContainerFiles(&dir);
+    let record: ContainerRecord =
+        read_json(&files.record())?.ok_or_else(|| LifecycleError::Runtime {
+            id: id.to_string(),
+            step: "start",
+            reason: "container record missing".into(),
+        })?;
+    let _ = std::fs::remove_file(files.exit());
+    if let Ok(mut stale) = Container::load(store.layout.libcontainer_root().join(id)) {
+        let _ = stale.delete(true);
+    }
+    Overlay {
+        lower: &record.image_rootfs,
+        upper: files.upper(),
+        work: files.work(),
+        target: files.rootfs(),
+    }
+    .mount()?;
+    spawn_monitor(settings, id, stdio).map_err(|reason| LifecycleError::Runtime {
+        id: id.to_string(),
+        step: "create",
+        reason,
+    })
+}

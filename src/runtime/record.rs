@@ -1,0 +1,146 @@
+//! The records vassalrun keeps per container (`container.json`, `exit`), each
+//! written atomically: temp file, fsync, rename, fsync of the directory.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::spec::CreateRequest;
+
+#[derive(Debug, Error)]
+pub enum RecordError {
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: io::Error },
+    #[error("{path}: corrupt record: {reason}")]
+    Corrupt {
+        path: PathBuf,
+        reason: serde_json::Error,
+    },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> RecordError + '_ {
+    move |reason| RecordError::Io {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+/// What `create` decided about a container; never changes afterwards.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContainerRecord {
+    pub id: String,
+    pub name: String,
+    /// RFC 3339, UTC.
+    pub created: String,
+    /// The IMAGE argument as given.
+    pub image: String,
+    /// The read-only lower layer of the overlay.
+    pub image_rootfs: PathBuf,
+    pub request: CreateRequest,
+}
+
+/// How the container's last run ended, written by its monitor.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ExitRecord {
+    /// Docker's exit code: the status, or 128+N for signal N, or 125/126/127.
+    pub exit_code: i32,
+    pub started_at: String,
+    pub finished_at: String,
+    #[serde(rename = "OOMKilled")]
+    pub oom_killed: bool,
+    /// Why the container failed to start, if it did.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub error: String,
+}
+
+/// Writes `bytes` to `path` so readers see the old or the new contents, never a mix.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RecordError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp.{}",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("record"),
+        std::process::id()
+    ));
+    let write = || -> io::Result<()> {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        File::open(dir)?.sync_all()
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_error(path)(e)
+    })
+}
+
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), RecordError> {
+    let bytes = serde_json::to_vec_pretty(value).map_err(|reason| RecordError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    write_atomic(path, &bytes)
+}
+
+/// Reads a JSON record; `Ok(None)` when it does not exist.
+pub fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, RecordError> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error(path)(e)),
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|reason| RecordError::Corrupt {
+            path: path.to_path_buf(),
+            reason,
+        })
+}
+
+/// Now, as RFC 3339 UTC with nanoseconds (Docker's format).
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_write_json_round_trip_and_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("exit");
+        let record = ExitRecord {
+            exit_code: 137,
+            ..Default::default()
+        };
+        write_json(&path, &record).unwrap();
+        assert_eq!(read_json::<ExitRecord>(&path).unwrap(), Some(record));
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+        fs::write(&path, "{").unwrap();
+        let err = read_json::<ExitRecord>(&path).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("{}: corrupt record", path.display())),
+            "{err}"
+        );
+        assert_eq!(
+            read_json::<ExitRecord>(&dir.path().join("none")).unwrap(),
+            None
+        );
+    }
+}

@@ -1,0 +1,97 @@
+//! A container's root filesystem: an overlay mount with the image as the
+//! read-only lower layer and the container's own upper and work dirs, so many
+//! containers share one unpacked image and start without copying.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use nix::mount::{mount, umount2, MntFlags, MsFlags};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum RootfsError {
+    #[error("image rootfs {0}: path contains ',' or ':', which overlayfs cannot take")]
+    BadLowerPath(PathBuf),
+    #[error("overlay mount on {path}: {reason}")]
+    Mount { path: PathBuf, reason: nix::Error },
+    #[error("unmount {path}: {reason}")]
+    Unmount { path: PathBuf, reason: nix::Error },
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: io::Error },
+}
+
+/// The overlay of one container.
+pub struct Overlay<'a> {
+    pub lower: &'a Path,
+    pub upper: PathBuf,
+    pub work: PathBuf,
+    pub target: PathBuf,
+}
+
+impl Overlay<'_> {
+    /// Mounts the overlay, creating its directories; does nothing if already mounted.
+    pub fn mount(&self) -> Result<(), RootfsError> {
+        if is_mount_point(&self.target) {
+            return Ok(());
+        }
+        let bad = |p: &Path| p.to_str().is_none_or(|s| s.contains([',', ':']));
+        if bad(self.lower) || bad(&self.upper) || bad(&self.work) {
+            return Err(RootfsError::BadLowerPath(self.lower.to_path_buf()));
+        }
+        for dir in [&self.upper, &self.work, &self.target] {
+            fs::create_dir_all(dir).map_err(|reason| RootfsError::Io {
+                path: dir.clone(),
+                reason,
+            })?;
+        }
+        let data = format!(
+            "lowerdir={},upperdir={},workdir={}",
+            self.lower.display(),
+            self.upper.display(),
+            self.work.display()
+        );
+        mount(
+            Some("overlay"),
+            &self.target,
+            Some("overlay"),
+            MsFlags::empty(),
+            Some(data.as_str()),
+        )
+        .map_err(|reason| RootfsError::Mount {
+            path: self.target.clone(),
+            reason,
+        })
+    }
+}
+
+/// Unmounts a container rootfs; a path that is not mounted is fine.
+pub fn unmount(target: &Path) -> Result<(), RootfsError> {
+    if !is_mount_point(target) {
+        return Ok(());
+    }
+    umount2(target, MntFlags::MNT_DETACH).map_err(|reason| RootfsError::Unmount {
+        path: target.to_path_buf(),
+        reason,
+    })
+}
+
+/// Whether `path` is a mount point, from `/proc/self/mountinfo`.
+pub fn is_mount_point(path: &Path) -> bool {
+    let Ok(info) = fs::read_to_string("/proc/self/mountinfo") else {
+        return false;
+    };
+    let wanted = path.to_string_lossy();
+    info.lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .any(|mount_point| unescape_mountinfo(mount_point) == wanted)
+}
+
+/// mountinfo escapes space, tab, newline and backslash as octal.
+fn unescape_mountinfo(field: &str) -> String {
+    field
+        .replace("\\040", " ")
+        .replace("\\011", "\t")
+        .replace("\\012", "\n")
+        .replace("\\134", "\\")
+}

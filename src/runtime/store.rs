@@ -1,0 +1,142 @@
+//! The container store: claiming ids and names, finding a container by name, id
+//! or unique id prefix, listing, and the per-container lock.
+//!
+//! A name is claimed by creating `names/<name>` with `O_EXCL`, so of two
+//! concurrent `create`s of one name exactly one wins; the container directory is
+//! claimed with a plain `mkdir` for the same reason.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use nix::fcntl::{Flock, FlockArg};
+use thiserror::Error;
+
+use super::layout::{ContainerFiles, Layout};
+use super::record::{read_json, ContainerRecord, RecordError};
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("container name \"/{name}\" is already in use by {id}")]
+    NameInUse { name: String, id: String },
+    #[error("No such container: {0}")]
+    NotFound(String),
+    #[error("multiple containers found with provided prefix: {0}")]
+    Ambiguous(String),
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: io::Error },
+    #[error(transparent)]
+    Record(#[from] RecordError),
+}
+
+fn io_error(path: PathBuf) -> impl FnOnce(io::Error) -> StoreError {
+    move |reason| StoreError::Io { path, reason }
+}
+
+/// A held per-container lock; released on drop.
+pub struct ContainerLock(#[allow(dead_code)] Flock<File>);
+
+pub struct Store {
+    pub layout: Layout,
+}
+
+impl Store {
+    pub fn new(layout: Layout) -> Store {
+        Store { layout }
+    }
+
+    /// Claims `name` for `id`.
+    pub fn claim_name(&self, name: &str, id: &str) -> Result<(), StoreError> {
+        let dir = self.layout.names_dir();
+        fs::create_dir_all(&dir).map_err(io_error(dir))?;
+        let path = self.layout.name_file(name);
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => f.write_all(id.as_bytes()).map_err(io_error(path)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(StoreError::NameInUse {
+                name: name.to_string(),
+                id: fs::read_to_string(&path).unwrap_or_default(),
+            }),
+            Err(e) => Err(io_error(path)(e)),
+        }
+    }
+
+    /// Releases `name` if it still belongs to `id`.
+    pub fn release_name(&self, name: &str, id: &str) {
+        let path = self.layout.name_file(name);
+        if fs::read_to_string(&path).is_ok_and(|owner| owner == id) {
+            let _ = fs::remove_file(path);
+        }
+    }
+
+    /// Claims the container directory with `mkdir` (fails if it exists).
+    pub fn claim_dir(&self, id: &str) -> Result<PathBuf, StoreError> {
+        let parent = self.layout.containers_dir();
+        fs::create_dir_all(&parent).map_err(io_error(parent))?;
+        let dir = self.layout.container_dir(id);
+        fs::create_dir(&dir).map_err(io_error(dir.clone()))?;
+        Ok(dir)
+    }
+
+    /// The id a name, full id or unique id prefix refers to.
+    pub fn resolve(&self, reference: &str) -> Result<String, StoreError> {
+        let by_name = self.layout.name_file(reference.trim_start_matches('/'));
+        if let Ok(id) = fs::read_to_string(&by_name) {
+            if self.layout.container_dir(&id).exists() {
+                return Ok(id);
+            }
+        }
+        if reference.is_empty() || !reference.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(StoreError::NotFound(reference.to_string()));
+        }
+        let mut matches = self
+            .ids()?
+            .into_iter()
+            .filter(|id| id.starts_with(reference));
+        match (matches.next(), matches.next()) {
+            (Some(id), None) => Ok(id),
+            (Some(_), Some(_)) => Err(StoreError::Ambiguous(reference.to_string())),
+            (None, _) => Err(StoreError::NotFound(reference.to_string())),
+        }
+    }
+
+    /// Every container id, in no particular order.
+    pub fn ids(&self) -> Result<Vec<String>, StoreError> {
+        let dir = self.layout.containers_dir();
+        match fs::read_dir(&dir) {
+            Ok(entries) => Ok(entries
+                .flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| n.len() == 64)
+                .collect()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(io_error(dir)(e)),
+        }
+    }
+
+    /// The container's record; `Ok(None)` when it has none (a crashed `create`).
+    pub fn record(&self, id: &str) -> Result<Option<ContainerRecord>, StoreError> {
+        let dir = self.layout.container_dir(id);
+        Ok(read_json(&ContainerFiles(&dir).record())?)
+    }
+
+    /// Takes the container's lock, waiting for whoever holds it.
+    pub fn lock(&self, id: &str) -> Result<ContainerLock, StoreError> {
+        let path = self.layout.lock_file(id);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_error(parent.to_path_buf()))?;
+        }
+        let file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_error(path.clone()))?;
+        let lock = Flock::lock(file, FlockArg::LockExclusive)
+            .map_err(|(_, e)| io_error(path)(e.into()))?;
+        Ok(ContainerLock(lock))
+    }
+
+    pub fn remove_lock_file(&self, id: &str) {
+        let _ = fs::remove_file(self.layout.lock_file(id));
+    }
+}
