@@ -1,5 +1,22 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    restore_default_signals();
     vassalrun::cli::main()
+}
+
+/// Ignored signals stay ignored across exec, so whatever our parent ignored (and
+/// Rust's own SIGPIPE) would be ignored by every container process. Start clean,
+/// as a freshly booted init would. This also ends `vassalrun ps | head` quietly.
+/// (glibc reserves 32 and 33 and refuses to change them; they are skipped.)
+fn restore_default_signals() {
+    for signal in 1..=nix::libc::SIGRTMAX() {
+        if matches!(signal, nix::libc::SIGKILL | nix::libc::SIGSTOP | 32 | 33) {
+            continue;
+        }
+        // SAFETY: no other thread exists yet, and SIG_DFL installs no handler.
+        unsafe {
+            nix::libc::signal(signal, nix::libc::SIG_DFL);
+        }
+    }
 }

@@ -321,3 +321,190 @@ fn test_memory_limit_lands_in_cgroup() {
         assert_eq!(read(v2.join("memory.swap.max")), "33554432");
     }
 }
+
+#[test]
+fn test_container_starts_with_default_signal_dispositions() {
+    if !can_run_containers() {
+        return;
+    }
+    // The test runner ignores SIGPIPE (as every Rust program does); an ignored
+    // signal survives exec, so this fails unless vassalrun restores the default.
+    let env = TestEnv::new();
+    let out = run(&env, &["{img}", "grep", "SigIgn", "/proc/self/status"]);
+    let mask = stdout(&out)
+        .trim()
+        .trim_start_matches("SigIgn:")
+        .trim()
+        .to_string();
+    let mask = u64::from_str_radix(&mask, 16).unwrap_or_else(|_| panic!("{}", describe(&out)));
+    // Signals 32 and 33 belong to glibc, which refuses to change them.
+    assert_eq!(
+        mask & !(0b11 << 31),
+        0,
+        "ignored signals leaked into the container: {mask:#x}"
+    );
+}
+
+#[test]
+fn test_stop_kill_wait_restart() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let trap = "trap 'exit 7' TERM; while true; do sleep 0.1; done";
+    let out = env.run(&["run", "-d", "--name", "polite", &img(), "sh", "-c", trap]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let out = env.run(&["run", "-d", "--name", "stubborn", &img(), "sleep", "300"]);
+    assert!(out.status.success(), "{}", describe(&out));
+
+    let out = env.run(&["stop", "polite"]);
+    assert_eq!(stdout(&out), "polite\n", "{}", describe(&out));
+    assert_eq!(stdout(&env.run(&["wait", "polite"])), "7\n");
+
+    // sleep as PID 1 ignores SIGTERM: stop must fall back to SIGKILL after -t.
+    let out = env.run(&["stop", "-t", "1", "stubborn"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(stdout(&env.run(&["wait", "stubborn"])), "137\n");
+
+    let out = env.run(&["kill", "stubborn"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is not running"),
+        "{}",
+        describe(&out)
+    );
+
+    let out = env.run(&["restart", "stubborn"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let state = inspect_state(&env, "stubborn");
+    assert_eq!(state["Running"], true, "{state}");
+    assert!(state["Pid"].as_i64().unwrap() > 0);
+
+    let out = env.run(&["kill", "-s", "TERM", "stubborn"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let out = env.run(&["kill", "-s", "KILL", "stubborn"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(stdout(&env.run(&["wait", "stubborn"])), "137\n");
+}
+
+fn inspect_state(env: &TestEnv, name: &str) -> serde_json::Value {
+    let out = env.run(&["inspect", name]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v[0]["State"].clone()
+}
+
+#[test]
+fn test_ps_and_inspect() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let up = stdout(&env.run(&[
+        "run",
+        "-d",
+        "--name",
+        "up",
+        "-p",
+        "8080:80",
+        &img(),
+        "sleep",
+        "300",
+    ]))
+    .trim()
+    .to_string();
+    let done = stdout(&env.run(&["run", "-d", "--name", "done", &img(), "sh", "-c", "exit 4"]))
+        .trim()
+        .to_string();
+    assert_eq!(stdout(&env.run(&["wait", "done"])), "4\n");
+    env.run(&["create", "--name", "fresh", &img(), "true"]);
+
+    assert_eq!(stdout(&env.run(&["ps", "-q"])), format!("{}\n", &up[..12]));
+    let all = stdout(&env.run(&["ps", "-a"]));
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines.len(), 4, "{all}");
+    assert!(lines[0].starts_with("CONTAINER ID"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Exited (4)") && l.ends_with("done")),
+        "{all}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Created") && l.ends_with("fresh")),
+        "{all}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Up ") && l.contains("0.0.0.0:8080->80/tcp") && l.ends_with("up")),
+        "{all}"
+    );
+    let json_lines = stdout(&env.run(&["ps", "-a", "--format", "json"]));
+    let states: Vec<String> = json_lines
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["State"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(states.len(), 3);
+    assert!(states.contains(&"running".to_string()) && states.contains(&"exited".to_string()));
+
+    let out = env.run(&["inspect", &done[..8]]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v[0];
+    assert_eq!(c["Id"], done);
+    assert_eq!(c["Name"], "/done");
+    assert_eq!(c["Path"], "sh");
+    assert_eq!(c["Args"], serde_json::json!(["-c", "exit 4"]));
+    assert_eq!(c["State"]["Status"], "exited");
+    assert_eq!(c["State"]["ExitCode"], 4);
+    assert_eq!(c["State"]["Running"], false);
+    assert!(!c["State"]["FinishedAt"].as_str().unwrap().is_empty());
+    assert_eq!(c["HostConfig"]["NetworkMode"], serde_json::Value::Null);
+    assert_eq!(
+        c["Config"]["Cmd"],
+        serde_json::json!(["sh", "-c", "exit 4"])
+    );
+}
+
+#[test]
+fn test_corrupt_record_never_blocks_ps_inspect_rm() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let id = stdout(&env.run(&["run", "-d", "--name", "broken", &img(), "sleep", "300"]))
+        .trim()
+        .to_string();
+    std::fs::write(
+        env.root()
+            .join("containers")
+            .join(&id)
+            .join("container.json"),
+        "",
+    )
+    .unwrap();
+    let out = env.run(&["ps", "-a"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(stdout(&out).contains(&id[..12]));
+    let out = env.run(&["inspect", &id]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("corrupt record"),
+        "{}",
+        describe(&out)
+    );
+    let out = env.run(&["rm", "-f", &id]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(env.container_ids().is_empty());
+    assert!(
+        !env.root().join("names").join("broken").exists(),
+        "the name is released too"
+    );
+}

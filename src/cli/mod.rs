@@ -1,7 +1,9 @@
 //! The command line: global options, dispatch, and Docker's exit-code and error
 //! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
 
+mod control_cmd;
 mod lifecycle_cmd;
+mod ps_cmd;
 mod spec_cmd;
 
 use std::ffi::OsString;
@@ -87,6 +89,18 @@ pub enum Command {
     Run(lifecycle_cmd::CreateArgs),
     /// Remove containers
     Rm(lifecycle_cmd::RmArgs),
+    /// Stop containers: the stop signal, then SIGKILL after the timeout
+    Stop(control_cmd::StopArgs),
+    /// Send a signal to containers (default SIGKILL)
+    Kill(control_cmd::KillArgs),
+    /// Stop and start containers
+    Restart(control_cmd::StopArgs),
+    /// Wait for containers to exit and print their exit codes
+    Wait(control_cmd::WaitArgs),
+    /// List containers
+    Ps(ps_cmd::PsArgs),
+    /// Show containers in Docker's JSON shape
+    Inspect(ps_cmd::InspectArgs),
     /// The per-container monitor (started by create and start)
     #[command(hide = true)]
     Monitor(lifecycle_cmd::MonitorArgs),
@@ -127,6 +141,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Start(args) => lifecycle_cmd::run_start(&settings, args),
             Command::Run(args) => lifecycle_cmd::run_run(&settings, args),
             Command::Rm(args) => lifecycle_cmd::run_rm(&settings, args),
+            Command::Stop(args) => control_cmd::run_stop(&settings, args),
+            Command::Kill(args) => control_cmd::run_kill(&settings, args),
+            Command::Restart(args) => control_cmd::run_restart(&settings, args),
+            Command::Wait(args) => control_cmd::run_wait(&settings, args),
+            Command::Ps(args) => ps_cmd::run_ps(&settings, args),
+            Command::Inspect(args) => ps_cmd::run_inspect(&settings, args),
             Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
         }
     });

@@ -68,6 +68,18 @@ impl Store {
         }
     }
 
+    /// Releases every name pointing at `id` (used when its record is unreadable).
+    pub fn release_names_of(&self, id: &str) {
+        let Ok(entries) = fs::read_dir(self.layout.names_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if fs::read_to_string(entry.path()).is_ok_and(|owner| owner == id) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
     /// Claims the container directory with `mkdir` (fails if it exists).
     pub fn claim_dir(&self, id: &str) -> Result<PathBuf, StoreError> {
         let parent = self.layout.containers_dir();

@@ -4,9 +4,11 @@
 
 pub mod command_check;
 pub mod create;
+pub mod inspect;
 pub mod monitor;
 pub mod names;
 pub mod remove;
+pub mod signal;
 pub mod start;
 pub mod status;
 

@@ -74,8 +74,10 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
             .into());
         }
     }
-    if let Some(name) = name {
-        store.release_name(&name, id);
+    match name {
+        Some(name) => store.release_name(&name, id),
+        // An unreadable record: find the name by its contents.
+        None => store.release_names_of(id),
     }
     store.remove_lock_file(id);
     Ok(())

@@ -1,0 +1,110 @@
+//! `stop`, `kill`, `restart`, `wait`: signals and exits of running containers.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::config::Settings;
+use crate::runtime::layout::Layout;
+use crate::runtime::lifecycle::monitor::MonitorStdio;
+use crate::runtime::lifecycle::signal::{
+    parse_signal, signal_container, stop_container, wait_exit,
+};
+use crate::runtime::lifecycle::start::start;
+use crate::runtime::store::Store;
+
+#[derive(Args, Debug)]
+pub struct StopArgs {
+    /// Seconds to wait before killing [default: the container's --stop-timeout, or 10]
+    #[arg(short = 't', long = "time")]
+    time: Option<u64>,
+    #[arg(required = true)]
+    containers: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct KillArgs {
+    /// Signal to send (name or number)
+    #[arg(short = 's', long = "signal", default_value = "KILL")]
+    signal: String,
+    #[arg(required = true)]
+    containers: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct WaitArgs {
+    #[arg(required = true)]
+    containers: Vec<String>,
+}
+
+fn store(settings: &Settings) -> Store {
+    Store::new(Layout::new(settings))
+}
+
+/// Runs `action` on each container, printing the reference on success and the
+/// error otherwise, as Docker does; exit 1 if any failed.
+fn each(references: &[String], mut action: impl FnMut(&str) -> anyhow::Result<()>) -> ExitCode {
+    let mut failed = false;
+    for reference in references {
+        match action(reference) {
+            Ok(()) => println!("{reference}"),
+            Err(e) => {
+                eprintln!("vassalrun: {e:#}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn run_stop(settings: &Settings, args: &StopArgs) -> anyhow::Result<ExitCode> {
+    let store = store(settings);
+    Ok(each(&args.containers, |r| {
+        Ok(stop_container(&store, &store.resolve(r)?, args.time)?)
+    }))
+}
+
+pub fn run_kill(settings: &Settings, args: &KillArgs) -> anyhow::Result<ExitCode> {
+    let store = store(settings);
+    let signal = parse_signal(&args.signal)?;
+    Ok(each(&args.containers, |r| {
+        Ok(signal_container(&store, &store.resolve(r)?, signal)?)
+    }))
+}
+
+pub fn run_restart(settings: &Settings, args: &StopArgs) -> anyhow::Result<ExitCode> {
+    let store = store(settings);
+    Ok(each(&args.containers, |r| {
+        let id = store.resolve(r)?;
+        stop_container(&store, &id, args.time)?;
+        start(settings, &id, MonitorStdio::Null)?;
+        Ok(())
+    }))
+}
+
+pub fn run_wait(settings: &Settings, args: &WaitArgs) -> anyhow::Result<ExitCode> {
+    let store = store(settings);
+    let mut failed = false;
+    for reference in &args.containers {
+        match store
+            .resolve(reference)
+            .map_err(Into::into)
+            .and_then(|id| wait_exit(&store, &id))
+        {
+            Ok(code) => println!("{code}"),
+            Err(e) => {
+                eprintln!("vassalrun: {e}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,187 @@
+//! `ps` and `inspect`.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::{json, Value};
+
+use crate::config::Settings;
+use crate::runtime::layout::{ContainerFiles, Layout};
+use crate::runtime::lifecycle::inspect::{human_duration, inspect, seconds_since, status_column};
+use crate::runtime::lifecycle::status::{status, Status};
+use crate::runtime::record::{read_json, ContainerRecord};
+use crate::runtime::store::Store;
+use crate::spec::image::process_args;
+
+#[derive(Args, Debug)]
+pub struct PsArgs {
+    /// Show all containers (default: running only)
+    #[arg(short, long)]
+    all: bool,
+    /// Only ids
+    #[arg(short, long)]
+    quiet: bool,
+    /// Output format: table or json (one JSON object per line)
+    #[arg(long, default_value = "table")]
+    format: String,
+    /// Do not truncate ids and commands
+    #[arg(long)]
+    no_trunc: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    #[arg(required = true)]
+    containers: Vec<String>,
+}
+
+/// One `ps` row.
+struct Row {
+    id: String,
+    image: String,
+    command: String,
+    created: String,
+    status: String,
+    ports: String,
+    names: String,
+    running: bool,
+    state: &'static str,
+}
+
+fn row(layout: &Layout, id: &str) -> Row {
+    let dir = layout.container_dir(id);
+    let state = status(layout, id);
+    let running = matches!(state, Status::Running { .. });
+    match read_json::<ContainerRecord>(&ContainerFiles(&dir).record()) {
+        Ok(Some(record)) => {
+            let started = std::fs::read_to_string(dir.join("started")).unwrap_or_default();
+            let ports = record
+                .request
+                .host
+                .port_bindings
+                .iter()
+                .flat_map(|(ctr, bindings)| {
+                    bindings.iter().map(move |b| {
+                        format!(
+                            "{}:{}->{ctr}",
+                            if b.host_ip.is_empty() {
+                                "0.0.0.0"
+                            } else {
+                                &b.host_ip
+                            },
+                            b.host_port
+                        )
+                    })
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            Row {
+                id: id.to_string(),
+                image: record.image.clone(),
+                command: process_args(&record.request.config)
+                    .unwrap_or_default()
+                    .join(" "),
+                created: format!("{} ago", human_duration(seconds_since(&record.created))),
+                status: status_column(&state, &started),
+                ports,
+                names: record.name,
+                running,
+                state: state.name(),
+            }
+        }
+        // A corrupt or missing record never hides the container.
+        Ok(None) | Err(_) => Row {
+            id: id.to_string(),
+            image: String::new(),
+            command: String::new(),
+            created: String::new(),
+            status: "Dead (unreadable record)".into(),
+            ports: String::new(),
+            names: String::new(),
+            running,
+            state: state.name(),
+        },
+    }
+}
+
+fn truncate(text: &str, n: usize, on: bool) -> String {
+    if on && text.chars().count() > n {
+        format!("{}…", text.chars().take(n - 1).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn run_ps(settings: &Settings, args: &PsArgs) -> anyhow::Result<ExitCode> {
+    let layout = Layout::new(settings);
+    let store = Store::new(layout.clone());
+    let mut rows: Vec<Row> = store
+        .ids()?
+        .iter()
+        .map(|id| row(&layout, id))
+        .filter(|r| args.all || r.running)
+        .collect();
+    rows.sort_by(|a, b| a.names.cmp(&b.names));
+    let short = !args.no_trunc;
+    for_each_row(&rows, args, short);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn for_each_row(rows: &[Row], args: &PsArgs, short: bool) {
+    if args.quiet {
+        for r in rows {
+            println!("{}", if short { &r.id[..12] } else { &r.id });
+        }
+        return;
+    }
+    if args.format == "json" {
+        for r in rows {
+            let v: Value = json!({"ID": r.id, "Image": r.image, "Command": r.command, "CreatedAt": r.created,
+                "Status": r.status, "Ports": r.ports, "Names": r.names, "State": r.state});
+            println!("{v}");
+        }
+        return;
+    }
+    println!(
+        "{:<14}{:<24}{:<24}{:<26}{:<30}{:<24}NAMES",
+        "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS"
+    );
+    for r in rows {
+        println!(
+            "{:<14}{:<24}{:<24}{:<26}{:<30}{:<24}{}",
+            if short { &r.id[..12] } else { &r.id },
+            truncate(&r.image, 22, short),
+            format!("\"{}\"", truncate(&r.command, 20, short)),
+            r.created,
+            r.status,
+            r.ports,
+            r.names
+        );
+    }
+}
+
+pub fn run_inspect(settings: &Settings, args: &InspectArgs) -> anyhow::Result<ExitCode> {
+    let layout = Layout::new(settings);
+    let store = Store::new(layout.clone());
+    let mut out = Vec::new();
+    let mut failed = false;
+    for reference in &args.containers {
+        match store
+            .resolve(reference)
+            .map_err(Into::into)
+            .and_then(|id| inspect(&layout, &id))
+        {
+            Ok(v) => out.push(v),
+            Err(e) => {
+                eprintln!("vassalrun: {e}");
+                failed = true;
+            }
+        }
+    }
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
