@@ -196,7 +196,7 @@ const CASES: &[Case] = &[
             );
             assert_eq!(hosts["options"], json!(["rbind", "rprivate"]));
             let l = &s["linux"];
-            assert_eq!(l["cgroupsPath"], format!("/vassalrun/{id}"));
+            assert_eq!(l["cgroupsPath"], format!("/{}/{id}", env.cgroup_parent));
             assert_eq!(
                 namespace_types(s),
                 ["mount", "network", "uts", "pid", "ipc"]
@@ -872,9 +872,10 @@ fn test_spec_has_no_side_effects() {
 #[test]
 fn test_spec_global_options_from_environment() {
     let env = prepared_env();
-    let out = env
-        .command()
+    // A bare command: TestEnv passes --default-cgroup-parent and --root, which beat the environment.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vassalrun"))
         .env("VASSALRUN_CGROUP_PARENT", "from-env")
+        .env("VASSALRUN_CONFIG_DIR", env.config_dir())
         .args(["spec", "-u", "1", busybox_dir().to_str().unwrap(), "true"])
         .output()
         .unwrap();
@@ -883,6 +884,19 @@ fn test_spec_global_options_from_environment() {
         .as_str()
         .unwrap()
         .starts_with("/from-env/"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vassalrun"))
+        .env("VASSALRUN_CONFIG_DIR", env.config_dir())
+        .args(["spec", "img", "true"])
+        .output()
+        .unwrap();
+    let s = json_stdout(&out);
+    assert!(
+        s["linux"]["cgroupsPath"]
+            .as_str()
+            .unwrap()
+            .starts_with("/vassalrun/"),
+        "the default parent"
+    );
 
     // VASSALRUN_ROOT is overridden by --root, which TestEnv always passes; use a bare command.
     let root = env.dir.path().join("env-root");
