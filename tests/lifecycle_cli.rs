@@ -508,3 +508,93 @@ fn test_corrupt_record_never_blocks_ps_inspect_rm() {
         "the name is released too"
     );
 }
+
+#[test]
+fn test_exec_joins_running_container() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let out = env.run(&[
+        "run",
+        "-d",
+        "--name",
+        "host",
+        "-h",
+        "exechost",
+        &img(),
+        "sh",
+        "-c",
+        "echo marker > /tmp/m; sleep 300",
+    ]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let out = env.run(&[
+        "exec",
+        "host",
+        "sh",
+        "-c",
+        "hostname; id -u; pwd; cat /tmp/m",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert_eq!(stdout(&out), "exechost\n0\n/\nmarker\n");
+    let out = env.run(&[
+        "exec",
+        "-u",
+        "app",
+        "-w",
+        "/tmp",
+        "-e",
+        "FOO=bar",
+        "host",
+        "sh",
+        "-c",
+        "id -u; pwd; echo $FOO; exit 5",
+    ]);
+    assert_eq!(out.status.code(), Some(5), "{}", describe(&out));
+    assert_eq!(stdout(&out), "1000\n/tmp\nbar\n");
+    let out = env.run(&["exec", "host", "nope"]);
+    assert_eq!(out.status.code(), Some(127), "{}", describe(&out));
+    env.run(&["stop", "-t", "0", "host"]);
+    let out = env.run(&["exec", "host", "true"]);
+    assert_error(
+        &out,
+        &format!("container {} is not running", inspect_id(&env, "host")),
+    );
+}
+
+fn inspect_id(env: &TestEnv, name: &str) -> String {
+    let v: serde_json::Value = serde_json::from_slice(&env.run(&["inspect", name]).stdout).unwrap();
+    v[0]["Id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn test_oom_kill_is_reported() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let hog = "x=aaaaaaaaaaaaaaaa; while true; do x=\"$x$x\"; done";
+    let out = env
+        .command()
+        .args([
+            "run",
+            "--name",
+            "hog",
+            "-m",
+            "8m",
+            "--memory-swap",
+            "8m",
+            &img(),
+            "sh",
+            "-c",
+            hog,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(137), "{}", describe(&out));
+    let state = inspect_state(&env, "hog");
+    assert_eq!(state["OOMKilled"], true, "{state}");
+    assert_eq!(state["ExitCode"], 137);
+    let out = run(&env, &["-m", "64m", "{img}", "true"]);
+    assert_eq!(out.status.code(), Some(0));
+}

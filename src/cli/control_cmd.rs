@@ -108,3 +108,41 @@ pub fn run_wait(settings: &Settings, args: &WaitArgs) -> anyhow::Result<ExitCode
         ExitCode::SUCCESS
     })
 }
+
+#[derive(Args, Debug)]
+pub struct ExecArgs {
+    /// Keep the terminal: the process uses this command's terminal
+    #[arg(short = 't', long = "tty")]
+    tty: bool,
+    /// Accepted for Docker compatibility: the process always reads this command's stdin
+    #[arg(short = 'i', long = "interactive")]
+    _interactive: bool,
+    /// User: name|uid[:group|gid]
+    #[arg(short = 'u', long = "user", default_value = "")]
+    user: String,
+    /// Working directory inside the container
+    #[arg(short = 'w', long = "workdir", default_value = "")]
+    workdir: String,
+    /// Set environment variables
+    #[arg(short = 'e', long = "env")]
+    env: Vec<String>,
+    /// Container (name, id or unique id prefix)
+    container: String,
+    /// COMMAND and ARGs
+    #[arg(required = true, num_args = 1.., trailing_var_arg = true)]
+    command: Vec<String>,
+}
+
+pub fn run_exec(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExitCode> {
+    use crate::runtime::lifecycle::exec::{exec, ExecOptions};
+    let store = store(settings);
+    let id = store.resolve(&args.container)?;
+    let options = ExecOptions {
+        command: args.command.clone(),
+        user: args.user.clone(),
+        workdir: args.workdir.clone(),
+        env: args.env.clone(),
+        tty: args.tty,
+    };
+    Ok(ExitCode::from(exec(&store.layout, &id, &options)?))
+}

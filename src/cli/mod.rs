@@ -97,6 +97,8 @@ pub enum Command {
     Restart(control_cmd::StopArgs),
     /// Wait for containers to exit and print their exit codes
     Wait(control_cmd::WaitArgs),
+    /// Run a command in a running container and exit with its code
+    Exec(control_cmd::ExecArgs),
     /// List containers
     Ps(ps_cmd::PsArgs),
     /// Show containers in Docker's JSON shape
@@ -145,6 +147,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Kill(args) => control_cmd::run_kill(&settings, args),
             Command::Restart(args) => control_cmd::run_restart(&settings, args),
             Command::Wait(args) => control_cmd::run_wait(&settings, args),
+            Command::Exec(args) => control_cmd::run_exec(&settings, args),
             Command::Ps(args) => ps_cmd::run_ps(&settings, args),
             Command::Inspect(args) => ps_cmd::run_inspect(&settings, args),
             Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),

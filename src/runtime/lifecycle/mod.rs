@@ -4,6 +4,7 @@
 
 pub mod command_check;
 pub mod create;
+pub mod exec;
 pub mod inspect;
 pub mod monitor;
 pub mod names;

@@ -143,6 +143,35 @@ fn wait_exit_code(pid: Pid) -> u8 {
     }
 }
 
+/// Whether the kernel's OOM killer killed a process of the container: the
+/// `oom_kill` counter of its memory cgroup (v1 `memory.oom_control`, v2
+/// `memory.events`), read before the cgroup is deleted.
+fn oom_killed(spec_path: &Path) -> bool {
+    let Ok(Some(spec)) = read_json::<oci_spec::runtime::Spec>(spec_path) else {
+        return false;
+    };
+    let Some(cgroup) = spec.linux().as_ref().and_then(|l| l.cgroups_path().clone()) else {
+        return false;
+    };
+    let relative = cgroup.to_string_lossy().trim_start_matches('/').to_string();
+    let candidates = [
+        Path::new("/sys/fs/cgroup/memory")
+            .join(&relative)
+            .join("memory.oom_control"),
+        Path::new("/sys/fs/cgroup")
+            .join(&relative)
+            .join("memory.events"),
+    ];
+    candidates
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .any(|text| {
+            text.lines()
+                .filter_map(|l| l.strip_prefix("oom_kill "))
+                .any(|n| n.trim().parse::<u64>().is_ok_and(|n| n > 0))
+        })
+}
+
 /// Records the exit and releases what only a running container needs. Waits for
 /// the container lock so a `start` still finishing is never raced.
 fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
@@ -156,7 +185,7 @@ fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
         exit_code: i32::from(code),
         started_at,
         finished_at: now_rfc3339(),
-        oom_killed: false,
+        oom_killed: oom_killed(&files.spec()),
         error: String::new(),
     };
     let _ = write_json(&files.exit(), &exit);
