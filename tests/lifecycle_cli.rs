@@ -598,3 +598,48 @@ fn test_oom_kill_is_reported() {
     let out = run(&env, &["-m", "64m", "{img}", "true"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn test_diff_and_export() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let script = "echo x > /etc/newfile; rm /etc/group; mkdir -p /srv/a; echo hi > /home/app/f";
+    let out = env.run(&["run", "--name", "changed", &img(), "sh", "-c", script]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let out = env.run(&["diff", "changed"]);
+    assert_eq!(
+        stdout(&out),
+        "C /etc\nD /etc/group\nA /etc/newfile\nC /home\nC /home/app\nA /home/app/f\nA /srv\nA /srv/a\n",
+        "{}",
+        describe(&out)
+    );
+    let tar_path = env.dir.path().join("fs.tar");
+    let out = env.run(&["export", "-o", tar_path.to_str().unwrap(), "changed"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let mut names = Vec::new();
+    let mut archive = tar::Archive::new(std::fs::File::open(&tar_path).unwrap());
+    for entry in archive.entries().unwrap() {
+        let entry = entry.unwrap();
+        names.push(entry.path().unwrap().display().to_string());
+    }
+    assert!(names.contains(&"etc/newfile".to_string()));
+    assert!(names.contains(&"bin/busybox".to_string()));
+    assert!(
+        !names.contains(&"etc/group".to_string()),
+        "deleted files are not exported"
+    );
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(
+        !mounts.contains(env.root().to_str().unwrap()),
+        "export unmounts the stopped container again"
+    );
+    // To stdout as well.
+    let out = env.run(&["export", "changed"]);
+    assert!(
+        out.status.success() && out.stdout.len() > 1024,
+        "{}",
+        describe(&out)
+    );
+}

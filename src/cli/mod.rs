@@ -103,6 +103,10 @@ pub enum Command {
     Ps(ps_cmd::PsArgs),
     /// Show containers in Docker's JSON shape
     Inspect(ps_cmd::InspectArgs),
+    /// List a container's changes to its image (A added, C changed, D deleted)
+    Diff(ps_cmd::DiffArgs),
+    /// Write a container's filesystem as a tar archive
+    Export(ps_cmd::ExportArgs),
     /// The per-container monitor (started by create and start)
     #[command(hide = true)]
     Monitor(lifecycle_cmd::MonitorArgs),
@@ -150,6 +154,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Exec(args) => control_cmd::run_exec(&settings, args),
             Command::Ps(args) => ps_cmd::run_ps(&settings, args),
             Command::Inspect(args) => ps_cmd::run_inspect(&settings, args),
+            Command::Diff(args) => ps_cmd::run_diff(&settings, args),
+            Command::Export(args) => ps_cmd::run_export(&settings, args),
             Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
         }
     });

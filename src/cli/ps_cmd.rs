@@ -185,3 +185,59 @@ pub fn run_inspect(settings: &Settings, args: &InspectArgs) -> anyhow::Result<Ex
         ExitCode::SUCCESS
     })
 }
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    container: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Write to a file instead of stdout
+    #[arg(short = 'o', long = "output")]
+    output: Option<std::path::PathBuf>,
+    container: String,
+}
+
+pub fn run_diff(settings: &Settings, args: &DiffArgs) -> anyhow::Result<ExitCode> {
+    let layout = Layout::new(settings);
+    let id = Store::new(layout.clone()).resolve(&args.container)?;
+    for change in crate::runtime::lifecycle::diff::diff(&layout, &id)? {
+        println!("{} {}", change.kind, change.path);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_export(settings: &Settings, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let store = Store::new(Layout::new(settings));
+    let id = store.resolve(&args.container)?;
+    match &args.output {
+        Some(path) => {
+            let tmp = path.with_extension("partial");
+            let file = std::fs::File::create(&tmp)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", tmp.display()))?;
+            let result = crate::runtime::lifecycle::export::export(
+                &store,
+                &id,
+                std::io::BufWriter::new(file),
+            );
+            match result {
+                Ok(()) => std::fs::rename(&tmp, path)?,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(e.into());
+                }
+            }
+        }
+        None if std::io::stdout().is_terminal() => {
+            anyhow::bail!("cowardly refusing to write a tar archive to a terminal: use -o FILE or redirect stdout")
+        }
+        None => crate::runtime::lifecycle::export::export(
+            &store,
+            &id,
+            std::io::BufWriter::new(std::io::stdout().lock()),
+        )?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

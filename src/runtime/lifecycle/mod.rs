@@ -4,7 +4,9 @@
 
 pub mod command_check;
 pub mod create;
+pub mod diff;
 pub mod exec;
+pub mod export;
 pub mod inspect;
 pub mod monitor;
 pub mod names;
