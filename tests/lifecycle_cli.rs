@@ -643,3 +643,103 @@ fn test_diff_and_export() {
         describe(&out)
     );
 }
+
+/// Everything a container can leave on the host, for leak checks.
+fn leftovers(env: &TestEnv) -> Vec<String> {
+    let mut found: Vec<String> = env
+        .container_ids()
+        .into_iter()
+        .map(|id| format!("container dir {id}"))
+        .collect();
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    found.extend(
+        mounts
+            .lines()
+            .filter(|l| l.contains(env.dir.path().to_str().unwrap()))
+            .map(|l| format!("mount {l}")),
+    );
+    for parent in env.cgroup_parent_dirs() {
+        for entry in std::fs::read_dir(&parent).unwrap().flatten() {
+            if entry.path().is_dir() {
+                found.push(format!("cgroup {}", entry.path().display()));
+            }
+        }
+    }
+    let state = env.dir.path().join("run/libcontainer");
+    if let Ok(entries) = std::fs::read_dir(&state) {
+        found.extend(
+            entries
+                .flatten()
+                .map(|e| format!("libcontainer state {}", e.path().display())),
+        );
+    }
+    found
+}
+
+#[test]
+fn test_sigkill_during_create_then_rm_and_gc_leave_nothing() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    for step in 0..12u64 {
+        let name = format!("crash{step}");
+        let mut child = env
+            .command()
+            .args(["create", "--name", &name, &img(), "sleep", "300"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(step * 4));
+        let _ = child.kill();
+        let _ = child.wait();
+        let out = env.run(&["rm", "-f", &name]);
+        assert!(out.status.success(), "step {step}: {}", describe(&out));
+        let out = env.run(&["gc"]);
+        assert!(out.status.success(), "step {step}: {}", describe(&out));
+        assert_eq!(leftovers(&env), Vec::<String>::new(), "step {step}");
+        // The name is free again.
+        let out = env.run(&["create", "--name", &name, &img(), "true"]);
+        assert!(out.status.success(), "step {step}: {}", describe(&out));
+        env.run(&["rm", "-f", &name]);
+    }
+}
+
+#[test]
+fn test_gc_removes_half_created_container_and_stale_state() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let id = stdout(&env.run(&["create", "--name", "half", &img(), "sleep", "300"]))
+        .trim()
+        .to_string();
+    // Simulate a create killed before its record was written, whose monitor died.
+    let dir = env.root().join("containers").join(&id);
+    let monitor: i32 = std::fs::read_to_string(dir.join("monitor.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(monitor),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    std::fs::remove_file(dir.join("container.json")).unwrap();
+    let running = env.run(&["run", "-d", "--name", "keep", &img(), "sleep", "300"]);
+    assert!(running.status.success());
+    let out = env.run(&["gc"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(
+        stdout(&out).contains(&format!("container {id} (no record)")),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(env.container_ids().len(), 1, "gc keeps live containers");
+    assert_eq!(inspect_state(&env, "keep")["Running"], true);
+    env.run(&["rm", "-f", "keep"]);
+    assert_eq!(leftovers(&env), Vec::<String>::new());
+    assert!(!env.root().join("names/half").exists());
+}

@@ -146,3 +146,15 @@ pub fn run_exec(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExitCode
     };
     Ok(ExitCode::from(exec(&store.layout, &id, &options)?))
 }
+
+#[derive(Args, Debug)]
+pub struct GcArgs {}
+
+/// `gc`: prints one line per thing removed.
+pub fn run_gc(settings: &Settings, _args: &GcArgs) -> anyhow::Result<ExitCode> {
+    let store = store(settings);
+    for line in crate::runtime::lifecycle::gc::gc(&store, &settings.cgroup_parent)? {
+        println!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -107,6 +107,8 @@ pub enum Command {
     Diff(ps_cmd::DiffArgs),
     /// Write a container's filesystem as a tar archive
     Export(ps_cmd::ExportArgs),
+    /// Remove what crashed commands left behind (half-created containers, stale state, cgroups, names)
+    Gc(control_cmd::GcArgs),
     /// The per-container monitor (started by create and start)
     #[command(hide = true)]
     Monitor(lifecycle_cmd::MonitorArgs),
@@ -156,6 +158,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Inspect(args) => ps_cmd::run_inspect(&settings, args),
             Command::Diff(args) => ps_cmd::run_diff(&settings, args),
             Command::Export(args) => ps_cmd::run_export(&settings, args),
+            Command::Gc(args) => control_cmd::run_gc(&settings, args),
             Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
         }
     });

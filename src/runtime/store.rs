@@ -33,7 +33,23 @@ fn io_error(path: PathBuf) -> impl FnOnce(io::Error) -> StoreError {
     move |reason| StoreError::Io { path, reason }
 }
 
-/// A held per-container lock; released on drop.
+/// Takes an exclusive flock on `path`, creating it (and its directory).
+fn lock_file(path: &std::path::Path) -> Result<ContainerLock, StoreError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io_error(parent.to_path_buf()))?;
+    }
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(io_error(path.to_path_buf()))?;
+    let lock = Flock::lock(file, FlockArg::LockExclusive)
+        .map_err(|(_, e)| io_error(path.to_path_buf())(e.into()))?;
+    Ok(ContainerLock(lock))
+}
+
+/// A held lock; released on drop.
 pub struct ContainerLock(#[allow(dead_code)] Flock<File>);
 
 pub struct Store {
@@ -45,19 +61,29 @@ impl Store {
         Store { layout }
     }
 
-    /// Claims `name` for `id`.
+    /// Claims `name` for `id`, whose directory must already be claimed. A name
+    /// left behind by a crashed command (its container directory is gone) is
+    /// taken over. Claims are serialised by a lock on the names directory.
     pub fn claim_name(&self, name: &str, id: &str) -> Result<(), StoreError> {
         let dir = self.layout.names_dir();
-        fs::create_dir_all(&dir).map_err(io_error(dir))?;
+        fs::create_dir_all(&dir).map_err(io_error(dir.clone()))?;
+        let _lock = lock_file(&dir.join(".lock"))?;
         let path = self.layout.name_file(name);
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut f) => f.write_all(id.as_bytes()).map_err(io_error(path)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(StoreError::NameInUse {
-                name: name.to_string(),
-                id: fs::read_to_string(&path).unwrap_or_default(),
-            }),
-            Err(e) => Err(io_error(path)(e)),
+        if let Ok(owner) = fs::read_to_string(&path) {
+            if self.layout.container_dir(&owner).exists() {
+                return Err(StoreError::NameInUse {
+                    name: name.to_string(),
+                    id: owner,
+                });
+            }
         }
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+            .map_err(io_error(path.clone()))?;
+        file.write_all(id.as_bytes()).map_err(io_error(path))
     }
 
     /// Releases `name` if it still belongs to `id`.
@@ -118,7 +144,7 @@ impl Store {
             Ok(entries) => Ok(entries
                 .flatten()
                 .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| n.len() == 64)
+                .filter(|n| n.len() == 64 && n.chars().all(|c| c.is_ascii_hexdigit()))
                 .collect()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(io_error(dir)(e)),
@@ -133,19 +159,7 @@ impl Store {
 
     /// Takes the container's lock, waiting for whoever holds it.
     pub fn lock(&self, id: &str) -> Result<ContainerLock, StoreError> {
-        let path = self.layout.lock_file(id);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_error(parent.to_path_buf()))?;
-        }
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io_error(path.clone()))?;
-        let lock = Flock::lock(file, FlockArg::LockExclusive)
-            .map_err(|(_, e)| io_error(path)(e.into()))?;
-        Ok(ContainerLock(lock))
+        lock_file(&self.layout.lock_file(id))
     }
 
     pub fn remove_lock_file(&self, id: &str) {

@@ -39,13 +39,25 @@ pub struct Created {
 pub fn create(settings: &Settings, options: CreateOptions) -> Result<Created, LifecycleError> {
     let store = Store::new(Layout::new(settings));
     let id = new_container_id();
-    let name = claim_name(&store, &id, options.name.as_deref(), options.replace)?;
-    let result = create_claimed(settings, &store, &id, &name, &options);
+    // The directory first: a name then always points at an existing directory,
+    // and a name whose directory is gone is known to be stale.
+    store.claim_dir(&id)?;
+    let result =
+        claim_name(&store, &id, options.name.as_deref(), options.replace).and_then(|name| {
+            let monitor = create_claimed(settings, &store, &id, &name, &options);
+            if monitor.is_err() {
+                store.release_name(&name, &id);
+            }
+            monitor.map(|monitor| Created {
+                id: id.clone(),
+                name,
+                monitor,
+            })
+        });
     if result.is_err() {
         let _ = remove_container(&store, &id, RemoveMode::Force);
-        store.release_name(&name, &id);
     }
-    result.map(|monitor| Created { id, name, monitor })
+    result
 }
 
 fn claim_name(
@@ -88,7 +100,7 @@ fn create_claimed(
     options: &CreateOptions,
 ) -> Result<Child, LifecycleError> {
     let request = &options.request;
-    let dir = store.claim_dir(id)?;
+    let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
     let image_rootfs = image_rootfs(&request.config.image)?;
     let context = spec_context(settings, request, id)?;

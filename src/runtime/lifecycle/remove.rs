@@ -40,15 +40,7 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     }
     let _lock = store.lock(id)?;
     let dir = layout.container_dir(id);
-    if let Ok(mut container) = Container::load(layout.libcontainer_root().join(id)) {
-        container
-            .delete(true)
-            .map_err(|e| LifecycleError::Runtime {
-                id: id.to_string(),
-                step: "delete",
-                reason: e.to_string(),
-            })?;
-    }
+    delete_runtime_state(store, id)?;
     let files = ContainerFiles(&dir);
     rootfs::unmount(&files.rootfs())?;
     let name = read_json::<ContainerRecord>(&files.record())
@@ -100,16 +92,37 @@ fn kill_and_wait(store: &Store, id: &str) -> Result<(), LifecycleError> {
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
     let deadline = Instant::now() + KILL_WAIT;
-    while Instant::now() < deadline && !files.exit().exists() && monitor_alive(&dir) {
+    while Instant::now() < deadline && !files.exit().exists() && super::status::monitor_alive(&dir)
+    {
         std::thread::sleep(Duration::from_millis(5));
     }
     Ok(())
 }
 
-/// Whether the monitor recorded in `monitor.pid` is still running.
-fn monitor_alive(dir: &std::path::Path) -> bool {
-    std::fs::read_to_string(dir.join("monitor.pid"))
-        .ok()
-        .and_then(|p| p.trim().parse::<i32>().ok())
-        .is_some_and(|pid| nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok())
+/// How long removal keeps retrying while a container's processes leave its cgroup.
+const DELETE_RETRY: Duration = Duration::from_secs(5);
+
+/// libcontainer's `delete(force)`: kills what is left and removes the cgroup and
+/// state. A container whose creation is still under way (a `create` killed
+/// mid-way leaves its monitor building) may still gain or lose processes, so the
+/// deletion is retried until the cgroup is empty.
+fn delete_runtime_state(store: &Store, id: &str) -> Result<(), LifecycleError> {
+    let state = store.layout.libcontainer_root().join(id);
+    let deadline = Instant::now() + DELETE_RETRY;
+    loop {
+        let Ok(mut container) = Container::load(state.clone()) else {
+            return Ok(());
+        };
+        match container.delete(true) {
+            Ok(()) => return Ok(()),
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => {
+                return Err(LifecycleError::Runtime {
+                    id: id.to_string(),
+                    step: "delete",
+                    reason: e.to_string(),
+                })
+            }
+        }
+    }
 }

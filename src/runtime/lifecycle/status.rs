@@ -52,3 +52,32 @@ pub fn status(layout: &Layout, id: &str) -> Status {
         _ => Status::Dead,
     }
 }
+
+/// Whether the monitor recorded in `monitor.pid` is still running: the pid
+/// exists, is not a zombie, and is a vassalrun monitor of this container (a
+/// recycled pid is not).
+pub fn monitor_alive(dir: &std::path::Path) -> bool {
+    let Some(pid) = std::fs::read_to_string(dir.join("monitor.pid"))
+        .ok()
+        .and_then(|p| p.trim().parse::<i32>().ok())
+    else {
+        return false;
+    };
+    let proc_dir = std::path::Path::new("/proc").join(pid.to_string());
+    let stat = std::fs::read_to_string(proc_dir.join("stat")).unwrap_or_default();
+    // The state follows the parenthesised command name.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
+    if matches!(state, None | Some('Z' | 'X')) {
+        return false;
+    }
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cmdline = std::fs::read(proc_dir.join("cmdline")).unwrap_or_default();
+    let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+    args.windows(2)
+        .any(|w| w[0] == b"monitor" && w[1] == id.as_bytes())
+}
