@@ -743,3 +743,86 @@ fn test_gc_removes_half_created_container_and_stale_state() {
     assert_eq!(leftovers(&env), Vec::<String>::new());
     assert!(!env.root().join("names/half").exists());
 }
+
+#[test]
+fn test_no_fd_leaks_into_container() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    // An extra open fd in the invoking process must not reach the container.
+    let file = std::fs::File::open("/etc/hostname").unwrap();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&file);
+    let mut cmd = env.command();
+    cmd.args(["run", "--rm", &img(), "ls", "/proc/self/fd"]);
+    // SAFETY: clearing FD_CLOEXEC in the child before exec is async-signal-safe.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, move || {
+            nix::fcntl::fcntl(
+                fd,
+                nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::empty()),
+            )?;
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    // 0, 1, 2 and the directory ls itself opened.
+    assert_eq!(stdout(&out), "0\n1\n2\n3\n", "{}", describe(&out));
+    drop(file);
+}
+
+#[test]
+fn test_init_reaps_orphaned_zombies() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    // The inner shell exits at once, orphaning a short sleep, then PID 1's
+    // program becomes `sleep`, which never reaps: without an init the orphan
+    // stays a zombie; with --init, the init reaps it.
+    let script = "sh -c 'sleep 0.1 &'; exec sleep 300";
+    let zombies = |name: &str| {
+        let out = env.run(&[
+            "exec",
+            name,
+            "sh",
+            "-c",
+            "ps -o stat | grep -c '^Z' || true",
+        ]);
+        stdout(&out)
+            .trim()
+            .parse::<u32>()
+            .unwrap_or_else(|_| panic!("{}", describe(&out)))
+    };
+    for (name, init, expected) in [("bare", false, 1), ("tini", true, 0)] {
+        let mut args = vec!["run", "-d", "--name", name];
+        if init {
+            args.push("--init");
+        }
+        let image = img();
+        args.extend([image.as_str(), "sh", "-c", script]);
+        let out = env.run(&args);
+        assert!(out.status.success(), "{}", describe(&out));
+        // Wait (bounded) until the orphan has exited: it then shows as a zombie
+        // or not at all.
+        let orphan_running = || {
+            let out = env.run(&[
+                "exec",
+                name,
+                "sh",
+                "-c",
+                "ps -o stat,args | grep -v '^Z' | grep -c '[[:space:]]sleep 0[.]1$' || true",
+            ]);
+            stdout(&out).trim() != "0"
+        };
+        for _ in 0..100 {
+            if !orphan_running() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let count = zombies(name);
+        assert_eq!(count, expected, "{name}");
+    }
+}
