@@ -652,10 +652,13 @@ fn leftovers(env: &TestEnv) -> Vec<String> {
         .map(|id| format!("container dir {id}"))
         .collect();
     let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    // The read-only mount of the binary (run/bin/vassalrun) is meant to stay.
     found.extend(
         mounts
             .lines()
-            .filter(|l| l.contains(env.dir.path().to_str().unwrap()))
+            .filter(|l| {
+                l.contains(env.dir.path().to_str().unwrap()) && !l.contains("/run/bin/vassalrun")
+            })
             .map(|l| format!("mount {l}")),
     );
     for parent in env.cgroup_parent_dirs() {
@@ -825,4 +828,29 @@ fn test_init_reaps_orphaned_zombies() {
         let count = zombies(name);
         assert_eq!(count, expected, "{name}");
     }
+}
+
+#[test]
+fn test_binary_cannot_be_overwritten_through_proc_exe() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let id = stdout(&env.run(&["run", "-d", &img(), "sleep", "300"]))
+        .trim()
+        .to_string();
+    let monitor =
+        std::fs::read_to_string(env.root().join("containers").join(&id).join("monitor.pid"))
+            .unwrap();
+    // What a container process reaches as /proc/<init>/exe during creation is the
+    // monitor's executable: it must not be writable, even for root.
+    let exe = format!("/proc/{}/exe", monitor.trim());
+    // (Opening it for writing now would fail with ETXTBSY while it runs; the
+    // attack reopens it once the runtime has exited, which the mount refuses.)
+    assert_eq!(
+        nix::unistd::access(exe.as_str(), nix::unistd::AccessFlags::W_OK),
+        Err(nix::errno::Errno::EROFS)
+    );
+    let target = std::fs::read_link(&exe).unwrap();
+    assert!(target.starts_with(env.dir.path()), "{}", target.display());
 }

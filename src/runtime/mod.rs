@@ -9,6 +9,7 @@ pub mod layout;
 pub mod lifecycle;
 pub mod network_files;
 pub mod prepare;
+pub mod protected_exe;
 pub mod record;
 pub mod rootfs;
 pub mod store;

@@ -34,7 +34,7 @@ fn io_error(path: PathBuf) -> impl FnOnce(io::Error) -> StoreError {
 }
 
 /// Takes an exclusive flock on `path`, creating it (and its directory).
-fn lock_file(path: &std::path::Path) -> Result<ContainerLock, StoreError> {
+pub fn lock_path(path: &std::path::Path) -> Result<ContainerLock, StoreError> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io_error(parent.to_path_buf()))?;
     }
@@ -67,7 +67,7 @@ impl Store {
     pub fn claim_name(&self, name: &str, id: &str) -> Result<(), StoreError> {
         let dir = self.layout.names_dir();
         fs::create_dir_all(&dir).map_err(io_error(dir.clone()))?;
-        let _lock = lock_file(&dir.join(".lock"))?;
+        let _lock = lock_path(&dir.join(".lock"))?;
         let path = self.layout.name_file(name);
         if let Ok(owner) = fs::read_to_string(&path) {
             if self.layout.container_dir(&owner).exists() {
@@ -159,7 +159,7 @@ impl Store {
 
     /// Takes the container's lock, waiting for whoever holds it.
     pub fn lock(&self, id: &str) -> Result<ContainerLock, StoreError> {
-        lock_file(&self.layout.lock_file(id))
+        lock_path(&self.layout.lock_file(id))
     }
 
     pub fn remove_lock_file(&self, id: &str) {

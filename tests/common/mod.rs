@@ -100,6 +100,11 @@ impl Drop for TestEnv {
         for dir in self.cgroup_parent_dirs() {
             let _ = std::fs::remove_dir(dir);
         }
+        // The read-only bind mount of the binary that monitors run from.
+        let _ = nix::mount::umount2(
+            &self.dir.path().join("run/bin/vassalrun"),
+            nix::mount::MntFlags::MNT_DETACH,
+        );
     }
 }
 

@@ -226,7 +226,9 @@ pub fn spawn_monitor(
     let (read_end, write_end): (OwnedFd, OwnedFd) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| format!("sync pipe: {e}"))?;
     let write_fd = write_end.as_raw_fd();
-    let mut command = Command::new("/proc/self/exe");
+    let exe = crate::runtime::protected_exe::protected_exe(&settings.run_dir)
+        .map_err(|e| format!("protecting the vassalrun binary: {e}"))?;
+    let mut command = Command::new(exe);
     command
         .arg("--root")
         .arg(&settings.root)
