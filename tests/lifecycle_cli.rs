@@ -854,3 +854,31 @@ fn test_binary_cannot_be_overwritten_through_proc_exe() {
     let target = std::fs::read_link(&exe).unwrap();
     assert!(target.starts_with(env.dir.path()), "{}", target.display());
 }
+
+#[test]
+fn test_foreground_run_forwards_signals() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let script = "trap 'echo got TERM; exit 9' TERM; echo ready; while true; do sleep 0.1; done";
+    let mut child = env
+        .command()
+        .args(["run", "--rm", "--name", "fg", &img(), "sh", "-c", script])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert_eq!(rest, "got TERM\n");
+    assert_eq!(child.wait().unwrap().code(), Some(9));
+}

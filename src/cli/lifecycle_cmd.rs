@@ -102,8 +102,13 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
         println!("{}", created.id);
         return Ok(ExitCode::SUCCESS);
     }
-    let status = created.monitor.wait()?;
-    Ok(ExitCode::from(status.code().map_or(125, |c| c as u8)))
+    let layout = Layout::new(settings);
+    let code = crate::runtime::lifecycle::foreground::wait_forwarding_signals(
+        &mut created.monitor,
+        &layout,
+        &created.id,
+    );
+    Ok(ExitCode::from(code))
 }
 
 pub fn run_start(settings: &Settings, args: &StartArgs) -> anyhow::Result<ExitCode> {

@@ -7,6 +7,7 @@ pub mod create;
 pub mod diff;
 pub mod exec;
 pub mod export;
+pub mod foreground;
 pub mod gc;
 pub mod inspect;
 pub mod monitor;
