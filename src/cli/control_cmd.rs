@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::for_each_container;
 use crate::config::Settings;
 use crate::runtime::layout::Layout;
 use crate::runtime::lifecycle::monitor::MonitorStdio;
@@ -41,72 +42,38 @@ fn store(settings: &Settings) -> Store {
     Store::new(Layout::new(settings))
 }
 
-/// Runs `action` on each container, printing the reference on success and the
-/// error otherwise, as Docker does; exit 1 if any failed.
-fn each(references: &[String], mut action: impl FnMut(&str) -> anyhow::Result<()>) -> ExitCode {
-    let mut failed = false;
-    for reference in references {
-        match action(reference) {
-            Ok(()) => println!("{reference}"),
-            Err(e) => {
-                eprintln!("vassalrun: {e:#}");
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
 pub fn run_stop(settings: &Settings, args: &StopArgs) -> anyhow::Result<ExitCode> {
     let store = store(settings);
-    Ok(each(&args.containers, |r| {
-        Ok(stop_container(&store, &store.resolve(r)?, args.time)?)
+    Ok(for_each_container(&args.containers, |r| {
+        stop_container(&store, &store.resolve(r)?, args.time)?;
+        Ok(r.to_string())
     }))
 }
 
 pub fn run_kill(settings: &Settings, args: &KillArgs) -> anyhow::Result<ExitCode> {
     let store = store(settings);
     let signal = parse_signal(&args.signal)?;
-    Ok(each(&args.containers, |r| {
-        Ok(signal_container(&store, &store.resolve(r)?, signal)?)
+    Ok(for_each_container(&args.containers, |r| {
+        signal_container(&store, &store.resolve(r)?, signal)?;
+        Ok(r.to_string())
     }))
 }
 
 pub fn run_restart(settings: &Settings, args: &StopArgs) -> anyhow::Result<ExitCode> {
     let store = store(settings);
-    Ok(each(&args.containers, |r| {
+    Ok(for_each_container(&args.containers, |r| {
         let id = store.resolve(r)?;
         stop_container(&store, &id, args.time)?;
         start(settings, &id, MonitorStdio::Null)?;
-        Ok(())
+        Ok(r.to_string())
     }))
 }
 
 pub fn run_wait(settings: &Settings, args: &WaitArgs) -> anyhow::Result<ExitCode> {
     let store = store(settings);
-    let mut failed = false;
-    for reference in &args.containers {
-        match store
-            .resolve(reference)
-            .map_err(Into::into)
-            .and_then(|id| wait_exit(&store, &id))
-        {
-            Ok(code) => println!("{code}"),
-            Err(e) => {
-                eprintln!("vassalrun: {e}");
-                failed = true;
-            }
-        }
-    }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(for_each_container(&args.containers, |r| {
+        Ok(wait_exit(&store, &store.resolve(r)?)?.to_string())
+    }))
 }
 
 #[derive(Args, Debug)]

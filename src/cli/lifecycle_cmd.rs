@@ -11,7 +11,6 @@ use crate::runtime::lifecycle::create::{create, CreateOptions, Created};
 use crate::runtime::lifecycle::monitor::{run_monitor, MonitorStdio};
 use crate::runtime::lifecycle::remove::{remove_container, RemoveMode};
 use crate::runtime::lifecycle::start::start;
-use crate::runtime::lifecycle::LifecycleError;
 use crate::runtime::store::{Store, StoreError};
 use crate::spec::run_flags::RunFlags;
 
@@ -113,12 +112,10 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
 
 pub fn run_start(settings: &Settings, args: &StartArgs) -> anyhow::Result<ExitCode> {
     let store = Store::new(Layout::new(settings));
-    for reference in &args.containers {
-        let id = store.resolve(reference)?;
-        start(settings, &id, MonitorStdio::Null)?;
-        println!("{reference}");
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::for_each_container(&args.containers, |reference| {
+        start(settings, &store.resolve(reference)?, MonitorStdio::Null)?;
+        Ok(reference.to_string())
+    }))
 }
 
 pub fn run_rm(settings: &Settings, args: &RmArgs) -> anyhow::Result<ExitCode> {
@@ -128,29 +125,15 @@ pub fn run_rm(settings: &Settings, args: &RmArgs) -> anyhow::Result<ExitCode> {
     } else {
         RemoveMode::Normal
     };
-    let mut failed = false;
-    for reference in &args.containers {
-        let result = store
-            .resolve(reference)
-            .map_err(LifecycleError::from)
-            .and_then(|id| remove_container(&store, &id, mode));
-        match result {
-            Ok(()) => println!("{reference}"),
+    Ok(super::for_each_container(&args.containers, |reference| {
+        match store.resolve(reference) {
+            Ok(id) => remove_container(&store, &id, mode)?,
             // Already gone: with -f that is success (concurrent removals both succeed).
-            Err(LifecycleError::Store(StoreError::NotFound(_))) if args.force => {
-                println!("{reference}")
-            }
-            Err(e) => {
-                eprintln!("vassalrun: {e}");
-                failed = true;
-            }
+            Err(StoreError::NotFound(_)) if args.force => {}
+            Err(e) => return Err(e.into()),
         }
-    }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+        Ok(reference.to_string())
+    }))
 }
 
 pub fn run_monitor_cmd(settings: &Settings, args: &MonitorArgs) -> anyhow::Result<ExitCode> {

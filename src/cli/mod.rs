@@ -171,6 +171,30 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
+/// Runs `action` for each container reference, printing the line it returns
+/// (or `vassalrun: <error>` on stderr), as Docker's multi-container commands do;
+/// exit 1 if any failed.
+fn for_each_container(
+    references: &[String],
+    mut action: impl FnMut(&str) -> anyhow::Result<String>,
+) -> ExitCode {
+    let mut failed = false;
+    for reference in references {
+        match action(reference) {
+            Ok(line) => println!("{line}"),
+            Err(e) => {
+                eprintln!("vassalrun: {e:#}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// 126/127 when the container's command cannot run, else 125.
 fn exit_code_of(e: &anyhow::Error) -> u8 {
     e.downcast_ref::<crate::runtime::lifecycle::LifecycleError>()

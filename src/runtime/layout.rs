@@ -73,4 +73,14 @@ impl ContainerFiles<'_> {
     pub fn exit(&self) -> PathBuf {
         self.0.join("exit")
     }
+
+    /// The container's overlay over `image_rootfs`.
+    pub fn overlay<'a>(&self, image_rootfs: &'a Path) -> crate::runtime::rootfs::Overlay<'a> {
+        crate::runtime::rootfs::Overlay {
+            lower: image_rootfs,
+            upper: self.upper(),
+            work: self.work(),
+            target: self.rootfs(),
+        }
+    }
 }

@@ -17,7 +17,7 @@ use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::network_files::{host_resolv_conf, write_network_files};
 use crate::runtime::prepare::{new_container_id, spec_context};
 use crate::runtime::record::{now_rfc3339, write_json, ContainerRecord};
-use crate::runtime::rootfs::{self, Overlay};
+use crate::runtime::rootfs;
 use crate::runtime::store::{Store, StoreError};
 use crate::spec::{build_spec, CreateRequest};
 
@@ -155,13 +155,7 @@ fn prepare_rootfs(
     spec: &oci_spec::runtime::Spec,
 ) -> Result<(), LifecycleError> {
     let files = ContainerFiles(dir);
-    Overlay {
-        lower: image_rootfs,
-        upper: files.upper(),
-        work: files.work(),
-        target: files.rootfs(),
-    }
-    .mount()?;
+    files.overlay(image_rootfs).mount()?;
     let process = spec.process().as_ref();
     let (uid, gid) = process.map_or((0, 0), |p| (p.user().uid(), p.user().gid()));
     let cwd = process

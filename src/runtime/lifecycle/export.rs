@@ -6,7 +6,7 @@ use std::io::Write;
 use super::LifecycleError;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::record::{read_json, ContainerRecord};
-use crate::runtime::rootfs::{self, is_mount_point, Overlay};
+use crate::runtime::rootfs::{self, is_mount_point};
 use crate::runtime::store::{Store, StoreError};
 
 pub fn export(store: &Store, id: &str, out: impl Write) -> Result<(), LifecycleError> {
@@ -18,13 +18,7 @@ pub fn export(store: &Store, id: &str, out: impl Write) -> Result<(), LifecycleE
         read_json(&files.record())?.ok_or_else(|| StoreError::NotFound(id.to_string()))?;
     let mounted_here = !is_mount_point(&files.rootfs());
     if mounted_here {
-        Overlay {
-            lower: &record.image_rootfs,
-            upper: files.upper(),
-            work: files.work(),
-            target: files.rootfs(),
-        }
-        .mount()?;
+        files.overlay(&record.image_rootfs).mount()?;
     }
     let result = write_tar(&files.rootfs(), out).map_err(|e| LifecycleError::Runtime {
         id: id.to_string(),

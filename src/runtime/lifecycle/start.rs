@@ -9,7 +9,6 @@ use super::LifecycleError;
 use crate::config::Settings;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::record::{now_rfc3339, read_json, ContainerRecord};
-use crate::runtime::rootfs::Overlay;
 use crate::runtime::store::Store;
 
 /// Starts container `id`; returns the monitor when this call had to spawn one.
@@ -60,13 +59,7 @@ fn recreate(
     if let Ok(mut stale) = Container::load(store.layout.libcontainer_root().join(id)) {
         let _ = stale.delete(true);
     }
-    Overlay {
-        lower: &record.image_rootfs,
-        upper: files.upper(),
-        work: files.work(),
-        target: files.rootfs(),
-    }
-    .mount()?;
+    files.overlay(&record.image_rootfs).mount()?;
     spawn_monitor(settings, id, stdio).map_err(|reason| LifecycleError::Runtime {
         id: id.to_string(),
         step: "create",
