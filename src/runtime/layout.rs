@@ -74,6 +74,11 @@ impl ContainerFiles<'_> {
         self.0.join("exit")
     }
 
+    /// The json-file log, named as Docker names it.
+    pub fn log(&self, id: &str) -> PathBuf {
+        self.0.join(format!("{id}-json.log"))
+    }
+
     /// The container's overlay over `image_rootfs`.
     pub fn overlay<'a>(&self, image_rootfs: &'a Path) -> crate::runtime::rootfs::Overlay<'a> {
         crate::runtime::rootfs::Overlay {

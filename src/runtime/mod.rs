@@ -7,6 +7,7 @@ pub mod in_root;
 pub mod init_binary;
 pub mod layout;
 pub mod lifecycle;
+pub mod logs;
 pub mod network_files;
 pub mod prepare;
 pub mod protected_exe;

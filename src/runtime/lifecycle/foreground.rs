@@ -21,17 +21,27 @@ const FORWARDED: [Signal; 6] = [
     Signal::SIGUSR2,
 ];
 
-/// Waits for the monitor; returns its exit code (the container's), 125 if the
-/// monitor itself failed.
-pub fn wait_forwarding_signals(monitor: &mut Child, layout: &Layout, id: &str) -> u8 {
+fn forwarded_mask() -> SigSet {
     let mut mask = SigSet::empty();
     for signal in FORWARDED.iter().chain([&Signal::SIGCHLD]) {
         mask.add(*signal);
     }
-    // Blocked signals queue on the signalfd instead of killing this command.
-    let forwarding = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
-        .ok()
-        .and_then(|()| SignalFd::new(&mask).ok());
+    mask
+}
+
+/// Blocks the forwarded signals, so they queue for [`wait_forwarding_signals`]
+/// instead of killing this command. Call it before the container is created:
+/// its output may reach whoever signals us before we wait. (The monitor starts
+/// with an empty mask, so nothing blocked here reaches the container.)
+pub fn block_forwarded_signals() {
+    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&forwarded_mask()), None);
+}
+
+/// Waits for the monitor; returns its exit code (the container's), 125 if the
+/// monitor itself failed.
+pub fn wait_forwarding_signals(monitor: &mut Child, layout: &Layout, id: &str) -> u8 {
+    block_forwarded_signals();
+    let forwarding = SignalFd::new(&forwarded_mask()).ok();
     let Some(fd) = forwarding else {
         return code_of(monitor.wait().ok());
     };

@@ -12,6 +12,7 @@ pub mod gc;
 pub mod inspect;
 pub mod monitor;
 pub mod names;
+pub mod relay;
 pub mod remove;
 pub mod signal;
 pub mod start;

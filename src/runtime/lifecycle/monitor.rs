@@ -19,11 +19,15 @@ use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::Pid;
 use serde::{Deserialize, Serialize};
 
+use super::relay::{relay_until_exit, Relay};
 use super::remove::{remove_container, RemoveMode};
 use crate::runtime::layout::{ContainerFiles, Layout};
+use crate::runtime::logs::json_file::JsonFileWriter;
 use crate::runtime::record::{now_rfc3339, read_json, write_json, ContainerRecord, ExitRecord};
 use crate::runtime::rootfs;
 use crate::runtime::store::Store;
+use nix::fcntl::OFlag;
+use nix::unistd::pipe2;
 
 /// The environment variable carrying the sync pipe's fd number.
 pub const SYNC_FD_ENV: &str = "VASSALRUN_SYNC_FD";
@@ -51,8 +55,8 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
         &dir.join("monitor.pid"),
         std::process::id().to_string().as_bytes(),
     );
-    let container = match build(layout, id, &dir) {
-        Ok(c) => c,
+    let (container, relay) = match build(layout, id, &dir) {
+        Ok(built) => built,
         Err(message) => {
             report(
                 &mut sync,
@@ -85,7 +89,10 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
         },
     );
     drop(sync);
-    let code = wait_exit_code(pid);
+    let code = match relay {
+        Some(relay) => relay_until_exit(relay, pid),
+        None => wait_exit_code(pid),
+    };
     finish(layout, id, &dir, code);
     code
 }
@@ -107,28 +114,46 @@ fn report(sync: &mut Option<File>, message: &SyncMessage) {
 
 /// Creates the container; libcontainer overwrites the caller's `oom_score_adj`,
 /// so ours is restored afterwards.
-fn build(layout: &Layout, id: &str, dir: &Path) -> Result<Container, String> {
+fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Container, Option<Relay>), String> {
     let oom = std::fs::read_to_string("/proc/self/oom_score_adj").ok();
     let record: ContainerRecord = read_json(&ContainerFiles(dir).record())
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("container {id}: no record"))?;
-    let tty = record.request.config.tty;
-    let result = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
+    let config = &record.request.config;
+    let mut builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
         .and_then(|b| b.validate_id())
-        .and_then(|b| {
-            b.as_init(dir)
-                .with_systemd(false)
-                // Without a console socket a tty container inherits our terminal.
-                .with_detach(!tty)
-                .as_sibling(false)
-                .build()
-        })
+        .map_err(|e| format!("container {id}: create: {e}"))?;
+    // Without -t the output goes through pipes to the log and the echo; with -t
+    // (no console socket yet) the container shares the monitor's terminal.
+    let mut relay = None;
+    if !config.tty {
+        let (out_r, out_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("stdout pipe: {e}"))?;
+        let (err_r, err_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("stderr pipe: {e}"))?;
+        builder = builder.with_stdout(out_w).with_stderr(err_w);
+        if !config.open_stdin {
+            let null = std::fs::File::open("/dev/null").map_err(|e| format!("/dev/null: {e}"))?;
+            builder = builder.with_stdin(null);
+        }
+        let log = JsonFileWriter::open(&ContainerFiles(dir).log(id))
+            .map_err(|e| format!("log file: {e}"))?;
+        relay = Some(Relay {
+            stdout: out_r,
+            stderr: err_r,
+            log: Some(log),
+        });
+    }
+    let result = builder
+        .as_init(dir)
+        .with_systemd(false)
+        .with_detach(!config.tty)
+        .as_sibling(false)
+        .build()
         .map_err(|e| format!("container {id}: create: {e}"));
     if let Some(oom) = oom {
         let _ = std::fs::write("/proc/self/oom_score_adj", oom.trim());
     }
-    result
+    result.map(|c| (c, relay))
 }
 
 /// Waits for the init; Docker's code: the exit status, or 128+N for signal N.
@@ -249,6 +274,13 @@ pub fn spawn_monitor(
     unsafe {
         command.pre_exec(move || {
             nix::unistd::setsid()?;
+            // A foreground `run` blocks the signals it forwards; the monitor
+            // (and so the container) must start with none blocked.
+            nix::sys::signal::sigprocmask(
+                nix::sys::signal::SigmaskHow::SIG_SETMASK,
+                Some(&nix::sys::signal::SigSet::empty()),
+                None,
+            )?;
             nix::fcntl::fcntl(
                 write_fd,
                 nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::empty()),

@@ -38,6 +38,11 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
         }
         kill_and_wait(store, id)?;
     }
+    if mode == RemoveMode::Force {
+        // A monitor still at work (e.g. of a `create` killed mid-way) would keep
+        // writing into the directory being removed.
+        stop_monitor(&layout.container_dir(id));
+    }
     let _lock = store.lock(id)?;
     let dir = layout.container_dir(id);
     delete_runtime_state(store, id)?;
@@ -55,17 +60,7 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
             reason: format!("{} is still mounted", files.rootfs().display()),
         });
     }
-    match std::fs::remove_dir_all(&dir) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => {
-            return Err(StoreError::Io {
-                path: dir,
-                reason: e,
-            }
-            .into());
-        }
-    }
+    remove_dir(&dir)?;
     match name {
         Some(name) => store.release_name(&name, id),
         // An unreadable record: find the name by its contents.
@@ -122,6 +117,46 @@ fn delete_runtime_state(store: &Store, id: &str) -> Result<(), LifecycleError> {
                     step: "delete",
                     reason: e.to_string(),
                 })
+            }
+        }
+    }
+}
+
+/// SIGKILLs the container's monitor if it is alive and waits (bounded) until it is gone.
+fn stop_monitor(dir: &std::path::Path) {
+    let Some(pid) = std::fs::read_to_string(dir.join("monitor.pid"))
+        .ok()
+        .and_then(|p| p.trim().parse::<i32>().ok())
+    else {
+        return;
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while super::status::monitor_alive(dir) && Instant::now() < deadline {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// `rm -rf` of the container directory; a missing one is fine.
+fn remove_dir(dir: &std::path::Path) -> Result<(), LifecycleError> {
+    let mut attempts = 0;
+    loop {
+        match std::fs::remove_dir_all(dir) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            // A writer that was just stopped may have added a file meanwhile.
+            Err(e) if e.kind() == std::io::ErrorKind::DirectoryNotEmpty && attempts < 10 => {
+                attempts += 1
+            }
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: dir.to_path_buf(),
+                    reason: e,
+                }
+                .into())
             }
         }
     }

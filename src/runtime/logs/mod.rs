@@ -1,0 +1,4 @@
+//! Container logs in Docker's `json-file` format: written by the monitor,
+//! read by `vassalrun logs`.
+
+pub mod json_file;
