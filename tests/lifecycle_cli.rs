@@ -894,3 +894,47 @@ fn test_foreground_run_forwards_signals() {
     assert_eq!(rest, "got TERM\n");
     assert_eq!(child.wait().unwrap().code(), Some(9));
 }
+
+#[test]
+fn test_logs_keep_streams_apart() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let out = env.run(&[
+        "run",
+        "--name",
+        "chatty",
+        &img(),
+        "sh",
+        "-c",
+        "echo one; echo two >&2; echo three; printf tail",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    // The foreground run shows the output as it happens.
+    assert_eq!(stdout(&out), "one\nthree\ntail");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "two\n");
+    let out = env.run(&["logs", "chatty"]);
+    assert_eq!(stdout(&out), "one\nthree\ntail", "{}", describe(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "two\n");
+    // --tail counts messages of both streams (whose relative order is not fixed).
+    let out = env.run(&["logs", "--tail", "1", "chatty"]);
+    assert_eq!(stdout(&out), "tail");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let out = env.run(&["logs", "-t", "--tail", "1", "chatty"]);
+    let line = stdout(&out);
+    assert!(line.ends_with("Z tail") && line.starts_with("20"), "{line}");
+    // A detached container's output reaches only the log; -f follows it to the end.
+    env.run(&[
+        "run",
+        "-d",
+        "--name",
+        "later",
+        &img(),
+        "sh",
+        "-c",
+        "sleep 0.3; echo late",
+    ]);
+    let out = env.run(&["logs", "-f", "later"]);
+    assert_eq!(stdout(&out), "late\n", "{}", describe(&out));
+}

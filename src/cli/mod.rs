@@ -3,6 +3,7 @@
 
 mod control_cmd;
 mod lifecycle_cmd;
+mod logs_cmd;
 mod ps_cmd;
 mod spec_cmd;
 
@@ -99,6 +100,8 @@ pub enum Command {
     Wait(control_cmd::WaitArgs),
     /// Run a command in a running container and exit with its code
     Exec(control_cmd::ExecArgs),
+    /// Print a container's output from its log
+    Logs(logs_cmd::LogsArgs),
     /// List containers
     Ps(ps_cmd::PsArgs),
     /// Show containers in Docker's JSON shape
@@ -154,6 +157,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Restart(args) => control_cmd::run_restart(&settings, args),
             Command::Wait(args) => control_cmd::run_wait(&settings, args),
             Command::Exec(args) => control_cmd::run_exec(&settings, args),
+            Command::Logs(args) => logs_cmd::run_logs(&settings, args),
             Command::Ps(args) => ps_cmd::run_ps(&settings, args),
             Command::Inspect(args) => ps_cmd::run_inspect(&settings, args),
             Command::Diff(args) => ps_cmd::run_diff(&settings, args),
