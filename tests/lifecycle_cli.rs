@@ -938,3 +938,67 @@ fn test_logs_keep_streams_apart() {
     let out = env.run(&["logs", "-f", "later"]);
     assert_eq!(stdout(&out), "late\n", "{}", describe(&out));
 }
+
+#[test]
+fn test_log_rotation_and_driver_none() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let script = "i=0; while [ $i -lt 200 ]; do echo line $i; i=$((i+1)); done";
+    let out = env.run(&[
+        "run",
+        "-d",
+        "--name",
+        "rot",
+        "--log-opt",
+        "max-size=2k",
+        "--log-opt",
+        "max-file=2",
+        &img(),
+        "sh",
+        "-c",
+        script,
+    ]);
+    let id = stdout(&out).trim().to_string();
+    assert_eq!(stdout(&env.run(&["wait", "rot"])), "0\n");
+    let log = env
+        .root()
+        .join("containers")
+        .join(&id)
+        .join(format!("{id}-json.log"));
+    assert!(std::fs::metadata(&log).unwrap().len() <= 2048);
+    assert!(std::path::Path::new(&format!("{}.1", log.display())).exists());
+    assert!(!std::path::Path::new(&format!("{}.2", log.display())).exists());
+    let logs = stdout(&env.run(&["logs", "rot"]));
+    assert!(logs.ends_with("line 199\n"), "{logs}");
+    assert!(
+        !logs.contains("line 0\n"),
+        "the oldest lines were rotated away"
+    );
+
+    let out = env.run(&[
+        "run",
+        "-d",
+        "--name",
+        "quiet",
+        "--log-driver",
+        "none",
+        &img(),
+        "echo",
+        "hi",
+    ]);
+    let id = stdout(&out).trim().to_string();
+    env.run(&["wait", "quiet"]);
+    assert!(!env
+        .root()
+        .join("containers")
+        .join(&id)
+        .join(format!("{id}-json.log"))
+        .exists());
+    let out = env.run(&["run", "--log-driver", "syslog", &img(), "true"]);
+    assert_error(
+        &out,
+        "invalid log option \"syslog\": unsupported log driver (json-file or none)",
+    );
+}

@@ -10,7 +10,7 @@ use clap::Args;
 use crate::config::Settings;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::lifecycle::status::{status, Status};
-use crate::runtime::logs::json_file::{read_entries, Entry, Stream};
+use crate::runtime::logs::json_file::{read_all_entries, Entry, Stream};
 use crate::runtime::store::Store;
 
 #[derive(Args, Debug)]
@@ -39,7 +39,7 @@ pub fn run_logs(settings: &Settings, args: &LogsArgs) -> anyhow::Result<ExitCode
                 .map_err(|_| anyhow::anyhow!("invalid --tail value: {n:?}"))?,
         ),
     };
-    let entries = read_entries(&path)?;
+    let entries = read_all_entries(&path)?;
     let skip = tail.map_or(0, |n| entries.len().saturating_sub(n));
     print_entries(&entries[skip..], args.timestamps)?;
     let mut seen = entries.len();
@@ -51,12 +51,12 @@ pub fn run_logs(settings: &Settings, args: &LogsArgs) -> anyhow::Result<ExitCode
         )
     {
         std::thread::sleep(Duration::from_millis(100));
-        let entries = read_entries(&path)?;
+        let entries = read_all_entries(&path)?;
         print_entries(entries.get(seen..).unwrap_or_default(), args.timestamps)?;
         seen = seen.max(entries.len());
     }
     if args.follow {
-        let entries = read_entries(&path)?;
+        let entries = read_all_entries(&path)?;
         print_entries(entries.get(seen..).unwrap_or_default(), args.timestamps)?;
     }
     Ok(ExitCode::SUCCESS)

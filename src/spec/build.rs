@@ -121,6 +121,7 @@ fn plan(request: &CreateRequest, ctx: &SpecContext) -> Result<Plan, SpecError> {
         host.shm_size = DEFAULT_SHM_SIZE;
     }
     resources::validate(&host, ctx.host.num_cpus)?;
+    super::logging::log_settings(&host.log_config)?;
     validate_env(&config.env)?;
     if !config.working_dir.is_empty() && !config.working_dir.starts_with('/') {
         return Err(SpecError::Workdir(config.working_dir.clone()));

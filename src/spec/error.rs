@@ -65,6 +65,8 @@ pub enum SpecError {
     Dns(String),
     #[error("--config {file}: {reason}")]
     ConfigJson { file: String, reason: String },
+    #[error("invalid log option {value:?}: {reason}")]
+    LogOption { value: String, reason: &'static str },
     #[error("No such container: {0}")]
     NoSuchContainer(String),
     #[error("invalid cgroup parent {0:?}: must not contain . or .. components")]

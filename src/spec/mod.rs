@@ -13,6 +13,7 @@ pub mod env;
 pub mod error;
 pub mod host;
 pub mod image;
+pub mod logging;
 pub mod model;
 pub mod mounts;
 pub mod namespaces;

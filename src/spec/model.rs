@@ -81,6 +81,8 @@ pub struct HostConfig {
     pub container_id_file: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub network_mode: String,
+    #[serde(skip_serializing_if = "LogConfig::is_default")]
+    pub log_config: LogConfig,
     #[serde(
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "null_as_default"
@@ -187,6 +189,23 @@ pub struct HostConfig {
     pub masked_paths: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub readonly_paths: Option<Vec<String>>,
+}
+
+/// `HostConfig.LogConfig` (`--log-driver`, `--log-opt`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct LogConfig {
+    /// `json-file` (also when empty) or `none`.
+    #[serde(rename = "Type")]
+    pub kind: String,
+    #[serde(deserialize_with = "null_as_default")]
+    pub config: BTreeMap<String, String>,
+}
+
+impl LogConfig {
+    fn is_default(&self) -> bool {
+        self.kind.is_empty() && self.config.is_empty()
+    }
 }
 
 /// One host side of a published port (`HostConfig.PortBindings["80/tcp"][i]`).

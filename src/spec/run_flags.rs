@@ -190,6 +190,12 @@ pub struct RunFlags {
     /// Tune the container's OOM preferences (-1000 to 1000)
     #[arg(long = "oom-score-adj", allow_negative_numbers = true)]
     pub oom_score_adj: Option<String>,
+    /// Logging driver: json-file (default) or none
+    #[arg(long = "log-driver")]
+    pub log_driver: Option<String>,
+    /// Log driver options: max-size=SIZE, max-file=N
+    #[arg(long = "log-opt")]
+    pub log_opt: Vec<String>,
 }
 
 /// How `KEY` without a value is looked up (the invoking environment, or a fake in tests).
@@ -364,6 +370,13 @@ impl RunFlags {
         }
         if let Some(v) = &self.shm_size {
             h.shm_size = parse_size_flag("--shm-size", v)?;
+        }
+        set(&mut h.log_config.kind, &self.log_driver);
+        for opt in &self.log_opt {
+            let (k, v) = opt
+                .split_once('=')
+                .ok_or_else(|| flag_error("--log-opt", opt, "expected key=value"))?;
+            h.log_config.config.insert(k.to_string(), v.to_string());
         }
         Ok(())
     }

@@ -26,6 +26,7 @@ use crate::runtime::logs::json_file::JsonFileWriter;
 use crate::runtime::record::{now_rfc3339, read_json, write_json, ContainerRecord, ExitRecord};
 use crate::runtime::rootfs;
 use crate::runtime::store::Store;
+use crate::spec::logging::{log_settings, LogSettings};
 use nix::fcntl::OFlag;
 use nix::unistd::pipe2;
 
@@ -135,12 +136,17 @@ fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Container, Option<Rel
             let null = std::fs::File::open("/dev/null").map_err(|e| format!("/dev/null: {e}"))?;
             builder = builder.with_stdin(null);
         }
-        let log = JsonFileWriter::open(&ContainerFiles(dir).log(id))
-            .map_err(|e| format!("log file: {e}"))?;
+        let log = match log_settings(&record.request.host.log_config).map_err(|e| e.to_string())? {
+            LogSettings::None => None,
+            LogSettings::JsonFile { max_size, max_file } => Some(
+                JsonFileWriter::open_rotating(&ContainerFiles(dir).log(id), max_size, max_file)
+                    .map_err(|e| format!("log file: {e}"))?,
+            ),
+        };
         relay = Some(Relay {
             stdout: out_r,
             stderr: err_r,
-            log: Some(log),
+            log,
         });
     }
     let result = builder

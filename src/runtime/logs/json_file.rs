@@ -6,7 +6,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -28,9 +28,15 @@ pub struct Entry {
     pub time: String,
 }
 
-/// Appends messages to a container's log, assembling lines per stream.
+/// Appends messages to a container's log, assembling lines per stream, and
+/// rotates it (`name` → `name.1` → ... → `name.<max_file-1>`) past `max_size`.
 pub struct JsonFileWriter {
+    path: PathBuf,
     file: File,
+    size: u64,
+    /// 0: never rotate.
+    max_size: u64,
+    max_file: u32,
     pending: [Vec<u8>; 2],
 }
 
@@ -41,37 +47,90 @@ fn slot(stream: Stream) -> usize {
     }
 }
 
+fn open_append(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o640)
+        .custom_flags(nix::libc::O_CLOEXEC)
+        .open(path)
+}
+
+/// `name`, `name.1`, ...: the files of a rotated log, newest first.
+pub fn rotated_path(path: &Path, n: u32) -> PathBuf {
+    if n == 0 {
+        path.to_path_buf()
+    } else {
+        PathBuf::from(format!("{}.{n}", path.display()))
+    }
+}
+
 impl JsonFileWriter {
+    /// A writer that never rotates.
     pub fn open(path: &Path) -> io::Result<JsonFileWriter> {
-        let file = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .mode(0o640)
-            .custom_flags(nix::libc::O_CLOEXEC)
-            .open(path)?;
+        JsonFileWriter::open_rotating(path, 0, 1)
+    }
+
+    pub fn open_rotating(path: &Path, max_size: u64, max_file: u32) -> io::Result<JsonFileWriter> {
+        let file = open_append(path)?;
+        let size = file.metadata()?.len();
         Ok(JsonFileWriter {
+            path: path.to_path_buf(),
             file,
+            size,
+            max_size,
+            max_file: max_file.max(1),
             pending: [Vec::new(), Vec::new()],
         })
     }
 
-    /// Adds output read from `stream`; complete lines are written at once.
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.max_size > 0 && self.size > 0 && self.size + bytes.len() as u64 > self.max_size {
+            self.rotate()?;
+        }
+        self.file.write_all(bytes)?;
+        self.size += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Shifts `name.i` to `name.i+1`, dropping the oldest; with one file, truncates.
+    fn rotate(&mut self) -> io::Result<()> {
+        for n in (1..self.max_file).rev() {
+            let from = rotated_path(&self.path, n - 1);
+            if from.exists() {
+                std::fs::rename(&from, rotated_path(&self.path, n))?;
+            }
+        }
+        if self.max_file == 1 {
+            std::fs::remove_file(&self.path)?;
+        }
+        self.file = open_append(&self.path)?;
+        self.size = 0;
+        Ok(())
+    }
+
+    /// Adds output read from `stream`; complete lines are written at once, one
+    /// message at a time so rotation keeps every file under `max_size`.
     pub fn write(&mut self, stream: Stream, data: &[u8]) -> io::Result<()> {
         let time = now();
-        let mut out = Vec::new();
+        let mut messages: Vec<Vec<u8>> = Vec::new();
         let pending = &mut self.pending[slot(stream)];
         pending.extend_from_slice(data);
         while let Some(end) = pending.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = pending.drain(..=end).collect();
-            for chunk in line.chunks(MAX_LINE) {
-                out.extend(encode(chunk, stream, &time));
-            }
+            messages.extend(
+                line.chunks(MAX_LINE)
+                    .map(|chunk| encode(chunk, stream, &time)),
+            );
         }
         while pending.len() >= MAX_LINE {
             let chunk: Vec<u8> = pending.drain(..MAX_LINE).collect();
-            out.extend(encode(&chunk, stream, &time));
+            messages.push(encode(&chunk, stream, &time));
         }
-        self.file.write_all(&out)
+        for message in messages {
+            self.append(&message)?;
+        }
+        Ok(())
     }
 
     /// Writes what is left of unfinished lines (at the end of the container).
@@ -80,7 +139,7 @@ impl JsonFileWriter {
         for stream in [Stream::Stdout, Stream::Stderr] {
             let rest = std::mem::take(&mut self.pending[slot(stream)]);
             if !rest.is_empty() {
-                self.file.write_all(&encode(&rest, stream, &time))?;
+                self.append(&encode(&rest, stream, &time))?;
             }
         }
         self.file.sync_data()
@@ -102,6 +161,21 @@ pub fn encode(log: &[u8], stream: Stream, time: &str) -> Vec<u8> {
     let mut line = serde_json::to_vec(&entry).unwrap_or_default();
     line.push(b'\n');
     line
+}
+
+/// Every message of a rotated log (all its files), oldest first.
+pub fn read_all_entries(path: &Path) -> io::Result<Vec<Entry>> {
+    let mut files: Vec<PathBuf> = (1..)
+        .map(|n| rotated_path(path, n))
+        .take_while(|p| p.exists())
+        .collect();
+    files.reverse();
+    files.push(path.to_path_buf());
+    let mut entries = Vec::new();
+    for file in files {
+        entries.extend(read_entries(&file)?);
+    }
+    Ok(entries)
 }
 
 /// Every message of a log file, oldest first; unreadable lines are skipped.
@@ -159,6 +233,36 @@ mod tests {
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].log.len(), MAX_LINE);
         assert_eq!(entries[1].log, format!("{}\n", "x".repeat(10)));
+    }
+
+    #[test]
+    fn test_writer_rotates_and_reader_joins_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c-json.log");
+        let mut w = JsonFileWriter::open_rotating(&path, 200, 3).unwrap();
+        for i in 0..20 {
+            w.write(Stream::Stdout, format!("line {i}\n").as_bytes())
+                .unwrap();
+        }
+        assert!(rotated_path(&path, 1).exists() && rotated_path(&path, 2).exists());
+        assert!(!rotated_path(&path, 3).exists(), "at most max-file files");
+        for n in 0..3 {
+            assert!(std::fs::metadata(rotated_path(&path, n)).unwrap().len() <= 200);
+        }
+        let logs: Vec<String> = read_all_entries(&path)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.log)
+            .collect();
+        assert_eq!(logs.last().unwrap(), "line 19\n");
+        let first: usize = logs[0].trim_start_matches("line ").trim().parse().unwrap();
+        assert_eq!(
+            logs,
+            (first..20)
+                .map(|i| format!("line {i}\n"))
+                .collect::<Vec<_>>(),
+            "contiguous, oldest first"
+        );
     }
 
     #[test]
