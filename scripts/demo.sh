@@ -1,8 +1,8 @@
 #!/bin/sh
 # vassalrun's main job, end to end, as far as it is built today: installs what
-# it needs, builds vassalrun, builds the busybox test image, and turns the
-# container configuration of a uWSGI vassal into the OCI runtime spec that
-# vassalrun would run it with.
+# it needs, builds vassalrun and the busybox test image, imports the image,
+# shows the OCI spec a vassal-like container gets, runs it for real (as root),
+# and cleans up after itself.
 set -eu
 cd "$(dirname "$0")/.."
 . scripts/packages.sh
@@ -10,17 +10,36 @@ ensure_rust
 ensure_packages $VASSALRUN_PACKAGES
 
 cargo build --locked --release
-bin=target/release/vassalrun
-image=target/fixtures/busybox.tar
+bin=$PWD/target/release/vassalrun
+tarball=target/fixtures/busybox.tar
 mkdir -p target/fixtures
-[ -f "$image" ] || rootfs-fixtures/build-busybox.sh "$image"
+[ -f "$tarball" ] || rootfs-fixtures/build-busybox.sh "$tarball"
 
-vassal_dir=$(mktemp -d)
-trap 'rm -rf "$vassal_dir"' EXIT
+state=$(mktemp -d)
+vr() { "$bin" --root "$state/root" --run-dir "$state/run" --config-dir "$state/config" \
+    --default-cgroup-parent vassalrun-demo "$@"; }
+cleanup() {
+    vr rm -f demo-vassal >/dev/null 2>&1 || true
+    umount "$state/run/bin/vassalrun" 2>/dev/null || true
+    for d in /sys/fs/cgroup/vassalrun-demo /sys/fs/cgroup/*/vassalrun-demo; do
+        [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
+    done
+    rm -rf "$state"
+}
+trap cleanup EXIT
 
-echo "== the OCI spec of a vassal: uwsgi as user app, 256 MiB, 1 CPU, read-only rootfs, port 8080 published" >&2
-"$bin" spec --name demo-vassal -u app -m 256m --cpus 1 --read-only \
-    --tmpfs /run -v "$vassal_dir:$vassal_dir:ro" -p 8080:8080 --init \
-    -e UWSGI_VASSAL_NAME=demo "$image" \
-    /usr/bin/uwsgi --ini "$vassal_dir/demo.ini"
-echo "== done: the spec above is what 'vassalrun create' will hand to libcontainer" >&2
+echo "== import the image" >&2
+vr image import --change 'CMD ["sh", "-c", "echo vassal $(hostname) runs as $(id -un) in $(pwd)"]' \
+    --change 'WORKDIR /srv/app' --change 'USER app' "$tarball" busybox
+vr image ls
+
+echo "== the OCI spec of the vassal: 64 MiB, half a CPU, read-only rootfs, /run as tmpfs, --init" >&2
+vr spec --name demo-vassal -m 64m --cpus 0.5 --read-only --tmpfs /run --init busybox | head -40
+echo "   ..." >&2
+
+echo "== run it" >&2
+vr run --name demo-vassal -h demo -m 64m --cpus 0.5 --read-only --tmpfs /run --init busybox
+echo "== exit code $?; its log and state:" >&2
+vr logs demo-vassal
+vr ps -a
+echo "== done" >&2

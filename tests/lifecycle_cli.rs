@@ -143,10 +143,25 @@ fn test_create_start_rm_lifecycle() {
         return;
     }
     let env = TestEnv::new();
-    let out = env.run(&["create", "--name", "web", &img(), "sleep", "30"]);
+    let cidfile = env.dir.path().join("web.cid");
+    let out = env.run(&[
+        "create",
+        "--name",
+        "web",
+        "--cidfile",
+        cidfile.to_str().unwrap(),
+        &img(),
+        "sleep",
+        "30",
+    ]);
     assert!(out.status.success(), "{}", describe(&out));
     let id = stdout(&out).trim().to_string();
     assert_eq!(id.len(), 64);
+    assert_eq!(
+        std::fs::read_to_string(&cidfile).unwrap(),
+        id,
+        "--cidfile holds the id"
+    );
     assert_eq!(env.container_ids(), std::slice::from_ref(&id));
 
     let out = env.run(&["create", "--name", "web", &img(), "true"]);
@@ -866,6 +881,7 @@ fn test_foreground_run_forwards_signals() {
         .command()
         .args(["run", "--rm", "--name", "fg", &img(), "sh", "-c", script])
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // A hang guard, not a timing assertion: if forwarding broke, removing the
@@ -891,7 +907,10 @@ fn test_foreground_run_forwards_signals() {
     .unwrap();
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
-    assert_eq!(rest, "got TERM\n");
+    if rest != "got TERM\n" {
+        let output = child.wait_with_output().unwrap();
+        panic!("signal not forwarded; run: {}", describe(&output));
+    }
     assert_eq!(child.wait().unwrap().code(), Some(9));
 }
 

@@ -25,7 +25,7 @@ pub struct CreateArgs {
     replace: bool,
     #[command(flatten)]
     flags: RunFlags,
-    /// IMAGE (a rootfs directory), then COMMAND and ARGs
+    /// IMAGE (an image name or digest, or a rootfs tarball or directory), then COMMAND and ARGs
     #[arg(value_name = "IMAGE [COMMAND [ARG...]]", required = true, num_args = 1.., trailing_var_arg = true)]
     image_and_command: Vec<String>,
 }
@@ -86,6 +86,10 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
     } else {
         MonitorStdio::Inherit
     };
+    if !detach {
+        // Before the container exists: its output may reach whoever signals us.
+        crate::runtime::lifecycle::foreground::block_forwarded_signals();
+    }
     let mut created = create_from(settings, args, stdio)?;
     if let Err(e) = start(settings, &created.id, stdio) {
         let _ = created.monitor.kill();

@@ -2,6 +2,7 @@
 //! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
 
 mod control_cmd;
+mod image_cmd;
 mod lifecycle_cmd;
 mod logs_cmd;
 mod ps_cmd;
@@ -82,6 +83,9 @@ pub struct GlobalOptions {
 pub enum Command {
     /// Print the OCI config.json a container would run with (no side effects)
     Spec(spec_cmd::SpecArgs),
+    /// Manage rootfs images: import, ls, rm
+    #[command(subcommand)]
+    Image(image_cmd::ImageCommand),
     /// Create a container (status "created") and print its id
     Create(lifecycle_cmd::CreateArgs),
     /// Start created or exited containers
@@ -148,6 +152,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         match &cli.command {
             Command::Spec(args) => spec_cmd::run(&settings, args),
+            Command::Image(command) => image_cmd::run_image(&settings, command),
             Command::Create(args) => lifecycle_cmd::run_create(&settings, args),
             Command::Start(args) => lifecycle_cmd::run_start(&settings, args),
             Command::Run(args) => lifecycle_cmd::run_run(&settings, args),

@@ -7,11 +7,12 @@ use serde_json::{json, Value};
 
 use crate::config::Settings;
 use crate::runtime::layout::{ContainerFiles, Layout};
-use crate::runtime::lifecycle::inspect::{human_duration, inspect, seconds_since, status_column};
+use crate::runtime::lifecycle::inspect::{
+    command_of, human_duration, inspect, seconds_since, status_column,
+};
 use crate::runtime::lifecycle::status::{status, Status};
 use crate::runtime::record::{read_json, ContainerRecord};
 use crate::runtime::store::Store;
-use crate::spec::image::process_args;
 
 #[derive(Args, Debug)]
 pub struct PsArgs {
@@ -78,9 +79,7 @@ fn row(layout: &Layout, id: &str) -> Row {
             Row {
                 id: id.to_string(),
                 image: record.image.clone(),
-                command: process_args(&record.request.config)
-                    .unwrap_or_default()
-                    .join(" "),
+                command: command_of(&ContainerFiles(&dir)).join(" "),
                 created: format!("{} ago", human_duration(seconds_since(&record.created))),
                 status: status_column(&state, &started),
                 ports,

@@ -33,7 +33,8 @@ pub fn run(settings: &Settings, args: &SpecArgs) -> anyhow::Result<ExitCode> {
     let lookup = |key: &str| std::env::var(key).ok();
     let request = args.flags.to_request(image, command, &lookup)?;
     let id = new_container_id();
-    let context = spec_context(settings, &request, &id)?;
+    let image_info = crate::runtime::prepare::ImageInfo::lookup(settings, image);
+    let context = spec_context(settings, &request, &id, &image_info)?;
     let spec = build_spec(&request, &context)?;
     let mut value = serde_json::to_value(&spec)?;
     sort_capabilities(&mut value);

@@ -3,6 +3,7 @@
 //! [`crate::spec::SpecContext`] a container's spec is built from.
 
 pub mod image_source;
+pub mod images;
 pub mod in_root;
 pub mod init_binary;
 pub mod layout;

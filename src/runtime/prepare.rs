@@ -47,13 +47,42 @@ pub fn container_dir(settings: &Settings, id: &str) -> PathBuf {
     settings.root.join("containers").join(id)
 }
 
+/// The image a container is built from, as far as the spec needs it.
+#[derive(Debug, Clone, Default)]
+pub struct ImageInfo {
+    /// The unpacked rootfs, when the image is in the store.
+    pub rootfs: Option<PathBuf>,
+    pub config: crate::spec::image::ImageConfig,
+}
+
+impl ImageInfo {
+    /// What `spec` may know without side effects: a stored image by name or
+    /// digest; a rootfs directory or tarball is read in place; else nothing.
+    pub fn lookup(settings: &Settings, image: &str) -> ImageInfo {
+        let ImageSource::Name(name) = ImageSource::classify(image) else {
+            return ImageInfo::default();
+        };
+        match super::images::ImageStore::new(&settings.root).get(&name) {
+            Ok(stored) => ImageInfo {
+                rootfs: Some(stored.rootfs()),
+                config: stored.config,
+            },
+            Err(_) => ImageInfo::default(),
+        }
+    }
+}
+
 /// Everything the spec builder needs for `request` as container `id`.
 pub fn spec_context(
     settings: &Settings,
     request: &CreateRequest,
     id: &str,
+    info: &ImageInfo,
 ) -> Result<SpecContext, PrepareError> {
-    let image = ImageSource::classify(&request.config.image);
+    let image = match &info.rootfs {
+        Some(rootfs) => ImageSource::Directory(rootfs.clone()),
+        None => ImageSource::classify(&request.config.image),
+    };
     let dir = container_dir(settings, id);
     check_bind_sources(request)?;
     let network = NetworkMode::parse(&request.host.network_mode)?;
@@ -74,7 +103,7 @@ pub fn spec_context(
     Ok(SpecContext {
         id: id.to_string(),
         rootfs: dir.join("rootfs"),
-        image: Default::default(),
+        image: info.config.clone(),
         users: image.user_db()?,
         donor: None,
         network_files,

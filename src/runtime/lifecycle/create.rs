@@ -2,7 +2,6 @@
 //! write the network files and have the monitor create the container
 //! (libcontainer status `created`). Every step is undone if a later one fails.
 
-use std::path::PathBuf;
 use std::process::Child;
 
 use super::command_check::check_command;
@@ -11,11 +10,11 @@ use super::names;
 use super::remove::{remove_container, RemoveMode};
 use super::LifecycleError;
 use crate::config::Settings;
-use crate::runtime::image_source::ImageSource;
+use crate::runtime::images::ImageStore;
 use crate::runtime::in_root::mkdir_all_in_root;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::network_files::{host_resolv_conf, write_network_files};
-use crate::runtime::prepare::{new_container_id, spec_context};
+use crate::runtime::prepare::{new_container_id, spec_context, ImageInfo};
 use crate::runtime::record::{now_rfc3339, write_json, ContainerRecord};
 use crate::runtime::rootfs;
 use crate::runtime::store::{Store, StoreError};
@@ -102,8 +101,13 @@ fn create_claimed(
     let request = &options.request;
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
-    let image_rootfs = image_rootfs(&request.config.image)?;
-    let context = spec_context(settings, request, id)?;
+    let image = ImageStore::new(&settings.root).resolve(&request.config.image)?;
+    let image_rootfs = image.rootfs();
+    let info = ImageInfo {
+        rootfs: Some(image_rootfs.clone()),
+        config: image.config.clone(),
+    };
+    let context = spec_context(settings, request, id, &info)?;
     let spec = build_spec(request, &context)?;
     write_json(&files.spec(), &spec)?;
     write_json(
@@ -136,15 +140,6 @@ fn create_claimed(
         step: "create",
         reason,
     })
-}
-
-/// The image's rootfs directory. Until the image store lands, only rootfs
-/// directories are accepted as images.
-fn image_rootfs(image: &str) -> Result<PathBuf, LifecycleError> {
-    match ImageSource::classify(image) {
-        ImageSource::Directory(dir) => Ok(dir),
-        _ => Err(LifecycleError::ImageNotDirectory(image.to_string())),
-    }
 }
 
 /// Mounts the overlay, creates the workdir with the process's owner (as Docker

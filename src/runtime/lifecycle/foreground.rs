@@ -60,8 +60,16 @@ pub fn wait_forwarding_signals(monitor: &mut Child, layout: &Layout, id: &str) -
 }
 
 fn forward(layout: &Layout, id: &str, signo: i32) {
-    if let (Status::Running { pid }, Ok(signal)) = (status(layout, id), Signal::try_from(signo)) {
-        let _ = kill(nix::unistd::Pid::from_raw(pid), signal);
+    match (status(layout, id), Signal::try_from(signo)) {
+        (Status::Running { pid }, Ok(signal)) => {
+            if let Err(e) = kill(nix::unistd::Pid::from_raw(pid), signal) {
+                tracing::warn!("forwarding signal {signo} to {pid}: {e}");
+            }
+        }
+        (state, _) => tracing::warn!(
+            "signal {signo} not forwarded: container is {}",
+            state.name()
+        ),
     }
 }
 

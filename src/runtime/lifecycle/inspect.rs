@@ -8,7 +8,6 @@ use super::status::{status, Status};
 use super::LifecycleError;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::record::{read_json, ContainerRecord};
-use crate::spec::image::process_args;
 use crate::spec::mounts::{parse_user_mounts, UserMountKind};
 
 /// One container as `docker inspect` shows it.
@@ -18,7 +17,7 @@ pub fn inspect(layout: &Layout, id: &str) -> Result<Value, LifecycleError> {
     let record: ContainerRecord = read_json(&files.record())?
         .ok_or_else(|| crate::runtime::store::StoreError::NotFound(id.to_string()))?;
     let state = status(layout, id);
-    let args = process_args(&record.request.config).unwrap_or_default();
+    let args = command_of(&files);
     let (path, rest) = args
         .split_first()
         .map_or((String::new(), Vec::new()), |(p, r)| {
@@ -48,6 +47,20 @@ pub fn inspect(layout: &Layout, id: &str) -> Result<Value, LifecycleError> {
             }
         },
     }))
+}
+
+/// The command the container runs, from its OCI spec (image defaults merged),
+/// without the `/dev/init --` prefix, as Docker shows it.
+pub fn command_of(files: &ContainerFiles) -> Vec<String> {
+    let spec: Option<oci_spec::runtime::Spec> = read_json(&files.spec()).ok().flatten();
+    let mut args = spec
+        .and_then(|s| s.process().clone())
+        .and_then(|p| p.args().clone())
+        .unwrap_or_default();
+    if args.first().map(String::as_str) == Some(crate::spec::build::INIT_PATH) {
+        args.drain(..2.min(args.len()));
+    }
+    args
 }
 
 fn state_json(state: &Status) -> Value {

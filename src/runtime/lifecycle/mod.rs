@@ -45,8 +45,8 @@ pub enum LifecycleError {
     /// The command cannot run: 126 (not executable) or 127 (not found).
     #[error("{message}")]
     Command { code: u8, message: String },
-    #[error("image {0}: not a rootfs directory (importing tarballs and image names come with the image store)")]
-    ImageNotDirectory(String),
+    #[error(transparent)]
+    Images(#[from] crate::runtime::images::ImageError),
     #[error("container {id}: {step}: {reason}")]
     Runtime {
         id: String,

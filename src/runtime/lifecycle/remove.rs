@@ -106,7 +106,18 @@ fn delete_runtime_state(store: &Store, id: &str) -> Result<(), LifecycleError> {
     let deadline = Instant::now() + DELETE_RETRY;
     loop {
         let Ok(mut container) = Container::load(state.clone()) else {
-            return Ok(());
+            // No readable state.json (a monitor stopped mid-way): the directory
+            // goes; a cgroup left behind is for `gc`.
+            return match std::fs::remove_dir_all(&state) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    Err(LifecycleError::Runtime {
+                        id: id.to_string(),
+                        step: "delete",
+                        reason: format!("{}: {e}", state.display()),
+                    })
+                }
+                _ => Ok(()),
+            };
         };
         match container.delete(true) {
             Ok(()) => return Ok(()),
@@ -130,6 +141,13 @@ fn stop_monitor(dir: &std::path::Path) {
     else {
         return;
     };
+    // A monitor that has recorded the exit is finishing its cleanup: let it.
+    if dir.join("exit").exists() {
+        let grace = Instant::now() + Duration::from_secs(2);
+        while super::status::monitor_alive(dir) && Instant::now() < grace {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
     let deadline = Instant::now() + Duration::from_secs(5);
     while super::status::monitor_alive(dir) && Instant::now() < deadline {
         let _ = nix::sys::signal::kill(

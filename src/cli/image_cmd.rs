@@ -1,0 +1,163 @@
+//! `image import`, `image ls`, `image rm`: the rootfs image store.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use crate::config::Settings;
+use crate::runtime::images::ImageStore;
+use crate::runtime::layout::Layout;
+use crate::runtime::lifecycle::inspect::{human_duration, seconds_since};
+use crate::runtime::store::Store;
+
+#[derive(Subcommand, Debug)]
+pub enum ImageCommand {
+    /// Import a rootfs tarball (.tar, .tar.gz, .tar.zst) or directory; prints the digest
+    Import(ImportArgs),
+    /// List images
+    #[command(visible_alias = "list")]
+    Ls(LsArgs),
+    /// Remove images (refused while a container uses one, unless -f)
+    #[command(visible_alias = "remove")]
+    Rm(RmArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Dockerfile instruction applied to the image config: CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, STOPSIGNAL
+    #[arg(short = 'c', long = "change")]
+    change: Vec<String>,
+    /// Tarball or directory
+    source: PathBuf,
+    /// Name to give the image
+    name: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct LsArgs {
+    /// Only digests
+    #[arg(short, long)]
+    quiet: bool,
+    /// Output format: table or json (one object per line)
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RmArgs {
+    /// Remove even if a container uses the image
+    #[arg(short, long)]
+    force: bool,
+    #[arg(required = true)]
+    images: Vec<String>,
+}
+
+pub fn run_image(settings: &Settings, command: &ImageCommand) -> anyhow::Result<ExitCode> {
+    let images = ImageStore::new(&settings.root);
+    match command {
+        ImageCommand::Import(args) => {
+            let image = images.import(&args.source, args.name.as_deref(), &args.change)?;
+            println!("{}", image.digest);
+            Ok(ExitCode::SUCCESS)
+        }
+        ImageCommand::Ls(args) => {
+            list(&images, args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ImageCommand::Rm(args) => Ok(remove(settings, &images, args)),
+    }
+}
+
+fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
+    let rows = images.list()?;
+    if args.quiet {
+        for row in rows {
+            println!("{}", row.digest);
+        }
+        return Ok(());
+    }
+    if args.format == "json" {
+        for row in rows {
+            let v = serde_json::json!({"Name": row.name, "Digest": row.digest, "Size": row.size, "CreatedAt": row.created});
+            println!("{v}");
+        }
+        return Ok(());
+    }
+    println!("{:<32}{:<16}{:<26}SIZE", "NAME", "DIGEST", "CREATED");
+    for row in rows {
+        let short = row
+            .digest
+            .trim_start_matches("sha256:")
+            .chars()
+            .take(12)
+            .collect::<String>();
+        println!(
+            "{:<32}{:<16}{:<26}{}",
+            row.name.as_deref().unwrap_or("<none>"),
+            short,
+            format!("{} ago", human_duration(seconds_since(&row.created))),
+            human_size(row.size)
+        );
+    }
+    Ok(())
+}
+
+/// Docker's sizes: decimal units, three significant digits.
+fn human_size(bytes: u64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < units.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.3}")
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_string()
+        + units[unit]
+}
+
+fn remove(settings: &Settings, images: &ImageStore, args: &RmArgs) -> ExitCode {
+    let store = Store::new(Layout::new(settings));
+    super::for_each_container(&args.images, |reference| {
+        let removed = images.remove(reference, args.force, |digest| {
+            container_using(&store, images, digest)
+        })?;
+        let mut lines: Vec<String> = removed
+            .untagged
+            .iter()
+            .map(|n| format!("Untagged: {n}"))
+            .collect();
+        lines.extend(removed.deleted.map(|d| format!("Deleted: {d}")));
+        Ok(lines.join("\n"))
+    })
+}
+
+/// The short id of a container whose rootfs is built on image `digest`.
+fn container_using(store: &Store, images: &ImageStore, digest: &str) -> Option<String> {
+    let image_dir = images
+        .dir()
+        .join("sha256")
+        .join(digest.trim_start_matches("sha256:"));
+    store.ids().ok()?.into_iter().find_map(|id| {
+        let record = store.record(&id).ok().flatten()?;
+        record
+            .image_rootfs
+            .starts_with(&image_dir)
+            .then(|| id[..12].to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn test_human_size() {
+        assert_eq!(human_size(999), "999B");
+        assert_eq!(human_size(2_140_160), "2.14MB");
+        assert_eq!(human_size(1_000_000_000), "1GB");
+    }
+}
