@@ -1021,3 +1021,35 @@ fn test_log_rotation_and_driver_none() {
         "invalid log option \"syslog\": unsupported log driver (json-file or none)",
     );
 }
+
+#[test]
+fn test_rm_force_without_runtime_state_kills_and_removes_cgroup() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let id = stdout(&env.run(&["run", "-d", "--name", "orphan", &img(), "sleep", "300"]))
+        .trim()
+        .to_string();
+    let state = inspect_state(&env, "orphan");
+    let pid = state["Pid"].as_i64().unwrap() as i32;
+    // Lose the monitor and libcontainer's state, as a crash would.
+    let dir = env.root().join("containers").join(&id);
+    let monitor: i32 = std::fs::read_to_string(dir.join("monitor.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(monitor),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    std::fs::remove_dir_all(env.dir.path().join("run/libcontainer").join(&id)).unwrap();
+    let out = env.run(&["rm", "-f", "orphan"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(leftovers(&env), Vec::<String>::new());
+    let alive =
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
+    assert!(!alive, "the container's process was killed");
+}

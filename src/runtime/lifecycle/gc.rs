@@ -100,43 +100,18 @@ fn sweep_lock_files(store: &Store, removed: &mut Vec<String>) {
 /// cgroup is removed.
 fn sweep_cgroups(store: &Store, parent: &str, removed: &mut Vec<String>) {
     let parent = parent.trim_matches('/');
-    let mut parents = vec![Path::new("/sys/fs/cgroup").join(parent)];
-    parents.extend(
-        entries(Path::new("/sys/fs/cgroup"))
-            .into_iter()
-            .map(|(_, p)| p.join(parent)),
-    );
-    for dir in parents.into_iter().filter(|d| d.is_dir()) {
-        for (id, path) in entries(&dir) {
-            let is_id = id.len() == 64 && id.chars().all(|c| c.is_ascii_hexdigit());
-            if !is_id || store.layout.container_dir(&id).exists() {
-                continue;
-            }
-            for pid in fs::read_to_string(path.join("cgroup.procs"))
-                .unwrap_or_default()
-                .lines()
-            {
-                if let Ok(pid) = pid.trim().parse::<i32>() {
-                    let _ = nix::sys::signal::kill(
-                        nix::unistd::Pid::from_raw(pid),
-                        nix::sys::signal::Signal::SIGKILL,
-                    );
-                }
-            }
-            if remove_cgroup(&path) {
-                removed.push(format!("cgroup {}", path.display()));
-            }
+    let mut ids: Vec<String> = crate::runtime::cgroups::cgroup_dirs(parent)
+        .iter()
+        .flat_map(|dir| entries(dir))
+        .map(|(name, _)| name)
+        .filter(|name| name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit()))
+        .filter(|id| !store.layout.container_dir(id).exists())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        for dir in crate::runtime::cgroups::kill_and_remove(&format!("{parent}/{id}")) {
+            removed.push(format!("cgroup {}", dir.display()));
         }
     }
-}
-
-/// rmdir, retried briefly while killed processes leave.
-fn remove_cgroup(path: &Path) -> bool {
-    for _ in 0..100 {
-        if fs::remove_dir(path).is_ok() {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    false
 }

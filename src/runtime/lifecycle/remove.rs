@@ -46,6 +46,10 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     let _lock = store.lock(id)?;
     let dir = layout.container_dir(id);
     delete_runtime_state(store, id)?;
+    // libcontainer removed the cgroup unless its state was already gone.
+    if let Some(cgroup) = cgroups_path(&ContainerFiles(&dir).spec()) {
+        crate::runtime::cgroups::kill_and_remove(&cgroup);
+    }
     let files = ContainerFiles(&dir);
     rootfs::unmount(&files.rootfs())?;
     let name = read_json::<ContainerRecord>(&files.record())
@@ -92,6 +96,13 @@ fn kill_and_wait(store: &Store, id: &str) -> Result<(), LifecycleError> {
         std::thread::sleep(Duration::from_millis(5));
     }
     Ok(())
+}
+
+/// `linux.cgroupsPath` of the container's OCI spec.
+fn cgroups_path(spec: &std::path::Path) -> Option<String> {
+    let spec: oci_spec::runtime::Spec = read_json(spec).ok().flatten()?;
+    let path = spec.linux().as_ref()?.cgroups_path().clone()?;
+    Some(path.display().to_string())
 }
 
 /// How long removal keeps retrying while a container's processes leave its cgroup.
