@@ -72,7 +72,7 @@ pub fn open_tarball(path: &Path) -> io::Result<Box<dyn Read>> {
         file.fill_buf()?.get(..2).map(<[u8]>::to_vec)
     };
     Ok(if magic.as_deref() == Some(&[0x1f, 0x8b]) {
-        Box::new(flate2::read::GzDecoder::new(file))
+        Box::new(flate2::read::MultiGzDecoder::new(file))
     } else {
         Box::new(file)
     })

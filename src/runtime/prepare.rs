@@ -42,11 +42,6 @@ pub fn new_container_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `<root>/containers/<id>`: the container's persistent directory.
-pub fn container_dir(settings: &Settings, id: &str) -> PathBuf {
-    settings.root.join("containers").join(id)
-}
-
 /// The image a container is built from, as far as the spec needs it.
 #[derive(Debug, Clone, Default)]
 pub struct ImageInfo {
@@ -83,7 +78,7 @@ pub fn spec_context(
         Some(rootfs) => ImageSource::Directory(rootfs.clone()),
         None => ImageSource::classify(&request.config.image),
     };
-    let dir = container_dir(settings, id);
+    let dir = super::layout::Layout::new(settings).container_dir(id);
     check_bind_sources(request)?;
     let network = NetworkMode::parse(&request.host.network_mode)?;
     let network_files = match network {

@@ -58,31 +58,29 @@ pub struct ExitRecord {
     pub error: String,
 }
 
-/// Writes `bytes` to `path` so readers see the old or the new contents, never a mix.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RecordError> {
+/// Writes `bytes` to `path` so readers see the old or the new contents, never a
+/// mix: a uniquely named temporary file beside it, fsync, rename, fsync of the
+/// directory. Concurrent writers (threads or processes) never share a temp file.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp.{}",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("record"),
-        std::process::id()
-    ));
-    let write = || -> io::Result<()> {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp: PathBuf = dir.join(format!(".{name}.{:016x}", rand::random::<u64>()));
+    let result = (|| {
+        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&tmp, path)?;
         File::open(dir)?.sync_all()
-    };
-    write().map_err(|e| {
+    })();
+    if result.is_err() {
         let _ = fs::remove_file(&tmp);
-        io_error(path)(e)
-    })
+    }
+    result
+}
+
+/// [`write_file_atomic`] with the error naming the record.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RecordError> {
+    write_file_atomic(path, bytes).map_err(io_error(path))
 }
 
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), RecordError> {

@@ -16,7 +16,6 @@ use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::network_files::{host_resolv_conf, write_network_files};
 use crate::runtime::prepare::{new_container_id, spec_context, ImageInfo};
 use crate::runtime::record::{now_rfc3339, write_json, ContainerRecord};
-use crate::runtime::rootfs;
 use crate::runtime::store::{Store, StoreError};
 use crate::spec::{build_spec, CreateRequest};
 
@@ -157,7 +156,11 @@ fn prepare_rootfs(
         .map(|p| p.cwd().display().to_string())
         .unwrap_or_default();
     mkdir_all_in_root(&files.rootfs(), &cwd, uid, gid).map_err(|e| LifecycleError::Runtime {
-        id: String::new(),
+        id: dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
         step: "workdir",
         reason: e.to_string(),
     })?;
@@ -191,9 +194,4 @@ fn write_cidfile(path: &str, id: &str) -> Result<(), LifecycleError> {
         )));
     }
     std::fs::write(path, id).map_err(|e| error(format!("{path}: {e}")))
-}
-
-/// Unmounts after a failure between mount and monitor start.
-pub fn unmount_rootfs(dir: &std::path::Path) {
-    let _ = rootfs::unmount(&ContainerFiles(dir).rootfs());
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use libcontainer::container::builder::ContainerBuilder;
 use libcontainer::syscall::syscall::SyscallType;
-use nix::sys::wait::{waitpid, WaitStatus};
 use oci_spec::runtime::Spec;
 
 use super::command_check::check_command;
@@ -75,14 +74,7 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
             .with_additional_gids(user.additional_gids);
     }
     let pid = builder.build().map_err(|e| error("exec")(e.to_string()))?;
-    loop {
-        match waitpid(pid, None) {
-            Ok(WaitStatus::Exited(_, code)) => return Ok(code as u8),
-            Ok(WaitStatus::Signaled(_, signal, _)) => return Ok((128 + signal as i32) as u8),
-            Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
-            Err(e) => return Err(error("exec")(e.to_string())),
-        }
-    }
+    Ok(super::reap::wait_exit(pid))
 }
 
 fn env_value(env: &[String], key: &str) -> Option<String> {

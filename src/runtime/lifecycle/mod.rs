@@ -12,6 +12,7 @@ pub mod gc;
 pub mod inspect;
 pub mod monitor;
 pub mod names;
+pub mod reap;
 pub mod relay;
 pub mod remove;
 pub mod signal;
@@ -57,6 +58,8 @@ pub enum LifecycleError {
     Running(String),
     #[error("container {0} is not running")]
     NotRunning(String),
+    #[error("invalid signal: {0}")]
+    InvalidSignal(String),
 }
 
 impl LifecycleError {

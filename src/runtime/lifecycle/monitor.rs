@@ -15,8 +15,6 @@ use std::path::Path;
 use libcontainer::container::builder::ContainerBuilder;
 use libcontainer::container::Container;
 use libcontainer::syscall::syscall::SyscallType;
-use nix::sys::wait::{waitpid, WaitStatus};
-use nix::unistd::Pid;
 use serde::{Deserialize, Serialize};
 
 use super::relay::{relay_until_exit, Relay};
@@ -92,7 +90,7 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
     drop(sync);
     let code = match relay {
         Some(relay) => relay_until_exit(relay, pid),
-        None => wait_exit_code(pid),
+        None => super::reap::wait_exit(pid),
     };
     finish(layout, id, &dir, code);
     code
@@ -160,18 +158,6 @@ fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Container, Option<Rel
         let _ = std::fs::write("/proc/self/oom_score_adj", oom.trim());
     }
     result.map(|c| (c, relay))
-}
-
-/// Waits for the init; Docker's code: the exit status, or 128+N for signal N.
-fn wait_exit_code(pid: Pid) -> u8 {
-    loop {
-        match waitpid(pid, None) {
-            Ok(WaitStatus::Exited(_, code)) => return code as u8,
-            Ok(WaitStatus::Signaled(_, signal, _)) => return (128 + signal as i32) as u8,
-            Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
-            Err(_) => return 125,
-        }
-    }
 }
 
 /// Whether the kernel's OOM killer killed a process of the container: the

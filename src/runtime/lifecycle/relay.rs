@@ -15,9 +15,9 @@ use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::SignalFd;
-use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{read, Pid};
 
+use super::reap::{try_reap, wait_exit};
 use crate::runtime::logs::json_file::{JsonFileWriter, Stream};
 
 /// Bytes read per wakeup (conmon reads 8 KiB).
@@ -108,7 +108,7 @@ pub fn relay_until_exit(mut relay: Relay, pid: Pid) -> u8 {
         }
     }
     finish_log(&mut relay);
-    wait_blocking(pid)
+    wait_exit(pid)
 }
 
 /// Copies one chunk of `source` to the log and the echo.
@@ -159,36 +159,5 @@ fn drain(relay: &mut Relay, sources: &mut [Source; 2]) {
 fn finish_log(relay: &mut Relay) {
     if let Some(log) = &mut relay.log {
         let _ = log.flush_partial();
-    }
-}
-
-/// Docker's code: the exit status, or 128+N for signal N.
-fn code_of(status: WaitStatus) -> Option<u8> {
-    match status {
-        WaitStatus::Exited(_, code) => Some(code as u8),
-        WaitStatus::Signaled(_, signal, _) => Some((128 + signal as i32) as u8),
-        _ => None,
-    }
-}
-
-fn try_reap(pid: Pid) -> Option<u8> {
-    match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
-        Ok(status) => code_of(status),
-        Err(nix::errno::Errno::ECHILD) => Some(125),
-        Err(_) => None,
-    }
-}
-
-fn wait_blocking(pid: Pid) -> u8 {
-    loop {
-        match waitpid(pid, None) {
-            Ok(status) => {
-                if let Some(code) = code_of(status) {
-                    return code;
-                }
-            }
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(_) => return 125,
-        }
     }
 }

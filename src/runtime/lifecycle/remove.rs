@@ -146,10 +146,7 @@ fn delete_runtime_state(store: &Store, id: &str) -> Result<(), LifecycleError> {
 
 /// SIGKILLs the container's monitor if it is alive and waits (bounded) until it is gone.
 fn stop_monitor(dir: &std::path::Path) {
-    let Some(pid) = std::fs::read_to_string(dir.join("monitor.pid"))
-        .ok()
-        .and_then(|p| p.trim().parse::<i32>().ok())
-    else {
+    let Some(pid) = super::status::monitor_pid(dir) else {
         return;
     };
     // A monitor that has recorded the exit is finishing its cleanup: let it.

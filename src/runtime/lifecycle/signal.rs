@@ -2,8 +2,9 @@
 //!
 //! Signals are sent directly, not through libcontainer's `kill()`, which marks a
 //! container stopped after any signal (even SIGHUP). The container lock is held
-//! while signalling, and the monitor only reaps under that lock's protection of
-//! its record, so the pid is the container's.
+//! while signalling; the monitor reaps the init before it takes that lock, so a
+//! signal racing the exit could in theory reach a recycled pid (a pidfd would
+//! close that gap).
 
 use std::time::{Duration, Instant};
 
@@ -21,11 +22,7 @@ pub const DEFAULT_STOP_TIMEOUT: u64 = 10;
 
 /// Parses `TERM`, `SIGTERM` or `15`.
 pub fn parse_signal(text: &str) -> Result<Signal, LifecycleError> {
-    let bad = || LifecycleError::Runtime {
-        id: String::new(),
-        step: "signal",
-        reason: format!("invalid signal: {text}"),
-    };
+    let bad = || LifecycleError::InvalidSignal(text.to_string());
     if let Ok(n) = text.parse::<i32>() {
         return Signal::try_from(n).map_err(|_| bad());
     }

@@ -57,10 +57,7 @@ pub fn status(layout: &Layout, id: &str) -> Status {
 /// exists, is not a zombie, and is a vassalrun monitor of this container (a
 /// recycled pid is not).
 pub fn monitor_alive(dir: &std::path::Path) -> bool {
-    let Some(pid) = std::fs::read_to_string(dir.join("monitor.pid"))
-        .ok()
-        .and_then(|p| p.trim().parse::<i32>().ok())
-    else {
+    let Some(pid) = monitor_pid(dir) else {
         return false;
     };
     let proc_dir = std::path::Path::new("/proc").join(pid.to_string());
@@ -80,4 +77,13 @@ pub fn monitor_alive(dir: &std::path::Path) -> bool {
     let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
     args.windows(2)
         .any(|w| w[0] == b"monitor" && w[1] == id.as_bytes())
+}
+
+/// The pid the container's monitor recorded in `monitor.pid`.
+pub fn monitor_pid(dir: &std::path::Path) -> Option<i32> {
+    std::fs::read_to_string(dir.join("monitor.pid"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
