@@ -92,8 +92,8 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
     }
     let mut created = create_from(settings, args, stdio)?;
     if let Err(e) = start(settings, &created.id, stdio) {
-        let _ = created.monitor.kill();
-        let _ = created.monitor.wait();
+        let _ = created.monitor.child.kill();
+        let _ = created.monitor.child.wait();
         let _ = remove_container(
             &Store::new(Layout::new(settings)),
             &created.id,
@@ -107,7 +107,7 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
     }
     let layout = Layout::new(settings);
     let code = crate::runtime::lifecycle::foreground::wait_forwarding_signals(
-        &mut created.monitor,
+        &mut created.monitor.child,
         &layout,
         &created.id,
     );

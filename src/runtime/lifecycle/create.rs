@@ -2,10 +2,8 @@
 //! write the network files and have the monitor create the container
 //! (libcontainer status `created`). Every step is undone if a later one fails.
 
-use std::process::Child;
-
 use super::command_check::check_command;
-use super::monitor::{spawn_monitor, MonitorStdio};
+use super::monitor::{spawn_monitor, MonitorStdio, Spawned};
 use super::names;
 use super::remove::{remove_container, RemoveMode};
 use super::LifecycleError;
@@ -31,7 +29,7 @@ pub struct CreateOptions {
 pub struct Created {
     pub id: String,
     pub name: String,
-    pub monitor: Child,
+    pub monitor: Spawned,
 }
 
 pub fn create(settings: &Settings, options: CreateOptions) -> Result<Created, LifecycleError> {
@@ -96,7 +94,7 @@ fn create_claimed(
     id: &str,
     name: &str,
     options: &CreateOptions,
-) -> Result<Child, LifecycleError> {
+) -> Result<Spawned, LifecycleError> {
     let request = &options.request;
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);

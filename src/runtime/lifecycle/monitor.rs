@@ -228,13 +228,20 @@ pub enum MonitorStdio {
     Null,
 }
 
+/// A monitor that has created its container.
+pub struct Spawned {
+    pub child: std::process::Child,
+    /// The container init's pid (waiting for `start`).
+    pub pid: i32,
+}
+
 /// Starts `vassalrun monitor ID` in its own session and waits until it has
 /// created the container (returns the monitor) or failed (returns why).
 pub fn spawn_monitor(
     settings: &crate::config::Settings,
     id: &str,
     stdio: MonitorStdio,
-) -> Result<std::process::Child, String> {
+) -> Result<Spawned, String> {
     use std::io::BufRead;
     use std::os::fd::{AsRawFd, OwnedFd};
     use std::os::unix::process::CommandExt;
@@ -287,7 +294,7 @@ pub fn spawn_monitor(
     let mut line = String::new();
     let _ = std::io::BufReader::new(File::from(read_end)).read_line(&mut line);
     match serde_json::from_str::<SyncMessage>(&line) {
-        Ok(m) if m.pid > 0 => Ok(child),
+        Ok(m) if m.pid > 0 => Ok(Spawned { child, pid: m.pid }),
         Ok(m) => {
             let _ = child.wait();
             Err(m.error)

@@ -3,7 +3,7 @@
 
 use libcontainer::container::Container;
 
-use super::monitor::{spawn_monitor, MonitorStdio};
+use super::monitor::{spawn_monitor, MonitorStdio, Spawned};
 use super::status::{status, Status};
 use super::LifecycleError;
 use crate::config::Settings;
@@ -16,7 +16,7 @@ pub fn start(
     settings: &Settings,
     id: &str,
     stdio: MonitorStdio,
-) -> Result<Option<std::process::Child>, LifecycleError> {
+) -> Result<Option<Spawned>, LifecycleError> {
     let layout = Layout::new(settings);
     let store = Store::new(layout.clone());
     let _lock = store.lock(id)?;
@@ -46,7 +46,7 @@ fn recreate(
     store: &Store,
     id: &str,
     stdio: MonitorStdio,
-) -> Result<std::process::Child, LifecycleError> {
+) -> Result<Spawned, LifecycleError> {
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
     let record: ContainerRecord =
