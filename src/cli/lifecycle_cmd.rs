@@ -6,11 +6,18 @@ use std::process::ExitCode;
 use clap::{ArgAction, Args};
 
 use crate::config::Settings;
+use crate::runtime::attach::client::{block_handled_signals, AttachOptions};
+use crate::runtime::attach::detach_keys;
+use crate::runtime::layout::ContainerFiles;
 use crate::runtime::layout::Layout;
 use crate::runtime::lifecycle::create::{create, CreateOptions, Created};
+use crate::runtime::lifecycle::foreground::{connect, stay_attached};
 use crate::runtime::lifecycle::monitor::{run_monitor, MonitorStdio};
 use crate::runtime::lifecycle::remove::{remove_container, RemoveMode};
-use crate::runtime::lifecycle::start::start;
+use crate::runtime::lifecycle::start::{start, start_with};
+use crate::runtime::lifecycle::status::{status, Status};
+use crate::runtime::lifecycle::LifecycleError;
+use crate::runtime::record::{read_json, ContainerRecord};
 use crate::runtime::store::{Store, StoreError};
 use crate::spec::run_flags::RunFlags;
 
@@ -32,9 +39,33 @@ pub struct CreateArgs {
 
 #[derive(Args, Debug)]
 pub struct StartArgs {
+    /// Attach to the container's output (and exit with its code)
+    #[arg(short, long)]
+    attach: bool,
+    /// Attach the container's stdin
+    #[arg(short, long)]
+    interactive: bool,
+    /// The key sequence that detaches (default ctrl-p,ctrl-q)
+    #[arg(long = "detach-keys")]
+    detach_keys: Option<String>,
     /// Containers (name, id or unique id prefix)
     #[arg(required = true)]
     containers: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AttachArgs {
+    /// Do not attach stdin
+    #[arg(long = "no-stdin")]
+    no_stdin: bool,
+    /// Forward the signals this command receives to the container
+    #[arg(long = "sig-proxy", default_value = "true", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    sig_proxy: String,
+    /// The key sequence that detaches (default ctrl-p,ctrl-q)
+    #[arg(long = "detach-keys")]
+    detach_keys: Option<String>,
+    /// The container (name, id or unique id prefix)
+    container: String,
 }
 
 #[derive(Args, Debug)]
@@ -78,48 +109,149 @@ pub fn run_create(settings: &Settings, args: &CreateArgs) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-/// `run`: create and start; without `-d` wait and exit with the container's code.
+/// `run`: create and start; without `-d` attach before the start (so no
+/// output is missed) and exit with the container's code.
 pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     let detach = args.flags.detach()?;
-    let stdio = if detach {
-        MonitorStdio::Null
-    } else {
-        MonitorStdio::Inherit
+    let options = AttachOptions {
+        stdin: false,
+        tty: false,
+        detach_keys: args.flags.detach_keys()?,
+        sig_proxy: args.flags.sig_proxy()?,
     };
     if !detach {
         // Before the container exists: its output may reach whoever signals us.
-        crate::runtime::lifecycle::foreground::block_forwarded_signals();
+        block_handled_signals();
     }
-    let mut created = create_from(settings, args, stdio)?;
-    if let Err(e) = start(settings, &created.id, stdio) {
-        let _ = created.monitor.child.kill();
-        let _ = created.monitor.child.wait();
-        let _ = remove_container(
-            &Store::new(Layout::new(settings)),
-            &created.id,
-            RemoveMode::Force,
-        );
-        return Err(e.into());
-    }
-    if detach {
-        println!("{}", created.id);
-        return Ok(ExitCode::SUCCESS);
-    }
+    let mut created = create_from(settings, args, MonitorStdio::Null)?;
     let layout = Layout::new(settings);
-    let code = crate::runtime::lifecycle::foreground::wait_forwarding_signals(
-        &mut created.monitor.child,
+    let id = created.id.clone();
+    let started = start_with(settings, &id, MonitorStdio::Null, |layout| {
+        if detach {
+            return Ok(None);
+        }
+        connect(layout, &id)
+            .map(Some)
+            .map_err(|e| LifecycleError::Runtime {
+                id: id.clone(),
+                step: "attach",
+                reason: e.to_string(),
+            })
+    });
+    let attachment = match started {
+        Ok((_, attachment)) => attachment,
+        Err(e) => {
+            let _ = created.monitor.child.kill();
+            let _ = created.monitor.child.wait();
+            let _ = remove_container(&Store::new(layout), &id, RemoveMode::Force);
+            return Err(e.into());
+        }
+    };
+    let Some(attachment) = attachment else {
+        println!("{id}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let config = &created_config(settings, &id)?;
+    let options = AttachOptions {
+        stdin: config.open_stdin,
+        tty: config.tty,
+        ..options
+    };
+    let code = stay_attached(
+        attachment,
+        &options,
         &layout,
-        &created.id,
+        &id,
+        Some(&mut created.monitor.child),
     );
     Ok(ExitCode::from(code))
 }
 
+/// The container's Docker config as recorded at create.
+fn created_config(
+    settings: &Settings,
+    id: &str,
+) -> anyhow::Result<crate::spec::model::ContainerConfig> {
+    let dir = Layout::new(settings).container_dir(id);
+    let record: ContainerRecord = read_json(&ContainerFiles(&dir).record())?
+        .ok_or_else(|| anyhow::anyhow!("container {id}: record missing"))?;
+    Ok(record.request.config)
+}
+
 pub fn run_start(settings: &Settings, args: &StartArgs) -> anyhow::Result<ExitCode> {
     let store = Store::new(Layout::new(settings));
+    if args.attach || args.interactive {
+        let [reference] = args.containers.as_slice() else {
+            anyhow::bail!("you cannot start and attach multiple containers at once");
+        };
+        return start_attached(settings, args, &store.resolve(reference)?);
+    }
     Ok(super::for_each_container(&args.containers, |reference| {
         start(settings, &store.resolve(reference)?, MonitorStdio::Null)?;
         Ok(reference.to_string())
     }))
+}
+
+/// `start -a [-i]`: attach before the command runs, then as `attach`.
+fn start_attached(settings: &Settings, args: &StartArgs, id: &str) -> anyhow::Result<ExitCode> {
+    let detach_keys = parse_detach_keys(args.detach_keys.as_deref())?;
+    block_handled_signals();
+    let (_, attachment) = start_with(settings, id, MonitorStdio::Null, |layout| {
+        connect(layout, id).map_err(|e| LifecycleError::Runtime {
+            id: id.to_string(),
+            step: "attach",
+            reason: e.to_string(),
+        })
+    })?;
+    let config = created_config(settings, id)?;
+    let options = AttachOptions {
+        stdin: args.interactive && config.open_stdin,
+        tty: config.tty,
+        detach_keys,
+        sig_proxy: true,
+    };
+    let layout = Layout::new(settings);
+    let code = stay_attached(attachment, &options, &layout, id, None);
+    Ok(ExitCode::from(code))
+}
+
+fn parse_detach_keys(spec: Option<&str>) -> anyhow::Result<Vec<u8>> {
+    let spec = spec.unwrap_or(detach_keys::DEFAULT);
+    detach_keys::parse(spec).map_err(|why| {
+        anyhow::anyhow!("invalid argument {spec:?} for \"--detach-keys\" flag: {why}")
+    })
+}
+
+/// `attach`: join a running container's streams.
+pub fn run_attach(settings: &Settings, args: &AttachArgs) -> anyhow::Result<ExitCode> {
+    let layout = Layout::new(settings);
+    let id = Store::new(layout.clone()).resolve(&args.container)?;
+    let detach_keys = parse_detach_keys(args.detach_keys.as_deref())?;
+    if !matches!(status(&layout, &id), Status::Running { .. }) {
+        anyhow::bail!("You cannot attach to a stopped container, start it first");
+    }
+    block_handled_signals();
+    let attachment =
+        connect(&layout, &id).map_err(|e| anyhow::anyhow!("container {id}: attach: {e}"))?;
+    let config = created_config(settings, &id)?;
+    let options = AttachOptions {
+        stdin: !args.no_stdin && config.open_stdin,
+        tty: config.tty,
+        detach_keys,
+        sig_proxy: parse_bool(&args.sig_proxy, "--sig-proxy")?,
+    };
+    let code = stay_attached(attachment, &options, &layout, &id, None);
+    Ok(ExitCode::from(code))
+}
+
+fn parse_bool(value: &str, flag: &str) -> anyhow::Result<bool> {
+    match value {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
+        _ => {
+            anyhow::bail!("invalid argument {value:?} for \"{flag}\" flag: expected true or false")
+        }
+    }
 }
 
 pub fn run_rm(settings: &Settings, args: &RmArgs) -> anyhow::Result<ExitCode> {

@@ -90,6 +90,8 @@ pub enum Command {
     Create(lifecycle_cmd::CreateArgs),
     /// Start created or exited containers
     Start(lifecycle_cmd::StartArgs),
+    /// Attach to a running container's output (and stdin with -i)
+    Attach(lifecycle_cmd::AttachArgs),
     /// Create and start a container; without -d wait and exit with its code
     Run(lifecycle_cmd::CreateArgs),
     /// Remove containers
@@ -155,6 +157,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Image(command) => image_cmd::run_image(&settings, command),
             Command::Create(args) => lifecycle_cmd::run_create(&settings, args),
             Command::Start(args) => lifecycle_cmd::run_start(&settings, args),
+            Command::Attach(args) => lifecycle_cmd::run_attach(&settings, args),
             Command::Run(args) => lifecycle_cmd::run_run(&settings, args),
             Command::Rm(args) => lifecycle_cmd::run_rm(&settings, args),
             Command::Stop(args) => control_cmd::run_stop(&settings, args),

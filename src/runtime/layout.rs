@@ -73,6 +73,14 @@ impl ContainerFiles<'_> {
     pub fn exit(&self) -> PathBuf {
         self.0.join("exit")
     }
+    /// The monitor's attach socket (while it runs).
+    pub fn attach_socket(&self) -> PathBuf {
+        self.0.join("attach")
+    }
+    /// Where a `-t` container's init sends its pty master (during create).
+    pub fn console_socket(&self) -> PathBuf {
+        self.0.join("console")
+    }
 
     /// The json-file log, named as Docker names it.
     pub fn log(&self, id: &str) -> PathBuf {

@@ -2,6 +2,7 @@
 //! container lifecycle. So far: resolving an image argument and gathering the
 //! [`crate::spec::SpecContext`] a container's spec is built from.
 
+pub mod attach;
 pub mod cgroups;
 pub mod image_source;
 pub mod images;

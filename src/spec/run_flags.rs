@@ -154,6 +154,12 @@ pub struct RunFlags {
     /// Keep STDIN open even if not attached
     #[arg(short = 'i', long = "interactive", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set)]
     pub interactive: Option<String>,
+    /// Proxy the signals a foreground run receives to the container
+    #[arg(long = "sig-proxy", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set)]
+    pub sig_proxy: Option<String>,
+    /// The key sequence that detaches from the container (default ctrl-p,ctrl-q)
+    #[arg(long = "detach-keys")]
+    pub detach_keys: Option<String>,
     /// Run the container in the background and print its ID
     #[arg(short = 'd', long = "detach", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set)]
     pub detach: Option<String>,
@@ -234,6 +240,21 @@ impl RunFlags {
     /// Whether `-d` was given.
     pub fn detach(&self) -> Result<bool, SpecError> {
         Ok(parse_bool_flag("-d, --detach", &self.detach)?.unwrap_or(false))
+    }
+
+    /// Whether a foreground run forwards signals (`--sig-proxy`, default true).
+    pub fn sig_proxy(&self) -> Result<bool, SpecError> {
+        Ok(parse_bool_flag("--sig-proxy", &self.sig_proxy)?.unwrap_or(true))
+    }
+
+    /// The detach sequence (`--detach-keys`, default ctrl-p,ctrl-q).
+    pub fn detach_keys(&self) -> Result<Vec<u8>, SpecError> {
+        let spec = self
+            .detach_keys
+            .as_deref()
+            .unwrap_or(crate::runtime::attach::detach_keys::DEFAULT);
+        crate::runtime::attach::detach_keys::parse(spec)
+            .map_err(|why| flag_error("--detach-keys", spec, why))
     }
 
     /// The container name, validated as Docker does.

@@ -1,75 +1,60 @@
-//! Waiting for a foreground `run`: the command is the monitor's parent and
-//! exits with its code, and forwards the signals it receives to the container
-//! (Docker's sig-proxy), since the monitor and the container live in their own
-//! session and a terminal's Ctrl-C reaches only this command.
+//! Being attached to a container until it ends: a foreground `run`, `attach`
+//! and `start -a`. The attach client relays the streams; this adds what only
+//! the runtime knows: forwarding proxied signals to the container's init
+//! (Docker's sig-proxy: the container lives in its own session, so a
+//! terminal's Ctrl-C reaches only this command) and the exit code when the
+//! monitor went away without telling it.
 
 use std::process::Child;
 
-use nix::sys::signal::{kill, SigSet, SigmaskHow, Signal};
-use nix::sys::signalfd::SignalFd;
+use nix::sys::signal::{kill, Signal};
 
 use super::status::{status, Status};
-use crate::runtime::layout::Layout;
+use crate::runtime::attach::client::{AttachOptions, Attachment, Outcome};
+use crate::runtime::layout::{ContainerFiles, Layout};
 
-/// Signals forwarded to the container.
-const FORWARDED: [Signal; 6] = [
-    Signal::SIGINT,
-    Signal::SIGTERM,
-    Signal::SIGHUP,
-    Signal::SIGQUIT,
-    Signal::SIGUSR1,
-    Signal::SIGUSR2,
-];
-
-fn forwarded_mask() -> SigSet {
-    let mut mask = SigSet::empty();
-    for signal in FORWARDED.iter().chain([&Signal::SIGCHLD]) {
-        mask.add(*signal);
-    }
-    mask
+/// Connects to container `id`'s monitor (it must be running or created).
+pub fn connect(layout: &Layout, id: &str) -> std::io::Result<Attachment> {
+    Attachment::connect(&ContainerFiles(&layout.container_dir(id)).attach_socket())
 }
 
-/// Blocks the forwarded signals, so they queue for [`wait_forwarding_signals`]
-/// instead of killing this command. Call it before the container is created:
-/// its output may reach whoever signals us before we wait. (The monitor starts
-/// with an empty mask, so nothing blocked here reaches the container.)
-pub fn block_forwarded_signals() {
-    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&forwarded_mask()), None);
-}
-
-/// Waits for the monitor; returns its exit code (the container's), 125 if the
-/// monitor itself failed.
-pub fn wait_forwarding_signals(monitor: &mut Child, layout: &Layout, id: &str) -> u8 {
-    block_forwarded_signals();
-    let forwarding = SignalFd::new(&forwarded_mask()).ok();
-    let Some(fd) = forwarding else {
-        return code_of(monitor.wait().ok());
-    };
-    loop {
-        if let Ok(Some(status)) = monitor.try_wait() {
-            return code_of(Some(status));
-        }
-        match fd.read_signal() {
-            Ok(Some(info)) if info.ssi_signo != Signal::SIGCHLD as u32 => {
-                forward(layout, id, info.ssi_signo as i32)
+/// Relays until the end; returns the code to exit with: the container's,
+/// 0 after a detach.
+pub fn stay_attached(
+    attachment: Attachment,
+    options: &AttachOptions,
+    layout: &Layout,
+    id: &str,
+    monitor: Option<&mut Child>,
+) -> u8 {
+    let outcome = attachment.run(options, &mut |signal| forward(layout, id, signal));
+    match outcome {
+        Outcome::Exited(code) => {
+            // The monitor's last steps (auto-remove) end before we return.
+            if let Some(monitor) = monitor {
+                let _ = monitor.wait();
             }
-            Ok(_) => {}
-            Err(_) => return code_of(monitor.wait().ok()),
+            code
         }
+        Outcome::Detached => 0,
+        Outcome::Lost => match monitor {
+            Some(monitor) => code_of(monitor.wait().ok()),
+            None => match status(layout, id) {
+                Status::Exited(exit) => exit.exit_code as u8,
+                _ => 125,
+            },
+        },
     }
 }
 
-fn forward(layout: &Layout, id: &str, signo: i32) {
-    match (status(layout, id), Signal::try_from(signo)) {
-        (Status::Running { pid }, Ok(signal)) => {
+fn forward(layout: &Layout, id: &str, signal: Signal) {
+    match status(layout, id) {
+        Status::Running { pid } => {
             if let Err(e) = kill(nix::unistd::Pid::from_raw(pid), signal) {
-                tracing::warn!("forwarding signal {signo} to {pid}: {e}");
+                tracing::warn!("forwarding {signal} to {pid}: {e}");
             }
         }
-        (state, _) => tracing::warn!(
-            "signal {signo} not forwarded: container is {}",
-            state.name()
-        ),
+        state => tracing::warn!("{signal} not forwarded: container is {}", state.name()),
     }
 }
 

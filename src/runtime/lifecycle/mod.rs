@@ -3,6 +3,7 @@
 //! short-lived CLI command, so exit codes are recorded whoever started it.
 
 pub mod command_check;
+pub mod console;
 pub mod create;
 pub mod diff;
 pub mod exec;
@@ -12,6 +13,7 @@ pub mod gc;
 pub mod inspect;
 pub mod monitor;
 pub mod names;
+pub mod pid_holder;
 pub mod reap;
 pub mod relay;
 pub mod remove;

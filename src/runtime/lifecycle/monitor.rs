@@ -9,24 +9,30 @@
 
 use std::fs::File;
 use std::io::Write;
-use std::os::fd::FromRawFd;
+use std::os::fd::{FromRawFd, OwnedFd};
 use std::path::Path;
 
 use libcontainer::container::builder::ContainerBuilder;
 use libcontainer::container::Container;
 use libcontainer::syscall::syscall::SyscallType;
+use nix::fcntl::OFlag;
+use nix::sys::socket::SockType;
+use nix::unistd::{pipe2, Pid};
+use oci_spec::runtime::{LinuxNamespaceType, Spec};
 use serde::{Deserialize, Serialize};
 
-use super::relay::{relay_until_exit, Relay};
+use super::console::ConsoleSocket;
+use super::pid_holder::PidHolder;
+use super::relay::{Output, Relay, Stdin};
 use super::remove::{remove_container, RemoveMode};
+use crate::runtime::attach::clients::Clients;
+use crate::runtime::attach::socket::listen_at;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::logs::json_file::JsonFileWriter;
 use crate::runtime::record::{now_rfc3339, read_json, write_json, ContainerRecord, ExitRecord};
 use crate::runtime::rootfs;
 use crate::runtime::store::Store;
 use crate::spec::logging::{log_settings, LogSettings};
-use nix::fcntl::OFlag;
-use nix::unistd::pipe2;
 
 /// The environment variable carrying the sync pipe's fd number.
 pub const SYNC_FD_ENV: &str = "VASSALRUN_SYNC_FD";
@@ -54,7 +60,7 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
         &dir.join("monitor.pid"),
         std::process::id().to_string().as_bytes(),
     );
-    let (container, relay) = match build(layout, id, &dir) {
+    let (pid, mut relay) = match build(layout, id, &dir) {
         Ok(built) => built,
         Err(message) => {
             report(
@@ -68,17 +74,6 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
             return 125;
         }
     };
-    let Some(pid) = container.pid() else {
-        report(
-            &mut sync,
-            &SyncMessage {
-                pid: 0,
-                error: "libcontainer returned no pid".into(),
-                code: 125,
-            },
-        );
-        return 125;
-    };
     report(
         &mut sync,
         &SyncMessage {
@@ -88,11 +83,12 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
         },
     );
     drop(sync);
-    let code = match relay {
-        Some(relay) => relay_until_exit(relay, pid),
-        None => super::reap::wait_exit(pid),
-    };
+    let code = relay.run_until_exit(pid);
+    let _ = std::fs::remove_file(ContainerFiles(&dir).attach_socket());
     finish(layout, id, &dir, code);
+    // Clients learn the code once it is recorded; slow ones get a few seconds.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    relay.clients.finish(code, deadline);
     code
 }
 
@@ -111,53 +107,171 @@ fn report(sync: &mut Option<File>, message: &SyncMessage) {
     }
 }
 
-/// Creates the container; libcontainer overwrites the caller's `oom_score_adj`,
-/// so ours is restored afterwards.
-fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Container, Option<Relay>), String> {
+/// Whether the spec gives the container a pid namespace of its own (then it
+/// can be nested in the holder's, see [`PidHolder`]).
+fn has_own_pid_namespace(spec: &Spec) -> bool {
+    spec.linux()
+        .as_ref()
+        .and_then(|l| l.namespaces().clone())
+        .unwrap_or_default()
+        .iter()
+        .any(|ns| ns.typ() == LinuxNamespaceType::Pid && ns.path().is_none())
+}
+
+/// Creates the container; returns its init's pid and the relay for its
+/// stdio. libcontainer overwrites the caller's `oom_score_adj`, so ours is
+/// restored afterwards.
+fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Pid, Relay), String> {
     let oom = std::fs::read_to_string("/proc/self/oom_score_adj").ok();
-    let record: ContainerRecord = read_json(&ContainerFiles(dir).record())
+    let files = ContainerFiles(dir);
+    let record: ContainerRecord = read_json(&files.record())
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("container {id}: no record"))?;
+    let spec: Spec = read_json(&files.spec())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("container {id}: no spec"))?;
     let config = &record.request.config;
-    let mut builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
+    let builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
         .and_then(|b| b.validate_id())
         .map_err(|e| format!("container {id}: create: {e}"))?;
-    // Without -t the output goes through pipes to the log and the echo; with -t
-    // (no console socket yet) the container shares the monitor's terminal.
-    let mut relay = None;
-    if !config.tty {
-        let (out_r, out_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("stdout pipe: {e}"))?;
-        let (err_r, err_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("stderr pipe: {e}"))?;
-        builder = builder.with_stdout(out_w).with_stderr(err_w);
-        if !config.open_stdin {
-            let null = std::fs::File::open("/dev/null").map_err(|e| format!("/dev/null: {e}"))?;
-            builder = builder.with_stdin(null);
-        }
-        let log = match log_settings(&record.request.host.log_config).map_err(|e| e.to_string())? {
-            LogSettings::None => None,
-            LogSettings::JsonFile { max_size, max_file } => Some(
-                JsonFileWriter::open_rotating(&ContainerFiles(dir).log(id), max_size, max_file)
-                    .map_err(|e| format!("log file: {e}"))?,
-            ),
-        };
-        relay = Some(Relay {
-            stdout: out_r,
-            stderr: err_r,
-            log,
-        });
-    }
-    let result = builder
+    let (builder, stdio) = wire_stdio(builder, &files, config.tty, config.open_stdin)?;
+    let log = match log_settings(&record.request.host.log_config).map_err(|e| e.to_string())? {
+        LogSettings::None => None,
+        LogSettings::JsonFile { max_size, max_file } => Some(
+            JsonFileWriter::open_rotating(&files.log(id), max_size, max_file)
+                .map_err(|e| format!("log file: {e}"))?,
+        ),
+    };
+    let attach = listen_at(&files.attach_socket(), SockType::SeqPacket)
+        .map_err(|e| format!("attach socket: {e}"))?;
+    let holder = if has_own_pid_namespace(&spec) {
+        Some(PidHolder::start().map_err(|e| format!("pid namespace holder: {e}"))?)
+    } else {
+        None
+    };
+    let built = builder
         .as_init(dir)
         .with_systemd(false)
-        .with_detach(!config.tty)
+        .with_detach(true)
         .as_sibling(false)
         .build()
         .map_err(|e| format!("container {id}: create: {e}"));
     if let Some(oom) = oom {
         let _ = std::fs::write("/proc/self/oom_score_adj", oom.trim());
     }
-    result.map(|c| (c, relay))
+    let mut container = built?;
+    let pid = match &holder {
+        Some(holder) => {
+            let _ = holder.leave();
+            let pid = holder.host_init_pid().map_err(|e| e.to_string())?;
+            container
+                .set_pid(pid.as_raw())
+                .save()
+                .map_err(|e| format!("container {id}: saving its pid: {e}"))?;
+            pid
+        }
+        None => container.pid().ok_or("libcontainer returned no pid")?,
+    };
+    // The holder lives until the monitor exits (the kernel ends it then).
+    std::mem::forget(holder);
+    let (output, stdin) = stdio.finish()?;
+    Ok((
+        pid,
+        Relay {
+            output,
+            stdin,
+            log,
+            attach: Some(attach),
+            clients: Clients::default(),
+        },
+    ))
+}
+
+/// The container's stdio as the monitor holds it until the container exists.
+enum PendingStdio {
+    Pipes {
+        stdout: OwnedFd,
+        stderr: OwnedFd,
+        stdin: Option<OwnedFd>,
+    },
+    Terminal {
+        console: ConsoleSocket,
+        open_stdin: bool,
+    },
+}
+
+impl PendingStdio {
+    fn finish(self) -> Result<(Output, Option<Stdin>), String> {
+        match self {
+            PendingStdio::Pipes {
+                stdout,
+                stderr,
+                stdin,
+            } => Ok((
+                Output::Pipes { stdout, stderr },
+                stdin.map(|fd| Stdin::new(fd, false)),
+            )),
+            PendingStdio::Terminal {
+                console,
+                open_stdin,
+            } => {
+                let master = console
+                    .receive_master()
+                    .map_err(|e| format!("terminal: {e}"))?;
+                let stdin = if open_stdin {
+                    let copy = master.try_clone().map_err(|e| format!("terminal: {e}"))?;
+                    Some(Stdin::new(copy, true))
+                } else {
+                    None
+                };
+                Ok((Output::Terminal { master }, stdin))
+            }
+        }
+    }
+}
+
+/// With `-t` the container gets a pty whose master comes back through the
+/// console socket; without, pipes for stdout and stderr (kept apart all the
+/// way), and for stdin with `-i` (else /dev/null).
+fn wire_stdio(
+    builder: ContainerBuilder,
+    files: &ContainerFiles,
+    tty: bool,
+    open_stdin: bool,
+) -> Result<(ContainerBuilder, PendingStdio), String> {
+    if tty {
+        let console = ConsoleSocket::listen(&files.console_socket())
+            .map_err(|e| format!("console socket: {e}"))?;
+        let builder = builder.with_console_socket(Some(console.path()));
+        return Ok((
+            builder,
+            PendingStdio::Terminal {
+                console,
+                open_stdin,
+            },
+        ));
+    }
+    let (out_r, out_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("stdout pipe: {e}"))?;
+    let (err_r, err_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("stderr pipe: {e}"))?;
+    let mut builder = builder.with_stdout(out_w).with_stderr(err_w);
+    let stdin = if open_stdin {
+        let (in_r, in_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("stdin pipe: {e}"))?;
+        builder = builder.with_stdin(in_r);
+        Some(in_w)
+    } else {
+        let null = File::open("/dev/null").map_err(|e| format!("/dev/null: {e}"))?;
+        builder = builder.with_stdin(null);
+        None
+    };
+    Ok((
+        builder,
+        PendingStdio::Pipes {
+            stdout: out_r,
+            stderr: err_r,
+            stdin,
+        },
+    ))
 }
 
 /// Whether the kernel's OOM killer killed a process of the container: the

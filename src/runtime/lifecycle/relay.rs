@@ -1,163 +1,307 @@
-//! The monitor's output relay: reads the container's stdout and stderr pipes,
-//! appends them to the json-file log and echoes them to the monitor's own
-//! stdout and stderr (the terminal of a foreground `run`, else /dev/null),
-//! until the container's init exits; then drains what is left.
-//!
-//! One thread, one `poll` over the two pipes and a signalfd for SIGCHLD, so the
-//! exit is noticed even while a daemonised grandchild keeps the pipes open.
-//! Writing the echo blocks when its reader is slow (as `docker run` does);
-//! the log is a local file.
+//! The monitor's event loop: one thread, one `poll` over the container's
+//! output (stdout and stderr pipes, or the pty master), the attach socket and
+//! its clients, the container's stdin and a signalfd for SIGCHLD. Output goes
+//! to the json-file log and to every attached client (each with a bounded
+//! queue, see [`crate::runtime::attach::clients`]); stdin comes from clients.
+//! Nothing here blocks on a client: the container is only ever slowed by the
+//! log file.
 
-use std::io::Write;
+use std::collections::VecDeque;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::SignalFd;
-use nix::unistd::{read, Pid};
+use nix::unistd::{read, write, Pid};
 
-use super::reap::{try_reap, wait_exit};
+use super::reap::try_reap;
+use crate::runtime::attach::clients::Clients;
+use crate::runtime::attach::protocol::{Request, STDERR, STDOUT};
+use crate::runtime::attach::terminal::resize;
 use crate::runtime::logs::json_file::{JsonFileWriter, Stream};
 
-/// Bytes read per wakeup (conmon reads 8 KiB).
-const READ_SIZE: usize = 8192;
-/// Reads per stream when draining after the exit (8 MiB), so a writer that
+/// Bytes read per wakeup (conmon reads 8 KiB; larger reads mean fewer log
+/// lines and syscalls under load).
+const READ_SIZE: usize = 32 * 1024;
+/// Reads per stream when draining after the exit (32 MiB), so a writer that
 /// never stops cannot keep the monitor alive.
 const DRAIN_READS: usize = 1024;
+/// Stdin bytes queued for a container that does not read them; beyond this
+/// the clients' input waits in their sockets.
+const STDIN_LIMIT: usize = 1 << 20;
 
-pub struct Relay {
-    pub stdout: OwnedFd,
-    pub stderr: OwnedFd,
-    pub log: Option<JsonFileWriter>,
+/// Where the container's output comes from.
+pub enum Output {
+    Pipes { stdout: OwnedFd, stderr: OwnedFd },
+    Terminal { master: OwnedFd },
 }
 
-/// One stream's state.
+/// The container's stdin as the monitor holds it: the write end of a pipe, or
+/// a duplicate of the pty master.
+pub struct Stdin {
+    fd: OwnedFd,
+    queue: VecDeque<u8>,
+    close_when_flushed: bool,
+    terminal: bool,
+}
+
+impl Stdin {
+    pub fn new(fd: OwnedFd, terminal: bool) -> Stdin {
+        let _ = fcntl(fd.as_raw_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
+        Stdin {
+            fd,
+            queue: VecDeque::new(),
+            close_when_flushed: false,
+            terminal,
+        }
+    }
+
+    fn flush(&mut self) -> bool {
+        while !self.queue.is_empty() {
+            let (front, _) = self.queue.as_slices();
+            match write(self.fd.as_fd(), front) {
+                Ok(n) => drop(self.queue.drain(..n)),
+                Err(nix::errno::Errno::EAGAIN) => return true,
+                Err(nix::errno::Errno::EINTR) => continue,
+                // The container closed its stdin: drop what it will never read.
+                Err(_) => return false,
+            }
+        }
+        !self.close_when_flushed
+    }
+}
+
+pub struct Relay {
+    pub output: Output,
+    pub stdin: Option<Stdin>,
+    pub log: Option<JsonFileWriter>,
+    pub attach: Option<OwnedFd>,
+    pub clients: Clients,
+}
+
+/// One output source and whether it is still open.
 struct Source {
     stream: Stream,
     open: bool,
-    echo: bool,
 }
 
-enum Read {
-    Data,
-    Empty,
-    Closed,
-}
-
-/// Relays until `pid` exits; returns Docker's exit code for it.
-pub fn relay_until_exit(mut relay: Relay, pid: Pid) -> u8 {
-    // The echo must not kill the monitor when a foreground `run` goes away.
-    // SAFETY: SIG_IGN installs no handler; the container's init is already forked.
-    unsafe {
-        let _ = nix::sys::signal::signal(Signal::SIGPIPE, nix::sys::signal::SigHandler::SigIgn);
-    }
-    let mut mask = SigSet::empty();
-    mask.add(Signal::SIGCHLD);
-    let signals = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
-        .ok()
-        .and_then(|()| SignalFd::new(&mask).ok());
-    let mut sources = [Stream::Stdout, Stream::Stderr].map(|stream| Source {
-        stream,
-        open: true,
-        echo: true,
-    });
-    loop {
-        if let Some(code) = try_reap(pid) {
-            drain(&mut relay, &mut sources);
-            finish_log(&mut relay);
-            return code;
+impl Relay {
+    fn source_fd(&self, stream: Stream) -> &OwnedFd {
+        match (&self.output, stream) {
+            (Output::Pipes { stdout, .. }, Stream::Stdout) => stdout,
+            (Output::Pipes { stderr, .. }, Stream::Stderr) => stderr,
+            (Output::Terminal { master }, _) => master,
         }
-        let interest = |open: bool| {
-            if open {
+    }
+
+    fn sources(&self) -> Vec<Source> {
+        let streams: &[Stream] = match self.output {
+            Output::Pipes { .. } => &[Stream::Stdout, Stream::Stderr],
+            Output::Terminal { .. } => &[Stream::Stdout],
+        };
+        streams
+            .iter()
+            .map(|&stream| Source { stream, open: true })
+            .collect()
+    }
+
+    /// Relays until `pid` exits; returns Docker's exit code for it.
+    pub fn run_until_exit(&mut self, pid: Pid) -> u8 {
+        // A client going away must not kill the monitor.
+        // SAFETY: SIG_IGN installs no handler; the container's init is already forked.
+        unsafe {
+            let _ = nix::sys::signal::signal(Signal::SIGPIPE, nix::sys::signal::SigHandler::SigIgn);
+        }
+        let mut mask = SigSet::empty();
+        mask.add(Signal::SIGCHLD);
+        let signals = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
+            .ok()
+            .and_then(|()| SignalFd::new(&mask).ok());
+        let mut sources = self.sources();
+        loop {
+            if let Some(code) = try_reap(pid) {
+                self.drain(&mut sources);
+                return code;
+            }
+            self.wait_and_serve(signals.as_ref(), &mut sources);
+        }
+    }
+
+    /// One round: poll everything, then serve what is ready. Clients are
+    /// accepted before output is read, so a client that connected before the
+    /// container wrote something receives it.
+    fn wait_and_serve(&mut self, signals: Option<&SignalFd>, sources: &mut [Source]) {
+        let stdin_pending = self.stdin.as_ref().is_some_and(|s| !s.queue.is_empty());
+        let reading_clients = self
+            .stdin
+            .as_ref()
+            .is_none_or(|s| s.queue.len() < STDIN_LIMIT);
+        let mut fds = Vec::with_capacity(8);
+        // Without a signalfd (never expected) a timeout notices the exit.
+        let timeout = match signals {
+            Some(fd) => {
+                fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
+                PollTimeout::NONE
+            }
+            None => {
+                fds.push(PollFd::new(
+                    self.source_fd(Stream::Stdout).as_fd(),
+                    PollFlags::empty(),
+                ));
+                PollTimeout::from(100u16)
+            }
+        };
+        let attach_at = fds.len();
+        if let Some(listener) = &self.attach {
+            fds.push(PollFd::new(listener.as_fd(), PollFlags::POLLIN));
+        }
+        let sources_at = fds.len();
+        for source in sources.iter() {
+            let flags = if source.open {
                 PollFlags::POLLIN
             } else {
                 PollFlags::empty()
-            }
-        };
-        let mut fds = vec![
-            PollFd::new(relay.stdout.as_fd(), interest(sources[0].open)),
-            PollFd::new(relay.stderr.as_fd(), interest(sources[1].open)),
-        ];
-        if let Some(fd) = &signals {
-            fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
+            };
+            fds.push(PollFd::new(self.source_fd(source.stream).as_fd(), flags));
         }
-        // Without a signalfd (never expected) a timeout notices the exit.
-        let timeout = if signals.is_some() {
-            PollTimeout::NONE
-        } else {
-            PollTimeout::from(100u16)
-        };
+        let stdin_at = fds.len();
+        if let (Some(stdin), true) = (&self.stdin, stdin_pending) {
+            fds.push(PollFd::new(stdin.fd.as_fd(), PollFlags::POLLOUT));
+        }
+        let clients_at = fds.len();
+        fds.extend(self.clients.poll_fds(reading_clients));
         if let Err(e) = poll(&mut fds, timeout) {
             if e != nix::errno::Errno::EINTR {
-                break;
+                tracing::warn!("monitor poll: {e}");
             }
+            return;
         }
-        let ready: Vec<bool> = fds
+        let revents: Vec<PollFlags> = fds
             .iter()
-            .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
+            .map(|f| f.revents().unwrap_or(PollFlags::empty()))
             .collect();
         drop(fds);
+        let ready = |i: usize| revents.get(i).is_some_and(|r| !r.is_empty());
+        if signals.is_some() && ready(0) {
+            let _ = signals.map(SignalFd::read_signal);
+        }
+        if let (Some(listener), true) = (&self.attach, ready(attach_at)) {
+            self.clients.accept(listener);
+        }
         for (i, source) in sources.iter_mut().enumerate() {
-            if source.open && ready[i] && matches!(copy_once(&mut relay, source), Read::Closed) {
+            if source.open && ready(sources_at + i) && !self.copy_once(source.stream) {
                 source.open = false;
             }
         }
-        if let (Some(fd), Some(true)) = (&signals, ready.get(2)) {
-            let _ = fd.read_signal();
+        if stdin_pending && ready(stdin_at) {
+            self.flush_stdin();
+        }
+        let mut requests = Vec::new();
+        self.clients
+            .service(&revents[clients_at..], &mut |request| {
+                requests.push(match request {
+                    Request::Stdin(data) => Owned::Stdin(data.to_vec()),
+                    Request::Resize { rows, cols } => Owned::Resize(rows, cols),
+                    Request::CloseStdin => Owned::CloseStdin,
+                })
+            });
+        for request in requests {
+            self.handle(request);
         }
     }
-    finish_log(&mut relay);
-    wait_exit(pid)
-}
 
-/// Copies one chunk of `source` to the log and the echo.
-fn copy_once(relay: &mut Relay, source: &mut Source) -> Read {
-    let mut buf = [0u8; READ_SIZE];
-    let fd = match source.stream {
-        Stream::Stdout => relay.stdout.as_raw_fd(),
-        Stream::Stderr => relay.stderr.as_raw_fd(),
-    };
-    let n = match read(fd, &mut buf) {
-        Ok(0) => return Read::Closed,
-        Ok(n) => n,
-        Err(nix::errno::Errno::EINTR | nix::errno::Errno::EAGAIN) => return Read::Empty,
-        Err(_) => return Read::Closed,
-    };
-    if let Some(log) = &mut relay.log {
-        let _ = log.write(source.stream, &buf[..n]);
-    }
-    if source.echo {
-        let written = match source.stream {
-            Stream::Stdout => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(&buf[..n]).and_then(|()| out.flush())
+    fn handle(&mut self, request: Owned) {
+        match request {
+            Owned::Stdin(data) => {
+                if let Some(stdin) = &mut self.stdin {
+                    stdin.queue.extend(data);
+                }
+                self.flush_stdin();
             }
-            Stream::Stderr => std::io::stderr().write_all(&buf[..n]),
+            Owned::Resize(rows, cols) => {
+                if let Output::Terminal { master } = &self.output {
+                    let _ = resize(master, rows, cols);
+                }
+            }
+            Owned::CloseStdin => {
+                // With a terminal, the end of one client's input is not the
+                // end of the container's (the pty stays).
+                if let Some(stdin) = &mut self.stdin {
+                    stdin.close_when_flushed = !stdin.terminal;
+                }
+                self.flush_stdin();
+            }
+        }
+    }
+
+    fn flush_stdin(&mut self) {
+        if let Some(stdin) = &mut self.stdin {
+            if !stdin.flush() {
+                self.stdin = None;
+            }
+        }
+    }
+
+    /// Copies one chunk of `stream` to the log and the clients; false at its
+    /// end (EOF, or EIO from a pty whose slave is closed).
+    fn copy_once(&mut self, stream: Stream) -> bool {
+        let mut buf = [0u8; READ_SIZE];
+        let n = match read(self.source_fd(stream).as_raw_fd(), &mut buf) {
+            Ok(0) => return false,
+            Ok(n) => n,
+            Err(nix::errno::Errno::EINTR | nix::errno::Errno::EAGAIN) => return true,
+            Err(_) => return false,
         };
-        // The reader went away: keep logging, stop echoing.
-        source.echo = written.is_ok();
+        if let Some(log) = &mut self.log {
+            let _ = log.write(stream, &buf[..n]);
+        }
+        let kind = match stream {
+            Stream::Stdout => STDOUT,
+            Stream::Stderr => STDERR,
+        };
+        self.clients.broadcast(kind, &buf[..n]);
+        true
     }
-    Read::Data
-}
 
-/// After the exit: copy what is still buffered, without waiting for writers
-/// (daemonised children) that may never close the pipes.
-fn drain(relay: &mut Relay, sources: &mut [Source; 2]) {
-    for fd in [relay.stdout.as_raw_fd(), relay.stderr.as_raw_fd()] {
-        let _ = fcntl(fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK));
-    }
-    for source in sources.iter_mut().filter(|s| s.open) {
-        for _ in 0..DRAIN_READS {
-            if !matches!(copy_once(relay, source), Read::Data) {
-                break;
+    /// After the exit: copy what is still buffered, without waiting for writers
+    /// (daemonised children) that may never close the pipes.
+    fn drain(&mut self, sources: &mut [Source]) {
+        for source in sources.iter() {
+            let _ = fcntl(
+                self.source_fd(source.stream).as_raw_fd(),
+                FcntlArg::F_SETFL(OFlag::O_NONBLOCK),
+            );
+        }
+        for source in sources.iter_mut().filter(|s| s.open) {
+            for _ in 0..DRAIN_READS {
+                if !self.copy_nonblocking(source.stream) {
+                    break;
+                }
             }
         }
+        if let Some(log) = &mut self.log {
+            let _ = log.flush_partial();
+        }
+    }
+
+    /// Like [`Relay::copy_once`] but false when nothing is left right now.
+    fn copy_nonblocking(&mut self, stream: Stream) -> bool {
+        let mut probe = [PollFd::new(
+            self.source_fd(stream).as_fd(),
+            PollFlags::POLLIN,
+        )];
+        let readable = poll(&mut probe, PollTimeout::ZERO).unwrap_or(0) > 0
+            && probe[0]
+                .revents()
+                .is_some_and(|r| r.contains(PollFlags::POLLIN));
+        readable && self.copy_once(stream)
     }
 }
 
-fn finish_log(relay: &mut Relay) {
-    if let Some(log) = &mut relay.log {
-        let _ = log.flush_partial();
-    }
+/// A client request, owned (the clients' buffers are reused).
+enum Owned {
+    Stdin(Vec<u8>),
+    Resize(u16, u16),
+    CloseStdin,
 }

@@ -17,11 +17,23 @@ pub fn start(
     id: &str,
     stdio: MonitorStdio,
 ) -> Result<Option<Spawned>, LifecycleError> {
+    start_with(settings, id, stdio, |_| Ok(())).map(|(monitor, ())| monitor)
+}
+
+/// [`start`], running `before` once the container's monitor exists and
+/// before its command runs (or at once if it is already running): an attach
+/// made there misses nothing.
+pub fn start_with<T>(
+    settings: &Settings,
+    id: &str,
+    stdio: MonitorStdio,
+    before: impl FnOnce(&Layout) -> Result<T, LifecycleError>,
+) -> Result<(Option<Spawned>, T), LifecycleError> {
     let layout = Layout::new(settings);
     let store = Store::new(layout.clone());
     let _lock = store.lock(id)?;
     let monitor = match status(&layout, id) {
-        Status::Running { .. } => return Ok(None),
+        Status::Running { .. } => return Ok((None, before(&layout)?)),
         Status::Created => None,
         Status::Exited(_) | Status::Dead => Some(recreate(settings, &store, id, stdio)?),
     };
@@ -30,6 +42,7 @@ pub fn start(
         step: "start",
         reason,
     };
+    let prepared = before(&layout)?;
     let dir = layout.container_dir(id);
     let _ = crate::runtime::record::write_atomic(&dir.join("started"), now_rfc3339().as_bytes());
     let mut container = Container::load(layout.libcontainer_root().join(id))
@@ -37,7 +50,7 @@ pub fn start(
     container
         .start()
         .map_err(|e| runtime_error(e.to_string()))?;
-    Ok(monitor)
+    Ok((monitor, prepared))
 }
 
 /// Mounts the rootfs again and has a new monitor create the container.
