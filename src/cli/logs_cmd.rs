@@ -1,16 +1,19 @@
-//! `logs [-f] [--tail N] [-t] CONTAINER`: the container's json-file log, each
+//! `logs [-f] [--tail N] [-t] [--since T] [--until T] CONTAINER`: the container's json-file log, each
 //! message on the stream it was written to.
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use clap::Args;
 
 use crate::config::Settings;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::lifecycle::status::{status, Status};
-use crate::runtime::logs::json_file::{read_all_entries, Entry, Stream};
+use crate::runtime::logs::follow::Follower;
+use crate::runtime::logs::json_file::{Entry, Stream};
+use crate::runtime::logs::time_filter::parse_time;
 use crate::runtime::store::Store;
 
 #[derive(Args, Debug)]
@@ -24,7 +27,50 @@ pub struct LogsArgs {
     /// Prefix each message with its time
     #[arg(short = 't', long = "timestamps")]
     timestamps: bool,
+    /// Only messages since this time (RFC 3339, date, Unix seconds, or a duration like 10m)
+    #[arg(long = "since")]
+    since: Option<String>,
+    /// Only messages before this time (same forms as --since)
+    #[arg(long = "until")]
+    until: Option<String>,
     container: String,
+}
+
+/// The --since/--until window.
+struct Window {
+    since: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
+}
+
+impl Window {
+    fn parse(args: &LogsArgs) -> anyhow::Result<Window> {
+        let now = Utc::now();
+        let parse = |flag: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|v| {
+                    parse_time(v, now).map_err(|why| {
+                        anyhow::anyhow!("invalid argument {v:?} for \"{flag}\" flag: {why}")
+                    })
+                })
+                .transpose()
+        };
+        Ok(Window {
+            since: parse("--since", &args.since)?,
+            until: parse("--until", &args.until)?,
+        })
+    }
+
+    fn keeps(&self, entry: &Entry) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        let Ok(time) = DateTime::parse_from_rfc3339(&entry.time) else {
+            return false;
+        };
+        let time = time.with_timezone(&Utc);
+        self.since.is_none_or(|s| time >= s) && self.until.is_none_or(|u| time < u)
+    }
 }
 
 pub fn run_logs(settings: &Settings, args: &LogsArgs) -> anyhow::Result<ExitCode> {
@@ -34,32 +80,35 @@ pub fn run_logs(settings: &Settings, args: &LogsArgs) -> anyhow::Result<ExitCode
     let path = ContainerFiles(&dir).log(&id);
     let tail = match args.tail.as_str() {
         "all" => None,
-        n => Some(
-            n.parse::<usize>()
-                .map_err(|_| anyhow::anyhow!("invalid --tail value: {n:?}"))?,
-        ),
+        n => Some(n.parse::<usize>().map_err(|_| {
+            anyhow::anyhow!("invalid argument {n:?} for \"-n, --tail\" flag: not a number")
+        })?),
     };
-    let entries = read_all_entries(&path)?;
+    let window = Window::parse(args)?;
+    let (mut follower, entries) = Follower::open(&path)?;
+    let entries: Vec<Entry> = entries.into_iter().filter(|e| window.keeps(e)).collect();
     let skip = tail.map_or(0, |n| entries.len().saturating_sub(n));
     print_entries(&entries[skip..], args.timestamps)?;
-    let mut seen = entries.len();
-    // Follow by re-reading: the log only grows while the container runs.
-    while args.follow
-        && matches!(
+    if !args.follow {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // The log only grows while the container runs; read once more after.
+    loop {
+        let running = matches!(
             status(&layout, &id),
             Status::Running { .. } | Status::Created
-        )
-    {
+        );
+        let entries: Vec<Entry> = follower
+            .next_entries()?
+            .into_iter()
+            .filter(|e| window.keeps(e))
+            .collect();
+        print_entries(&entries, args.timestamps)?;
+        if !running {
+            return Ok(ExitCode::SUCCESS);
+        }
         std::thread::sleep(Duration::from_millis(100));
-        let entries = read_all_entries(&path)?;
-        print_entries(entries.get(seen..).unwrap_or_default(), args.timestamps)?;
-        seen = seen.max(entries.len());
     }
-    if args.follow {
-        let entries = read_all_entries(&path)?;
-        print_entries(entries.get(seen..).unwrap_or_default(), args.timestamps)?;
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn print_entries(entries: &[Entry], timestamps: bool) -> std::io::Result<()> {

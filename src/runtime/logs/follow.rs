@@ -1,0 +1,131 @@
+//! Following a json-file log as it grows and rotates (`logs -f`): the file is
+//! read through an open descriptor, so when the writer renames it to `.1`
+//! the rest of it is still read before the follower moves to the new file.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use super::json_file::{read_entries, rotated_path, Entry};
+
+pub struct Follower {
+    path: PathBuf,
+    current: Option<(File, u64)>,
+    partial: Vec<u8>,
+}
+
+impl Follower {
+    /// Opens the log at `path`; returns the follower and every message so far
+    /// (rotated files first).
+    pub fn open(path: &Path) -> io::Result<(Follower, Vec<Entry>)> {
+        let mut rotated: Vec<PathBuf> = (1..)
+            .map(|n| rotated_path(path, n))
+            .take_while(|p| p.exists())
+            .collect();
+        rotated.reverse();
+        let mut entries = Vec::new();
+        for file in rotated {
+            entries.extend(read_entries(&file)?);
+        }
+        let mut follower = Follower {
+            path: path.to_path_buf(),
+            current: None,
+            partial: Vec::new(),
+        };
+        entries.extend(follower.next_entries()?);
+        Ok((follower, entries))
+    }
+
+    /// The messages written since the last call.
+    pub fn next_entries(&mut self) -> io::Result<Vec<Entry>> {
+        let mut entries = self.read_current()?;
+        let on_disk = std::fs::metadata(&self.path).ok().map(|m| m.ino());
+        let moved = match (&self.current, on_disk) {
+            (Some((_, ino)), Some(now)) => *ino != now,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if moved {
+            entries.extend(self.read_rotated_since()?);
+            self.current = match File::open(&self.path) {
+                Ok(file) => {
+                    let ino = file.metadata()?.ino();
+                    Some((file, ino))
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+                Err(e) => return Err(e),
+            };
+            self.partial.clear();
+            entries.extend(self.read_current()?);
+        }
+        Ok(entries)
+    }
+
+    /// The files rotated after the one being read (more than one rotation
+    /// can happen between two calls): those newer than where it is now, or
+    /// all of them when it is gone.
+    fn read_rotated_since(&self) -> io::Result<Vec<Entry>> {
+        let Some((_, ino)) = &self.current else {
+            return Ok(Vec::new());
+        };
+        let rotated: Vec<PathBuf> = (1..)
+            .map(|n| rotated_path(&self.path, n))
+            .take_while(|p| p.exists())
+            .collect();
+        let newer = rotated
+            .iter()
+            .position(|p| std::fs::metadata(p).is_ok_and(|m| m.ino() == *ino))
+            .unwrap_or(rotated.len());
+        let mut entries = Vec::new();
+        for file in rotated[..newer].iter().rev() {
+            entries.extend(read_entries(file)?);
+        }
+        Ok(entries)
+    }
+
+    fn read_current(&mut self) -> io::Result<Vec<Entry>> {
+        let Some((file, _)) = &mut self.current else {
+            return Ok(Vec::new());
+        };
+        file.read_to_end(&mut self.partial)?;
+        let Some(end) = self.partial.iter().rposition(|b| *b == b'\n') else {
+            return Ok(Vec::new());
+        };
+        let complete: Vec<u8> = self.partial.drain(..=end).collect();
+        Ok(complete
+            .split(|b| *b == b'\n')
+            .filter_map(|line| serde_json::from_slice(line).ok())
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::logs::json_file::{JsonFileWriter, Stream};
+
+    #[test]
+    fn test_follower_reads_across_rotation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c-json.log");
+        let mut writer = JsonFileWriter::open_rotating(&path, 200, 3).unwrap();
+        writer.write(Stream::Stdout, b"first\n").unwrap();
+        let (mut follower, initial) = Follower::open(&path).unwrap();
+        assert_eq!(initial.len(), 1);
+        let mut seen = Vec::new();
+        for i in 0..20 {
+            writer
+                .write(Stream::Stdout, format!("line {i}\n").as_bytes())
+                .unwrap();
+            if i % 3 == 0 {
+                seen.extend(follower.next_entries().unwrap());
+            }
+        }
+        seen.extend(follower.next_entries().unwrap());
+        let logs: Vec<String> = seen.into_iter().map(|e| e.log).collect();
+        let expected: Vec<String> = (0..20).map(|i| format!("line {i}\n")).collect();
+        assert_eq!(logs, expected);
+        assert!(rotated_path(&path, 1).exists(), "the log rotated");
+    }
+}
