@@ -121,7 +121,7 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
     };
     if !detach {
         // Before the container exists: its output may reach whoever signals us.
-        block_handled_signals();
+        block_handled_signals(options.sig_proxy);
     }
     let mut created = create_from(settings, args, MonitorStdio::Null)?;
     let layout = Layout::new(settings);
@@ -195,7 +195,7 @@ pub fn run_start(settings: &Settings, args: &StartArgs) -> anyhow::Result<ExitCo
 /// `start -a [-i]`: attach before the command runs, then as `attach`.
 fn start_attached(settings: &Settings, args: &StartArgs, id: &str) -> anyhow::Result<ExitCode> {
     let detach_keys = parse_detach_keys(args.detach_keys.as_deref())?;
-    block_handled_signals();
+    block_handled_signals(true);
     let (_, attachment) = start_with(settings, id, MonitorStdio::Null, |layout| {
         connect(layout, id).map_err(|e| LifecycleError::Runtime {
             id: id.to_string(),
@@ -230,7 +230,8 @@ pub fn run_attach(settings: &Settings, args: &AttachArgs) -> anyhow::Result<Exit
     if !matches!(status(&layout, &id), Status::Running { .. }) {
         anyhow::bail!("You cannot attach to a stopped container, start it first");
     }
-    block_handled_signals();
+    let sig_proxy = parse_bool(&args.sig_proxy, "--sig-proxy")?;
+    block_handled_signals(sig_proxy);
     let attachment =
         connect(&layout, &id).map_err(|e| anyhow::anyhow!("container {id}: attach: {e}"))?;
     let config = created_config(settings, &id)?;
@@ -238,7 +239,7 @@ pub fn run_attach(settings: &Settings, args: &AttachArgs) -> anyhow::Result<Exit
         stdin: !args.no_stdin && config.open_stdin,
         tty: config.tty,
         detach_keys,
-        sig_proxy: parse_bool(&args.sig_proxy, "--sig-proxy")?,
+        sig_proxy,
     };
     let code = stay_attached(attachment, &options, &layout, &id, None);
     Ok(ExitCode::from(code))

@@ -7,6 +7,7 @@ mod lifecycle_cmd;
 mod logs_cmd;
 mod ps_cmd;
 mod spec_cmd;
+mod template;
 
 use std::ffi::OsString;
 use std::path::PathBuf;

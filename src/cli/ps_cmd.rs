@@ -32,6 +32,9 @@ pub struct PsArgs {
 
 #[derive(Args, Debug)]
 pub struct InspectArgs {
+    /// Print each container through a Go-style template ({{.State.Pid}}, {{json .Config}})
+    #[arg(short, long)]
+    format: Option<String>,
     #[arg(required = true)]
     containers: Vec<String>,
 }
@@ -177,7 +180,17 @@ pub fn run_inspect(settings: &Settings, args: &InspectArgs) -> anyhow::Result<Ex
             }
         }
     }
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    match &args.format {
+        Some(template) => {
+            for value in &out {
+                println!(
+                    "{}",
+                    super::template::render(template, value).map_err(anyhow::Error::msg)?
+                );
+            }
+        }
+        None => println!("{}", serde_json::to_string_pretty(&out)?),
+    }
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -52,19 +52,25 @@ pub const PROXIED: [Signal; 6] = [
     Signal::SIGUSR2,
 ];
 
-/// The signals a client handles itself: [`PROXIED`] and SIGWINCH.
-pub fn handled_signals() -> SigSet {
+/// The signals a client handles itself: SIGWINCH, and [`PROXIED`] when it
+/// forwards them (without sig-proxy they act on this process as usual, as
+/// with Docker's `--sig-proxy=false`).
+pub fn handled_signals(sig_proxy: bool) -> SigSet {
     let mut set = SigSet::empty();
-    for signal in PROXIED.iter().chain([&Signal::SIGWINCH]) {
-        set.add(*signal);
+    set.add(Signal::SIGWINCH);
+    if sig_proxy {
+        for signal in PROXIED {
+            set.add(signal);
+        }
     }
     set
 }
 
 /// Blocks [`handled_signals`] so they queue for the attach loop instead of
 /// killing this process. Call it before the container can write anything.
-pub fn block_handled_signals() {
-    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&handled_signals()), None);
+pub fn block_handled_signals(sig_proxy: bool) {
+    let mask = handled_signals(sig_proxy);
+    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None);
 }
 
 /// A connection to a container's monitor, registered for its output.
@@ -98,8 +104,8 @@ impl Attachment {
     /// Relays until the container exits, the client detaches or the monitor
     /// goes away; `forward` gets the signals to proxy.
     pub fn run(self, options: &AttachOptions, forward: &mut dyn FnMut(Signal)) -> Outcome {
-        block_handled_signals();
-        let signals = SignalFd::new(&handled_signals()).ok();
+        block_handled_signals(options.sig_proxy);
+        let signals = SignalFd::new(&handled_signals(options.sig_proxy)).ok();
         let stdin = std::io::stdin();
         let _raw = if options.tty && options.stdin {
             RawMode::enter(stdin.as_fd())
