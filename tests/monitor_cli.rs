@@ -105,6 +105,9 @@ fn hang_guard(env: &TestEnv, name: &str) {
     });
 }
 
+/// An attach client and the threads collecting its stdout and stderr.
+type Attached = (Child, JoinHandle<Vec<u8>>, JoinHandle<Vec<u8>>);
+
 fn seq_text(n: usize) -> String {
     (1..=n).map(|i| format!("{i}\n")).collect()
 }
@@ -130,7 +133,7 @@ fn test_output_reaches_log_two_attaches_and_run_byte_for_byte() {
     });
     let monitor = monitor_pid(&env, "bytes");
     let before = monitor_sockets(monitor);
-    let mut attaches: Vec<(Child, JoinHandle<Vec<u8>>, JoinHandle<Vec<u8>>)> = (0..2)
+    let mut attaches: Vec<Attached> = (0..2)
         .map(|_| {
             let mut attach = env.command();
             attach.args(["attach", "bytes"]);
