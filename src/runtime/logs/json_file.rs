@@ -38,6 +38,8 @@ pub struct JsonFileWriter {
     max_size: u64,
     max_file: u32,
     pending: [Vec<u8>; 2],
+    /// Encoded messages not yet written.
+    batch: Vec<u8>,
 }
 
 fn slot(stream: Stream) -> usize {
@@ -81,15 +83,30 @@ impl JsonFileWriter {
             max_size,
             max_file: max_file.max(1),
             pending: [Vec::new(), Vec::new()],
+            batch: Vec::new(),
         })
     }
 
-    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if self.max_size > 0 && self.size > 0 && self.size + bytes.len() as u64 > self.max_size {
+    /// Adds one encoded message to the batch, writing out the batch and
+    /// rotating first when the message would take the file past `max_size`.
+    fn append(&mut self, log: &[u8], stream: Stream, time: &str) -> io::Result<()> {
+        let mark = self.batch.len();
+        encode_into(&mut self.batch, log, stream, time);
+        let message = (self.batch.len() - mark) as u64;
+        let before = self.size + mark as u64;
+        if self.max_size > 0 && before > 0 && before + message > self.max_size {
+            let encoded = self.batch.split_off(mark);
+            self.write_batch()?;
             self.rotate()?;
+            self.batch = encoded;
         }
-        self.file.write_all(bytes)?;
-        self.size += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn write_batch(&mut self) -> io::Result<()> {
+        self.file.write_all(&self.batch)?;
+        self.size += self.batch.len() as u64;
+        self.batch.clear();
         Ok(())
     }
 
@@ -109,28 +126,27 @@ impl JsonFileWriter {
         Ok(())
     }
 
-    /// Adds output read from `stream`; complete lines are written at once, one
-    /// message at a time so rotation keeps every file under `max_size`.
+    /// Adds output read from `stream`: complete lines (split at 16 KiB) are
+    /// encoded into one batch and written with one call, rotating between
+    /// messages so every file stays under `max_size`.
     pub fn write(&mut self, stream: Stream, data: &[u8]) -> io::Result<()> {
         let time = now();
-        let mut messages: Vec<Vec<u8>> = Vec::new();
-        let pending = &mut self.pending[slot(stream)];
+        let mut pending = std::mem::take(&mut self.pending[slot(stream)]);
         pending.extend_from_slice(data);
-        while let Some(end) = pending.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = pending.drain(..=end).collect();
-            messages.extend(
-                line.chunks(MAX_LINE)
-                    .map(|chunk| encode(chunk, stream, &time)),
-            );
+        let mut start = 0;
+        while let Some(end) = pending[start..].iter().position(|b| *b == b'\n') {
+            for chunk in pending[start..=start + end].chunks(MAX_LINE) {
+                self.append(chunk, stream, &time)?;
+            }
+            start += end + 1;
         }
-        while pending.len() >= MAX_LINE {
-            let chunk: Vec<u8> = pending.drain(..MAX_LINE).collect();
-            messages.push(encode(&chunk, stream, &time));
+        while pending.len() - start >= MAX_LINE {
+            self.append(&pending[start..start + MAX_LINE], stream, &time)?;
+            start += MAX_LINE;
         }
-        for message in messages {
-            self.append(&message)?;
-        }
-        Ok(())
+        pending.drain(..start);
+        self.pending[slot(stream)] = pending;
+        self.write_batch()
     }
 
     /// Writes what is left of unfinished lines (at the end of the container).
@@ -139,9 +155,10 @@ impl JsonFileWriter {
         for stream in [Stream::Stdout, Stream::Stderr] {
             let rest = std::mem::take(&mut self.pending[slot(stream)]);
             if !rest.is_empty() {
-                self.append(&encode(&rest, stream, &time))?;
+                self.append(&rest, stream, &time)?;
             }
         }
+        self.write_batch()?;
         self.file.sync_data()
     }
 }
@@ -151,16 +168,68 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
-/// One JSON line; invalid UTF-8 becomes U+FFFD as in Docker.
+/// One JSON line, as Docker's `jsonlog` writes it: fields `log`, `stream`,
+/// `time` in that order; invalid UTF-8 becomes U+FFFD.
 pub fn encode(log: &[u8], stream: Stream, time: &str) -> Vec<u8> {
-    let entry = Entry {
-        log: String::from_utf8_lossy(log).into_owned(),
-        stream,
-        time: time.to_string(),
-    };
-    let mut line = serde_json::to_vec(&entry).unwrap_or_default();
-    line.push(b'\n');
+    let mut line = Vec::with_capacity(log.len() + 64);
+    encode_into(&mut line, log, stream, time);
     line
+}
+
+/// [`encode`] appending to `out` (the monitor reuses one buffer).
+pub fn encode_into(out: &mut Vec<u8>, log: &[u8], stream: Stream, time: &str) {
+    out.extend_from_slice(b"{\"log\":\"");
+    escape_into(out, &String::from_utf8_lossy(log));
+    out.extend_from_slice(match stream {
+        Stream::Stdout => b"\",\"stream\":\"stdout\",\"time\":\"",
+        Stream::Stderr => b"\",\"stream\":\"stderr\",\"time\":\"",
+    });
+    out.extend_from_slice(time.as_bytes());
+    out.extend_from_slice(b"\"}\n");
+}
+
+/// Go's `encoding/json` string escaping (what Docker's logs contain): `\"`,
+/// `\\`, `\n`, `\r`, `\t`, other control characters and `<`, `>`, `&`,
+/// U+2028, U+2029 as `\uXXXX`; everything else as is.
+fn escape_into(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short: Option<&[u8]> = match b {
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            b'\n' => Some(b"\\n"),
+            b'\r' => Some(b"\\r"),
+            b'\t' => Some(b"\\t"),
+            _ => None,
+        };
+        let unicode = match b {
+            0..=0x1f | b'<' | b'>' | b'&' if short.is_none() => Some(u32::from(b)),
+            // U+2028 and U+2029 are E2 80 A8 / E2 80 A9.
+            0xe2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)) =>
+            {
+                Some(0x2000 | u32::from(bytes[i + 2] - 0xa8 + 0x28))
+            }
+            _ => None,
+        };
+        if short.is_none() && unicode.is_none() {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        if let Some(short) = short {
+            out.extend_from_slice(short);
+            start = i + 1;
+        } else if let Some(code) = unicode {
+            out.extend_from_slice(b"\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(HEX[((code >> shift) & 0xf) as usize]);
+            }
+            start = if code >= 0x2000 { i + 3 } else { i + 1 };
+        }
+    }
+    out.extend_from_slice(&bytes[start..]);
 }
 
 /// Every message of a rotated log (all its files), oldest first.
@@ -274,5 +343,17 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(line, "{\"log\":\"hi \\\"x\\\"\\n\u{fffd}\",\"stream\":\"stderr\",\"time\":\"2024-05-01T10:00:00.12345Z\"}\n");
+        let line = String::from_utf8(encode(
+            "a<b>&\t\u{1}\\ \u{2028}é".as_bytes(),
+            Stream::Stdout,
+            "T",
+        ))
+        .unwrap();
+        assert_eq!(
+            line,
+            "{\"log\":\"a\\u003cb\\u003e\\u0026\\t\\u0001\\\\ \\u2028é\",\"stream\":\"stdout\",\"time\":\"T\"}\n"
+        );
+        let parsed: Entry = serde_json::from_str(&line).unwrap();
+        assert_eq!(parsed.log, "a<b>&\t\u{1}\\ \u{2028}é");
     }
 }
