@@ -22,7 +22,7 @@ use oci_spec::runtime::{LinuxNamespaceType, Spec};
 use serde::{Deserialize, Serialize};
 
 use super::console::ConsoleSocket;
-use super::pid_holder::PidHolder;
+use super::pid_namespace::{host_pid_of_only_child, host_pid_of_self, in_new_pid_namespace};
 use super::relay::{Output, Relay, Stdin};
 use super::remove::{remove_container, RemoveMode};
 use crate::runtime::attach::clients::Clients;
@@ -56,11 +56,13 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
     std::env::remove_var("LISTEN_FDS");
     std::env::remove_var("LISTEN_PID");
     let dir = layout.container_dir(id);
-    let _ = crate::runtime::record::write_atomic(
-        &dir.join("monitor.pid"),
-        std::process::id().to_string().as_bytes(),
-    );
-    let (pid, mut relay) = match build(layout, id, &dir) {
+    if let Ok(pid) = host_pid_of_self() {
+        let _ = crate::runtime::record::write_atomic(
+            &dir.join("monitor.pid"),
+            pid.to_string().as_bytes(),
+        );
+    }
+    let (pids, mut relay) = match build(layout, id, &dir) {
         Ok(built) => built,
         Err(message) => {
             report(
@@ -77,13 +79,14 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
     report(
         &mut sync,
         &SyncMessage {
-            pid: pid.as_raw(),
+            pid: pids.host.as_raw(),
             error: String::new(),
             code: 0,
         },
     );
     drop(sync);
-    let code = relay.run_until_exit(pid);
+    super::memory_trim::release_unused_memory();
+    let code = relay.run_until_exit(pids.own);
     let _ = std::fs::remove_file(ContainerFiles(&dir).attach_socket());
     finish(layout, id, &dir, code);
     // Clients learn the code once it is recorded; slow ones get a few seconds.
@@ -107,9 +110,10 @@ fn report(sync: &mut Option<File>, message: &SyncMessage) {
     }
 }
 
-/// Whether the spec gives the container a pid namespace of its own (then it
-/// can be nested in the holder's, see [`PidHolder`]).
-fn has_own_pid_namespace(spec: &Spec) -> bool {
+/// Whether the spec gives the container a pid namespace of its own (then the
+/// monitor runs as init of a namespace that contains it, see
+/// [`super::pid_namespace`]).
+pub fn has_own_pid_namespace(spec: &Spec) -> bool {
     spec.linux()
         .as_ref()
         .and_then(|l| l.namespaces().clone())
@@ -118,18 +122,22 @@ fn has_own_pid_namespace(spec: &Spec) -> bool {
         .any(|ns| ns.typ() == LinuxNamespaceType::Pid && ns.path().is_none())
 }
 
-/// Creates the container; returns its init's pid and the relay for its
+/// The container init's pid in the monitor's pid namespace (to wait for it)
+/// and in the host's (for everyone else).
+struct InitPids {
+    own: Pid,
+    host: Pid,
+}
+
+/// Creates the container; returns its init's pids and the relay for its
 /// stdio. libcontainer overwrites the caller's `oom_score_adj`, so ours is
 /// restored afterwards.
-fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Pid, Relay), String> {
+fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(InitPids, Relay), String> {
     let oom = std::fs::read_to_string("/proc/self/oom_score_adj").ok();
     let files = ContainerFiles(dir);
     let record: ContainerRecord = read_json(&files.record())
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("container {id}: no record"))?;
-    let spec: Spec = read_json(&files.spec())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("container {id}: no spec"))?;
     let config = &record.request.config;
     let builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
@@ -145,11 +153,6 @@ fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Pid, Relay), String> 
     };
     let attach = listen_at(&files.attach_socket(), SockType::SeqPacket)
         .map_err(|e| format!("attach socket: {e}"))?;
-    let holder = if has_own_pid_namespace(&spec) {
-        Some(PidHolder::start().map_err(|e| format!("pid namespace holder: {e}"))?)
-    } else {
-        None
-    };
     let built = builder
         .as_init(dir)
         .with_systemd(false)
@@ -161,23 +164,20 @@ fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Pid, Relay), String> 
         let _ = std::fs::write("/proc/self/oom_score_adj", oom.trim());
     }
     let mut container = built?;
-    let pid = match &holder {
-        Some(holder) => {
-            let _ = holder.leave();
-            let pid = holder.host_init_pid().map_err(|e| e.to_string())?;
-            container
-                .set_pid(pid.as_raw())
-                .save()
-                .map_err(|e| format!("container {id}: saving its pid: {e}"))?;
-            pid
-        }
-        None => container.pid().ok_or("libcontainer returned no pid")?,
-    };
-    // The holder lives until the monitor exits (the kernel ends it then).
-    std::mem::forget(holder);
+    let own = container.pid().ok_or("libcontainer returned no pid")?;
+    let mut pids = InitPids { own, host: own };
+    // As init of its own pid namespace the monitor sees namespace-local pids:
+    // libcontainer's state must hold the host's.
+    if nix::unistd::getpid().as_raw() == 1 {
+        pids.host = host_pid_of_only_child().map_err(|e| format!("container {id}: {e}"))?;
+        container
+            .set_pid(pids.host.as_raw())
+            .save()
+            .map_err(|e| format!("container {id}: saving its pid: {e}"))?;
+    }
     let (output, stdin) = stdio.finish()?;
     Ok((
-        pid,
+        pids,
         Relay {
             output,
             stdin,
@@ -334,6 +334,10 @@ fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     }
 }
 
+fn settings_dir(settings: &crate::config::Settings, id: &str) -> std::path::PathBuf {
+    Layout::new(settings).container_dir(id)
+}
+
 /// Where the monitor's (and so the container's) stdio goes until the monitor
 /// relays it itself: the invoking terminal for a foreground `run`, else nowhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,9 +405,16 @@ pub fn spawn_monitor(
             Ok(())
         });
     }
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("starting the monitor: {e}"))?;
+    let own_namespace = read_json::<Spec>(&ContainerFiles(&settings_dir(settings, id)).spec())
+        .ok()
+        .flatten()
+        .is_some_and(|spec| has_own_pid_namespace(&spec));
+    let spawned = if own_namespace {
+        in_new_pid_namespace(|| command.spawn())
+    } else {
+        command.spawn()
+    };
+    let mut child = spawned.map_err(|e| format!("starting the monitor: {e}"))?;
     drop(write_end);
     let mut line = String::new();
     let _ = std::io::BufReader::new(File::from(read_end)).read_line(&mut line);
