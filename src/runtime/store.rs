@@ -70,7 +70,7 @@ impl Store {
         let _lock = lock_path(&dir.join(".lock"))?;
         let path = self.layout.name_file(name);
         if let Ok(owner) = fs::read_to_string(&path) {
-            if self.layout.container_dir(&owner).exists() {
+            if self.owns_a_directory(&owner) {
                 return Err(StoreError::NameInUse {
                     name: name.to_string(),
                     id: owner,
@@ -119,7 +119,7 @@ impl Store {
     pub fn resolve(&self, reference: &str) -> Result<String, StoreError> {
         let by_name = self.layout.name_file(reference.trim_start_matches('/'));
         if let Ok(id) = fs::read_to_string(&by_name) {
-            if self.layout.container_dir(&id).exists() {
+            if self.owns_a_directory(&id) {
                 return Ok(id);
             }
         }
@@ -137,6 +137,12 @@ impl Store {
         }
     }
 
+    /// Whether a name file's contents name an existing container. A file a
+    /// killed `create` left empty (or garbled) names none: the name is stale.
+    pub fn owns_a_directory(&self, owner: &str) -> bool {
+        is_container_id(owner) && self.layout.container_dir(owner).exists()
+    }
+
     /// Every container id, in no particular order.
     pub fn ids(&self) -> Result<Vec<String>, StoreError> {
         let dir = self.layout.containers_dir();
@@ -144,7 +150,7 @@ impl Store {
             Ok(entries) => Ok(entries
                 .flatten()
                 .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| n.len() == 64 && n.chars().all(|c| c.is_ascii_hexdigit()))
+                .filter(|n| is_container_id(n))
                 .collect()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(io_error(dir)(e)),
@@ -164,5 +170,40 @@ impl Store {
 
     pub fn remove_lock_file(&self, id: &str) {
         let _ = fs::remove_file(self.layout.lock_file(id));
+    }
+}
+
+/// 64 hex digits, as [`crate::runtime::prepare::new_container_id`] makes them.
+pub fn is_container_id(text: &str) -> bool {
+    text.len() == 64 && text.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_empty_or_garbled_name_file_is_stale() {
+        let tmp = tempfile::tempdir().unwrap();
+        let settings = crate::config::Settings {
+            config_dir: tmp.path().join("etc"),
+            root: tmp.path().join("root"),
+            run_dir: tmp.path().join("run"),
+            log_level: "warn".into(),
+            init_path: None,
+            cgroup_parent: "vassalrun".into(),
+        };
+        let store = Store::new(Layout::new(&settings));
+        let id = "a".repeat(64);
+        store.claim_dir(&id).unwrap();
+        fs::create_dir_all(store.layout.names_dir()).unwrap();
+        // What a create killed between creating and writing the file leaves.
+        fs::write(store.layout.name_file("web"), "").unwrap();
+        assert!(matches!(store.resolve("web"), Err(StoreError::NotFound(_))));
+        store.claim_name("web", &id).unwrap();
+        assert_eq!(store.resolve("web").unwrap(), id);
+        fs::write(store.layout.name_file("db"), "../..").unwrap();
+        assert!(!store.owns_a_directory("../.."));
+        assert!(store.owns_a_directory(&id));
     }
 }

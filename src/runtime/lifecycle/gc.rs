@@ -32,7 +32,7 @@ pub fn gc(store: &Store, cgroup_parent: &str) -> Result<Vec<String>, LifecycleEr
     sweep_libcontainer_state(store, &mut removed);
     sweep_files(
         &store.layout.names_dir(),
-        |owner| store.layout.container_dir(owner).exists(),
+        |owner| store.owns_a_directory(owner),
         "name",
         &mut removed,
     );
