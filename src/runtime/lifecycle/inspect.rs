@@ -37,6 +37,13 @@ pub fn inspect(layout: &Layout, id: &str) -> Result<Value, LifecycleError> {
         "Config": record.request.config,
         "HostConfig": record.request.host,
         "Mounts": mounts_json(&record),
+        "NetworkSettings": crate::network::summary::network_settings(
+            &record.request,
+            crate::network::state::NetState::load(&layout.network_dir())
+                .ok()
+                .and_then(|s| s.endpoints.get(id).cloned())
+                .as_ref(),
+        ),
         "GraphDriver": {
             "Name": "overlay",
             "Data": {

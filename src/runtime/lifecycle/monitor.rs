@@ -210,6 +210,8 @@ fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
         let _ = container.delete(true);
     }
     let _ = rootfs::unmount(&files.rootfs());
+    // Network: the veth, port elements and lease of the exited container.
+    let _ = crate::network::teardown::detach(&layout.network_dir(), id);
     let auto_remove = read_json::<ContainerRecord>(&files.record())
         .ok()
         .flatten()
