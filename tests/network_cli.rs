@@ -902,3 +902,52 @@ fn test_gc_after_sigkill_of_monitor() {
     lab.vr_ok(&["rm", "-f", "keep", "victim"]);
     lab.assert_clean();
 }
+
+/// Sends `ping` from `0.0.0.0:src_port` in `ns` to `addr`; the reply, if any.
+fn udp_query_from(ns: &std::path::Path, src_port: u16, addr: &str) -> Option<String> {
+    let addr: SocketAddr = addr.parse().unwrap();
+    in_netns(ns, || {
+        let s = UdpSocket::bind(("0.0.0.0", src_port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(400))).ok()?;
+        for _ in 0..3 {
+            s.send_to(b"ping", addr).ok()?;
+            let mut buf = [0u8; 128];
+            if let Ok((n, _)) = s.recv_from(&mut buf) {
+                return Some(String::from_utf8_lossy(&buf[..n]).into_owned());
+            }
+        }
+        None
+    })
+}
+
+#[test]
+fn test_new_udp_mapping_flushes_stale_conntrack_entries() {
+    if !can_run_containers() {
+        return;
+    }
+    let lab = Lab::new();
+    // Conntrack is active in the namespace once vassalrun's table exists.
+    lab.vr_ok(&[
+        "run", "-d", "--name", "first", "-p", "6000:80", "{img}", "sleep", "60",
+    ]);
+    let nb = lab.neighbour.path();
+    // A client talks to a port nobody publishes yet: an un-NATed entry.
+    assert_eq!(udp_query_from(&nb, 40000, "192.0.2.1:5400"), None);
+    lab.vr_ok(&[
+        "run",
+        "-d",
+        "--name",
+        "dns",
+        "-p",
+        "5400:53/udp",
+        "{img}",
+        "sleep",
+        "60",
+    ]);
+    let _echo = UdpEcho::start(lab.pid("dns"), 53);
+    // The same client (same source port) reaches the new mapping at once.
+    assert_eq!(
+        udp_query_from(&nb, 40000, "192.0.2.1:5400").as_deref(),
+        Some("pong from 192.0.2.2")
+    );
+}

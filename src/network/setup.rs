@@ -121,6 +121,13 @@ fn attach_bridge(attach: &Attach) -> Result<Endpoint, NetworkError> {
             Err(cleanup) => NetworkError::Teardown(vec![e, cleanup]),
         });
     }
+    // A stale entry only delays the mapping until it expires: not fatal.
+    if let Err(e) = super::firewall::conntrack::flush_udp(&endpoint.ports) {
+        tracing::warn!(
+            "container {}: flushing UDP conntrack entries: {e}",
+            endpoint.id
+        );
+    }
     Ok(endpoint)
 }
 

@@ -4,6 +4,7 @@
 //! atomic `nft -f -` transaction; removal deletes exact elements; a rebuild
 //! replaces the whole table from state in one transaction.
 
+pub mod conntrack;
 pub mod nft;
 pub mod ruleset;
 
