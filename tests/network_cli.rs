@@ -40,9 +40,11 @@ fn sh(program: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("{program}: {e}"))
 }
 
-/// A network namespace made by the test (`ip netns add`), deleted on drop.
+/// A network namespace made by the test (`ip netns add`), deleted on drop
+/// unless borrowed.
 struct Netns {
     name: String,
+    owned: bool,
 }
 
 impl Netns {
@@ -55,9 +57,17 @@ impl Netns {
         );
         let out = sh("ip", &["netns", "add", &name]);
         assert!(out.status.success(), "ip netns add: {}", describe(&out));
-        let ns = Netns { name };
+        let ns = Netns { name, owned: true };
         ns.ip(&["link", "set", "lo", "up"]);
         ns
+    }
+
+    /// The namespace `TestEnv` made and runs vassalrun in (deleted by it).
+    fn of(env: &TestEnv) -> Netns {
+        Netns {
+            name: env.netns.clone().expect("TestEnv makes a netns as root"),
+            owned: false,
+        }
     }
 
     fn path(&self) -> PathBuf {
@@ -83,12 +93,15 @@ impl Netns {
 
 impl Drop for Netns {
     fn drop(&mut self) {
-        let _ = sh("ip", &["netns", "del", &self.name]);
+        if self.owned {
+            let _ = sh("ip", &["netns", "del", &self.name]);
+        }
     }
 }
 
 /// A test's world: its vassalrun state, the "host" namespace vassalrun runs
-/// in (with `ext0` = 192.0.2.1/24) and a neighbour (192.0.2.2/24) on that LAN.
+/// in (TestEnv's, with `ext0` = 192.0.2.1/24) and a neighbour (192.0.2.2/24)
+/// on that LAN.
 struct Lab {
     host: Netns,
     neighbour: Netns,
@@ -97,7 +110,8 @@ struct Lab {
 
 impl Lab {
     fn new() -> Lab {
-        let host = Netns::new("host");
+        let env = TestEnv::new();
+        let host = Netns::of(&env);
         let neighbour = Netns::new("nb");
         host.ip(&[
             "link",
@@ -118,24 +132,14 @@ impl Lab {
         Lab {
             host,
             neighbour,
-            env: TestEnv::new(),
+            env,
         }
     }
 
-    /// `vassalrun ARGS` inside the host namespace (nsenter, never `ip netns
-    /// exec`, which remounts /sys and hides the cgroup tree).
+    /// `vassalrun ARGS` inside the host namespace (TestEnv uses nsenter, never
+    /// `ip netns exec`, which remounts /sys and hides the cgroup tree).
     fn vr(&self, args: &[&str]) -> Output {
-        let base = self.env.command();
-        let mut cmd = Command::new("nsenter");
-        cmd.arg(format!("--net={}", self.host.path().display()))
-            .arg(base.get_program())
-            .args(base.get_args());
-        for (key, value) in base.get_envs() {
-            match value {
-                Some(v) => cmd.env(key, v),
-                None => cmd.env_remove(key),
-            };
-        }
+        let mut cmd = self.env.command();
         let image = img();
         cmd.args(args.iter().map(|a| a.replace("{img}", &image)))
             .stdin(Stdio::null())
@@ -226,19 +230,6 @@ impl Lab {
         assert_eq!(self.elements(), 0, "elements left");
         assert!(!self.has_table(), "table left");
         assert_eq!(self.extra_links(), Vec::<String>::new(), "links left");
-    }
-}
-
-impl Drop for Lab {
-    /// Containers go first, from inside the namespace (their teardown must
-    /// run there), then the namespaces and the test's state.
-    fn drop(&mut self) {
-        for id in self.env.container_ids() {
-            let _ = self.vr(&["rm", "-f", &id]);
-        }
-        // TestEnv's own fallback `rm -f` runs outside the namespace: it must
-        // find no network state to tear down there.
-        let _ = std::fs::remove_dir_all(self.env.dir.path().join("run/network"));
     }
 }
 

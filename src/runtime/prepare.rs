@@ -86,6 +86,12 @@ pub fn spec_context(
     // `container:NAME` shares the running donor's namespace and /etc files.
     let (donor, network_files) = match network {
         NetworkMode::Container(name) => {
+            // Docker refuses conflicting flags before looking the donor up.
+            crate::spec::build::check_network_conflicts(
+                &NetworkMode::Container(name.clone()),
+                &request.config,
+                &request.host,
+            )?;
             let (donor, files) = crate::network::donor::resolve_donor(settings, &name)?;
             (Some(donor), Some(files))
         }
