@@ -86,6 +86,7 @@ fn attach_bridge(attach: &Attach) -> Result<Endpoint, NetworkError> {
     let wanted_ports = requests(&attach.request.host.port_bindings)?;
     let wanted_ip = requested_ip(attach.request)?;
     let dir = network_dir(attach.settings);
+    let started = std::time::Instant::now();
     let _lock = NetLock::acquire(&dir)?;
     let mut state = NetState::load(&dir)?;
     let containers = attach.settings.root.join("containers");
@@ -106,16 +107,28 @@ fn attach_bridge(attach: &Attach) -> Result<Endpoint, NetworkError> {
         ),
         ports,
     };
-    let before = state.clone();
+    let news = News {
+        table: state.endpoints.is_empty(),
+        bridge: !state.bridge_in_use(&endpoint.bridge),
+    };
     state
         .endpoints
         .insert(endpoint.id.clone(), endpoint.clone());
+    let allocated = started.elapsed();
     let result = plumb(&config, &endpoint, attach.pid)
-        .and_then(|()| program_firewall(&NftCli, &before, &state, &endpoint))
+        .inspect(|()| {
+            tracing::debug!(
+                "network: allocated by {allocated:?}, links by {:?}",
+                started.elapsed()
+            )
+        })
+        .and_then(|()| program_firewall(&NftCli, news, &state, &endpoint))
+        .inspect(|()| tracing::debug!("network: firewall by {:?}", started.elapsed()))
         .and_then(|()| state.save(&dir));
     if let Err(e) = result {
-        let undone = teardown::undo(&NftCli, &endpoint, &before);
-        let _ = before.save(&dir);
+        state.endpoints.remove(&endpoint.id);
+        let undone = teardown::undo(&NftCli, &endpoint, &state);
+        let _ = state.save(&dir);
         return Err(match undone {
             Ok(()) => e,
             Err(cleanup) => NetworkError::Teardown(vec![e, cleanup]),
@@ -198,21 +211,30 @@ fn ensure_bridge(host: &mut Netlink, config: &BridgeConfig) -> Result<u32, Netwo
     Ok(bridge.index)
 }
 
+/// What the endpoint is the first of.
+#[derive(Debug, Clone, Copy)]
+struct News {
+    /// No endpoint existed: the table may be missing.
+    table: bool,
+    /// No endpoint used its bridge: the network's elements are missing.
+    bridge: bool,
+}
+
 /// Adds the endpoint's elements (and its network's, when it is the first on
 /// its bridge) in one transaction; the whole table is rebuilt from the new
 /// state instead when it was empty or the incremental change fails (the
 /// table was deleted by someone else, say).
 fn program_firewall(
     firewall: &dyn Firewall,
-    before: &NetState,
+    news: News,
     after: &NetState,
     endpoint: &Endpoint,
 ) -> Result<(), NetworkError> {
-    if before.endpoints.is_empty() {
+    if news.table {
         return firewall.apply(&ruleset::rebuild_batch(after));
     }
     let mut elements = Vec::new();
-    if !before.bridge_in_use(&endpoint.bridge) {
+    if news.bridge {
         elements.extend(ruleset::network_elements(endpoint));
     }
     elements.extend(ruleset::endpoint_elements(endpoint));

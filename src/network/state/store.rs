@@ -42,7 +42,7 @@ impl NetState {
 
     pub fn save(&self, dir: &Path) -> Result<(), NetworkError> {
         let path = state_file(dir);
-        let bytes = serde_json::to_vec_pretty(self).map_err(|e| NetworkError::State {
+        let bytes = serde_json::to_vec(self).map_err(|e| NetworkError::State {
             path: path.clone(),
             reason: e.to_string(),
         })?;
