@@ -942,3 +942,60 @@ fn test_new_udp_mapping_flushes_stale_conntrack_entries() {
         Some("pong from 192.0.2.2")
     );
 }
+
+#[test]
+fn test_outbound_traffic_is_masqueraded() {
+    if !can_run_containers() {
+        return;
+    }
+    let lab = Lab::new();
+    // A server on the neighbour, which has no route to the container subnet.
+    let listener = in_netns(&lab.neighbour.path(), || {
+        std::net::TcpListener::bind("192.0.2.2:9000").unwrap()
+    });
+    let accept = std::thread::spawn(move || {
+        let (_, peer) = listener.accept().unwrap();
+        peer.ip().to_string()
+    });
+    let out = lab.vr(&[
+        "run",
+        "--rm",
+        "{img}",
+        "sh",
+        "-c",
+        "echo hi | nc -w 3 192.0.2.2 9000",
+    ]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(
+        accept.join().unwrap(),
+        HOST_IP,
+        "seen as the host's address"
+    );
+}
+
+#[test]
+fn test_concurrent_creates_get_distinct_addresses_and_ports() {
+    if !can_run_containers() {
+        return;
+    }
+    let lab = Lab::new();
+    std::thread::scope(|s| {
+        for i in 0..6 {
+            let lab = &lab;
+            s.spawn(move || {
+                let name = format!("par{i}");
+                lab.vr_ok(&["create", "--name", &name, "-p", "80", "{img}", "true"]);
+            });
+        }
+    });
+    let mut ips: Vec<String> = (0..6).map(|i| lab.ip_of(&format!("par{i}"))).collect();
+    let mut ports: Vec<String> = (0..6)
+        .map(|i| lab.vr_ok(&["port", &format!("par{i}"), "80"]))
+        .collect();
+    ips.sort();
+    ips.dedup();
+    ports.sort();
+    ports.dedup();
+    assert_eq!((ips.len(), ports.len()), (6, 6), "{ips:?} {ports:?}");
+    assert_eq!(lab.leases(), 6);
+}

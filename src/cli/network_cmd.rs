@@ -28,7 +28,7 @@ pub fn run_network(settings: &Settings, command: &NetworkCommand) -> anyhow::Res
     match command {
         NetworkCommand::Reload => {
             let count = reload(&setup::network_dir(settings))?;
-            eprintln!("reloaded {count} endpoint(s)");
+            println!("reloaded {count} endpoint(s)");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -44,8 +44,10 @@ pub fn network_dir(settings: &Settings) -> PathBuf {
 
 /// Sets up the container's network namespace for its mode.
 pub fn attach(attach: &Attach) -> Result<Option<Endpoint>, NetworkError> {
-    let mode = NetworkMode::parse(&attach.request.host.network_mode)
-        .map_err(|_| NetworkError::Port(attach.request.host.network_mode.clone()))?;
+    // The spec builder has refused invalid modes already.
+    let Ok(mode) = NetworkMode::parse(&attach.request.host.network_mode) else {
+        return Ok(None);
+    };
     match mode {
         NetworkMode::Host | NetworkMode::Container(_) => Ok(None),
         NetworkMode::None => {
