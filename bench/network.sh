@@ -52,23 +52,27 @@ mkdir -p "$img" && tar -xf "$tmp/busybox.tar" -C "$img"
 
 now_us() { echo $(($(date +%s%N) / 1000)); }
 
-# Median of ROUNDS create+rm rounds, in microseconds; "$@" are extra run flags.
-measure() {
-    i=0
-    while [ "$i" -lt "$rounds" ]; do
-        start=$(now_us)
-        vr create --name probe "$@" "$img" sleep 1000 >/dev/null
-        vr rm -f probe >/dev/null
-        echo $(($(now_us) - start))
-        i=$((i + 1))
-    done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+# One create+rm round in microseconds; "$@" are extra run flags.
+round_us() {
+    start=$(now_us)
+    vr create --name probe "$@" "$img" sleep 1000 >/dev/null
+    vr rm -f probe >/dev/null
+    echo $(($(now_us) - start))
 }
 
-# The network's part with the containers running now.
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# "with without network" medians (us) of ROUNDS interleaved round pairs, so
+# load from elsewhere hits both alike; network = median of per-pair differences.
 network_cost() {
-    with=$(measure -p 9999:80)
-    without=$(measure --network none)
-    echo "$with $without $((with - without))"
+    i=0
+    while [ "$i" -lt "$rounds" ]; do
+        with=$(round_us -p 9999:80)
+        without=$(round_us --network none)
+        echo "$with $without $((with - without))"
+        i=$((i + 1))
+    done >"$tmp/rounds"
+    echo "$(cut -d' ' -f1 "$tmp/rounds" | median) $(cut -d' ' -f2 "$tmp/rounds" | median) $(cut -d' ' -f3 "$tmp/rounds" | median)"
 }
 
 start_containers() {

@@ -999,3 +999,36 @@ fn test_concurrent_creates_get_distinct_addresses_and_ports() {
     assert_eq!((ips.len(), ports.len()), (6, 6), "{ips:?} {ports:?}");
     assert_eq!(lab.leases(), 6);
 }
+
+#[test]
+fn test_start_after_monitor_sigkill_replaces_the_stale_endpoint() {
+    if !can_run_containers() {
+        return;
+    }
+    let lab = Lab::new();
+    lab.vr_ok(&web_args("phoenix", &["-p", "8085:80"]));
+    let id = lab.inspect("phoenix")["Id"].as_str().unwrap().to_string();
+    let dir = lab.env.root().join("containers").join(&id);
+    let monitor: i32 = std::fs::read_to_string(dir.join("monitor.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let init = lab.pid("phoenix") as i32;
+    for pid in [monitor, init] {
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    lab.vr_ok(&["start", "phoenix"]);
+    wait_http(&lab, "phoenix");
+    assert_eq!(lab.leases(), 1);
+    assert_eq!(lab.elements(), 1 + 2, "one mapping, no stale DNAT");
+    assert_eq!(
+        http_get(&lab.neighbour.path(), "192.0.2.1:8085").as_deref(),
+        Some("phoenix")
+    );
+}

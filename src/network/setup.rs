@@ -92,8 +92,12 @@ fn attach_bridge(attach: &Attach) -> Result<Endpoint, NetworkError> {
     let _lock = NetLock::acquire(&dir)?;
     let mut state = NetState::load(&dir)?;
     let containers = attach.settings.root.join("containers");
-    // Leases of containers that no longer exist are reclaimed on allocation.
-    super::gc::release_where(&mut state, &dir, |id| !containers.join(id).exists());
+    // Leases of containers that no longer exist are reclaimed on allocation,
+    // and so is an earlier endpoint of this one (its monitor was killed before
+    // it could release it): never two DNATs for one container.
+    super::gc::release_where(&mut state, &dir, |id| {
+        id == attach.id || !containers.join(id).exists()
+    });
     let ip = ipam::allocate(&mut state, &config, wanted_ip)?;
     let ports = assign(&wanted_ports, &state, &BindProbe, ephemeral_range())?;
     let endpoint = Endpoint {
