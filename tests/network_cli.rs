@@ -173,18 +173,32 @@ impl Lab {
             .to_string()
     }
 
-    fn state(&self) -> Value {
-        let path = self.env.dir.path().join("run/network/state.json");
-        std::fs::read(path)
-            .map(|b| serde_json::from_slice(&b).unwrap())
-            .unwrap_or(Value::Null)
+    /// Files in `<run dir>/network/<sub>` (recursively).
+    fn state_files(&self, sub: &str) -> Vec<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if entry.path().is_dir() {
+                    walk(&entry.path(), out);
+                } else {
+                    out.push(entry.path().display().to_string());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.env.dir.path().join("run/network").join(sub), &mut out);
+        out
     }
 
-    /// Leases held (endpoints in the state file).
+    /// Leases held; every index (endpoint records, ports, bridge users) must agree.
     fn leases(&self) -> usize {
-        self.state()["endpoints"]
-            .as_object()
-            .map_or(0, serde_json::Map::len)
+        let leases = self.state_files("leases").len();
+        assert_eq!(
+            self.state_files("endpoints").len(),
+            leases,
+            "endpoint records"
+        );
+        assert_eq!(self.state_files("bridges").len(), leases, "bridge users");
+        leases
     }
 
     /// Elements in vassalrun's table (0 when there is no table).
@@ -226,7 +240,12 @@ impl Lab {
 
     /// Asserts nothing of the network is left: no lease, element, table or link.
     fn assert_clean(&self) {
-        assert_eq!(self.leases(), 0, "leases left: {}", self.state());
+        assert_eq!(self.leases(), 0, "leases left");
+        assert_eq!(
+            self.state_files("ports"),
+            Vec::<String>::new(),
+            "ports left"
+        );
         assert_eq!(self.elements(), 0, "elements left");
         assert!(!self.has_table(), "table left");
         assert_eq!(self.extra_links(), Vec::<String>::new(), "links left");

@@ -37,7 +37,7 @@ pub fn run_network(settings: &Settings, command: &NetworkCommand) -> anyhow::Res
 /// Docker's `port`: `80/tcp -> 0.0.0.0:8080` per mapping, or the host sides of one port.
 pub fn run_port(settings: &Settings, args: &PortArgs) -> anyhow::Result<ExitCode> {
     let id = Store::new(Layout::new(settings)).resolve(&args.container)?;
-    let lines = port_lines(setup::endpoint_of(settings, &id).as_ref());
+    let lines = port_lines(setup::endpoint_of(&setup::network_dir(settings), &id).as_ref());
     match &args.private_port {
         None => {
             for (key, hosts) in &lines {

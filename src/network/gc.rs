@@ -7,52 +7,60 @@ use std::path::Path;
 use super::error::NetworkError;
 use super::firewall::{ruleset, Firewall, NftCli};
 use super::netlink::Netlink;
-use super::state::{NetLock, NetState};
+use super::state::{NetLock, NetState, Registry};
 use super::teardown::{remove_bridge_if_unused, undo};
 
-/// Releases, in `state`, every endpoint `dead` selects: elements, links and
-/// lease. Returns one line per endpoint released. Errors are reported in the
-/// lines; the lease goes regardless.
-pub fn release_where(state: &mut NetState, dir: &Path, dead: impl Fn(&str) -> bool) -> Vec<String> {
-    let stale: Vec<String> = state
-        .endpoints
-        .keys()
-        .filter(|id| dead(id))
-        .cloned()
-        .collect();
-    let mut lines = Vec::new();
-    for id in stale {
-        let Some(endpoint) = state.endpoints.remove(&id) else {
-            continue;
-        };
-        let line = match undo(&NftCli, &endpoint, state) {
-            Ok(()) => format!("network endpoint {id} ({})", endpoint.ip),
-            Err(e) => format!("network endpoint {id} ({}), with errors: {e}", endpoint.ip),
-        };
-        lines.push(line);
-    }
-    if !lines.is_empty() {
-        let _ = state.save(dir);
-    }
-    lines
+/// Releases container `id`'s endpoint (elements, links, lease); the line to
+/// report, `None` when it had none. The lease goes even if a step fails.
+pub fn release(registry: &Registry, id: &str) -> Option<String> {
+    let endpoint = registry.endpoint(id).ok()??;
+    registry.forget(&endpoint);
+    Some(match undo(&NftCli, &endpoint, registry) {
+        Ok(()) => format!("network endpoint {id} ({})", endpoint.ip),
+        Err(e) => format!("network endpoint {id} ({}), with errors: {e}", endpoint.ip),
+    })
 }
 
-/// `gc`'s network part: endpoints of containers that are not alive, veths on
-/// `bridge` that no endpoint owns, the bridge if unused, then a table rebuild.
+/// `gc`'s network part: endpoints of containers that are not alive, index
+/// files without a record, veths on `bridge` that no endpoint owns, the
+/// bridge if unused, then a table rebuild.
 pub fn gc(
     dir: &Path,
     bridge: &str,
     alive: impl Fn(&str) -> bool,
 ) -> Result<Vec<String>, NetworkError> {
-    if !super::state::store::state_file(dir).exists() {
+    let registry = Registry::new(dir);
+    if !registry.exists() {
         // No container ever had a bridge network here.
         return Ok(Vec::new());
     }
     let _lock = NetLock::acquire(dir)?;
-    let mut state = NetState::load(dir)?;
-    let mut lines = release_where(&mut state, dir, |id| !alive(id));
-    let mut bridges: Vec<String> = state.endpoints.values().map(|e| e.bridge.clone()).collect();
-    bridges.push(bridge.to_string());
+    let dead: Vec<String> = registry
+        .load_all()
+        .endpoints
+        .into_keys()
+        .filter(|id| !alive(id))
+        .collect();
+    let mut lines: Vec<String> = dead
+        .iter()
+        .filter_map(|id| release(&registry, id))
+        .collect();
+    lines.extend(registry.sweep_orphans());
+    let state = registry.load_all();
+    lines.extend(sweep_links(&state, bridge)?);
+    reload_locked(&NftCli, &state)?;
+    Ok(lines)
+}
+
+/// Veths on our bridges that no endpoint owns; bridges without users.
+fn sweep_links(state: &NetState, bridge: &str) -> Result<Vec<String>, NetworkError> {
+    let mut lines = Vec::new();
+    let mut bridges: Vec<&str> = state
+        .endpoints
+        .values()
+        .map(|e| e.bridge.as_str())
+        .collect();
+    bridges.push(bridge);
     bridges.sort();
     bridges.dedup();
     let owned: Vec<&str> = state
@@ -65,7 +73,7 @@ pub fn gc(
         target: "host socket".into(),
         reason,
     })?;
-    for name in &bridges {
+    for name in bridges {
         let Some(link) = host.link(name)? else {
             continue;
         };
@@ -81,14 +89,13 @@ pub fn gc(
             remove_bridge_if_unused(&mut host, name)?;
         }
     }
-    reload_locked(&NftCli, &state)?;
     Ok(lines)
 }
 
 /// `network reload`: the table rebuilt from state in one transaction.
 pub fn reload(dir: &Path) -> Result<usize, NetworkError> {
     let _lock = NetLock::acquire(dir)?;
-    let state = NetState::load(dir)?;
+    let state = Registry::new(dir).load_all();
     reload_locked(&NftCli, &state)?;
     Ok(state.endpoints.len())
 }

@@ -18,7 +18,7 @@ use super::netlink::{sysctl, Netlink};
 use super::ports::assign::ephemeral_range;
 use super::ports::{assign, requests, BindProbe};
 use super::settings::BridgeConfig;
-use super::state::{ipam, Endpoint, NetLock, NetState};
+use super::state::{ipam, Endpoint, NetLock, Registry};
 use super::teardown;
 use crate::config::Settings;
 use crate::spec::namespaces::NetworkMode;
@@ -90,16 +90,13 @@ fn attach_bridge(attach: &Attach) -> Result<Endpoint, NetworkError> {
     let dir = network_dir(attach.settings);
     let started = std::time::Instant::now();
     let _lock = NetLock::acquire(&dir)?;
-    let mut state = NetState::load(&dir)?;
+    let registry = Registry::new(&dir);
+    // An earlier endpoint of this container (its monitor was killed before it
+    // could release it) goes first: never two DNATs for one container.
+    super::gc::release(&registry, attach.id);
     let containers = attach.settings.root.join("containers");
-    // Leases of containers that no longer exist are reclaimed on allocation,
-    // and so is an earlier endpoint of this one (its monitor was killed before
-    // it could release it): never two DNATs for one container.
-    super::gc::release_where(&mut state, &dir, |id| {
-        id == attach.id || !containers.join(id).exists()
-    });
-    let ip = ipam::allocate(&mut state, &config, wanted_ip)?;
-    let ports = assign(&wanted_ports, &state, &BindProbe, ephemeral_range())?;
+    let gone = |id: &str| !containers.join(id).exists();
+    let (ip, ports) = allocate_reclaiming(&registry, &config, wanted_ip, &wanted_ports, gone)?;
     let endpoint = Endpoint {
         id: attach.id.to_string(),
         bridge: config.bridge.clone(),
@@ -114,27 +111,26 @@ fn attach_bridge(attach: &Attach) -> Result<Endpoint, NetworkError> {
         ports,
     };
     let news = News {
-        table: state.endpoints.is_empty(),
-        bridge: !state.bridge_in_use(&endpoint.bridge),
+        table: !registry.any_endpoint(),
+        bridge: !registry.bridge_in_use(&endpoint.bridge),
     };
-    state
-        .endpoints
-        .insert(endpoint.id.clone(), endpoint.clone());
     let allocated = started.elapsed();
-    let result = plumb(&config, &endpoint, attach.pid)
+    // Recorded first: a crash from here on leaves a record for `gc`.
+    let result = registry
+        .record(&endpoint)
+        .and_then(|()| registry.set_last_ip(ip))
+        .and_then(|()| plumb(&config, &endpoint, attach.pid))
         .inspect(|()| {
             tracing::debug!(
                 "network: allocated by {allocated:?}, links by {:?}",
                 started.elapsed()
             )
         })
-        .and_then(|()| program_firewall(&NftCli, news, &state, &endpoint))
-        .inspect(|()| tracing::debug!("network: firewall by {:?}", started.elapsed()))
-        .and_then(|()| state.save(&dir));
+        .and_then(|()| program_firewall(&NftCli, news, &registry, &endpoint))
+        .inspect(|()| tracing::debug!("network: firewall by {:?}", started.elapsed()));
     if let Err(e) = result {
-        state.endpoints.remove(&endpoint.id);
-        let undone = teardown::undo(&NftCli, &endpoint, &state);
-        let _ = state.save(&dir);
+        registry.forget(&endpoint);
+        let undone = teardown::undo(&NftCli, &endpoint, &registry);
         return Err(match undone {
             Ok(()) => e,
             Err(cleanup) => NetworkError::Teardown(vec![e, cleanup]),
@@ -148,6 +144,32 @@ fn attach_bridge(attach: &Attach) -> Result<Endpoint, NetworkError> {
         );
     }
     Ok(endpoint)
+}
+
+/// The address and host ports; an address or port held by a container that
+/// no longer exists is reclaimed (its whole endpoint released) and the
+/// allocation tried again.
+fn allocate_reclaiming(
+    registry: &Registry,
+    config: &BridgeConfig,
+    wanted_ip: Option<Ipv4Addr>,
+    wanted_ports: &[super::ports::PortRequest],
+    gone: impl Fn(&str) -> bool,
+) -> Result<(Ipv4Addr, Vec<super::state::PortMap>), NetworkError> {
+    loop {
+        let allocated = ipam::allocate(registry, config, wanted_ip).and_then(|ip| {
+            assign(wanted_ports, registry, &BindProbe, ephemeral_range()).map(|ports| (ip, ports))
+        });
+        let owner = match &allocated {
+            Err(
+                NetworkError::IpTaken { owner, .. } | NetworkError::PortAllocated { owner, .. },
+            ) if gone(owner) => owner.clone(),
+            _ => return allocated,
+        };
+        if super::gc::release(registry, &owner).is_none() {
+            return allocated;
+        }
+    }
 }
 
 /// Bridge, veth pair and the container side's addresses and routes.
@@ -233,11 +255,11 @@ struct News {
 fn program_firewall(
     firewall: &dyn Firewall,
     news: News,
-    after: &NetState,
+    registry: &Registry,
     endpoint: &Endpoint,
 ) -> Result<(), NetworkError> {
     if news.table {
-        return firewall.apply(&ruleset::rebuild_batch(after));
+        return firewall.apply(&ruleset::rebuild_batch(&registry.load_all()));
     }
     let mut elements = Vec::new();
     if news.bridge {
@@ -247,11 +269,10 @@ fn program_firewall(
     if firewall.apply(&ruleset::add_batch(&elements)).is_ok() {
         return Ok(());
     }
-    firewall.apply(&ruleset::rebuild_batch(after))
+    firewall.apply(&ruleset::rebuild_batch(&registry.load_all()))
 }
 
 /// Where a container's lease and ports are looked up (`inspect`, `port`).
-pub fn endpoint_of(settings: &Settings, id: &str) -> Option<Endpoint> {
-    let dir: &Path = &network_dir(settings);
-    NetState::load(dir).ok()?.endpoints.remove(id)
+pub fn endpoint_of(dir: &Path, id: &str) -> Option<Endpoint> {
+    Registry::new(dir).endpoint(id).ok().flatten()
 }

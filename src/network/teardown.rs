@@ -1,39 +1,34 @@
 //! Detaching a container: its port elements, its veth (the kernel removes
 //! the peer) and its lease; the bridge and the table go with the last
 //! endpoint. Every step tolerates what is already gone, all steps run even
-//! when one fails, and the lease is freed regardless.
+//! when one fails, and the lease is freed first, regardless.
 
 use std::path::Path;
 
 use super::error::NetworkError;
 use super::firewall::{ruleset, Firewall, NftCli};
 use super::netlink::Netlink;
-use super::state::{Endpoint, NetLock, NetState};
+use super::state::{Endpoint, NetLock, Registry};
 
 /// Releases container `id`'s endpoint, if it has one (`Ok` when it has none).
 pub fn detach(dir: &Path, id: &str) -> Result<(), NetworkError> {
-    if !super::state::store::state_file(dir).exists() {
+    let registry = Registry::new(dir);
+    if !registry.exists() {
         return Ok(());
     }
     let _lock = NetLock::acquire(dir)?;
-    let mut state = NetState::load(dir)?;
-    let Some(endpoint) = state.endpoints.remove(id) else {
+    let Some(endpoint) = registry.endpoint(id)? else {
         return Ok(());
     };
-    let undone = undo(&NftCli, &endpoint, &state);
-    let saved = state.save(dir);
-    match (undone, saved) {
-        (Ok(()), saved) => saved,
-        (Err(e), Ok(())) => Err(e),
-        (Err(e), Err(s)) => Err(NetworkError::Teardown(vec![e, s])),
-    }
+    registry.forget(&endpoint);
+    undo(&NftCli, &endpoint, &registry)
 }
 
-/// Removes what `endpoint` made, given the state without it (`remaining`).
+/// Removes what `endpoint` made; `remaining` no longer holds it.
 pub fn undo(
     firewall: &dyn Firewall,
     endpoint: &Endpoint,
-    remaining: &NetState,
+    remaining: &Registry,
 ) -> Result<(), NetworkError> {
     let mut errors = Vec::new();
     if let Err(e) = remove_elements(firewall, endpoint, remaining) {
@@ -51,13 +46,13 @@ pub fn undo(
 
 /// The endpoint's exact elements (and its network's when it was the last on
 /// its bridge); the table itself with the last endpoint. If the exact delete
-/// fails, the table is rebuilt from `remaining`.
+/// fails, the table is rebuilt from what remains.
 fn remove_elements(
     firewall: &dyn Firewall,
     endpoint: &Endpoint,
-    remaining: &NetState,
+    remaining: &Registry,
 ) -> Result<(), NetworkError> {
-    if remaining.endpoints.is_empty() {
+    if !remaining.any_endpoint() {
         return firewall.apply(&ruleset::delete_table_batch());
     }
     let mut elements = ruleset::endpoint_elements(endpoint);
@@ -67,11 +62,11 @@ fn remove_elements(
     if elements.is_empty() || firewall.apply(&ruleset::delete_batch(&elements)).is_ok() {
         return Ok(());
     }
-    firewall.apply(&ruleset::rebuild_batch(remaining))
+    firewall.apply(&ruleset::rebuild_batch(&remaining.load_all()))
 }
 
 /// The host end of the veth; the bridge when no endpoint and no port is left on it.
-fn remove_links(endpoint: &Endpoint, remaining: &NetState) -> Result<(), NetworkError> {
+fn remove_links(endpoint: &Endpoint, remaining: &Registry) -> Result<(), NetworkError> {
     let mut host = Netlink::open().map_err(|reason| NetworkError::Netlink {
         op: "open",
         target: "host socket".into(),

@@ -5,7 +5,13 @@
 use super::probe::PortProbe;
 use super::request::PortRequest;
 use crate::network::error::NetworkError;
-use crate::network::state::{NetState, PortMap};
+use crate::network::state::PortMap;
+
+/// Who publishes what (the seam between assignment and its storage).
+pub trait PortOwners {
+    /// The container publishing a mapping that clashes with `port`.
+    fn port_owner(&self, port: &PortMap) -> Option<String>;
+}
 
 /// The kernel's ephemeral range (`net.ipv4.ip_local_port_range`), where empty
 /// host ports are picked as Docker does.
@@ -22,7 +28,7 @@ pub fn ephemeral_range() -> (u16, u16) {
 
 pub fn assign(
     requests: &[PortRequest],
-    state: &NetState,
+    state: &dyn PortOwners,
     probe: &dyn PortProbe,
     ephemeral: (u16, u16),
 ) -> Result<Vec<PortMap>, NetworkError> {
@@ -57,14 +63,14 @@ pub fn assign(
 
 fn check(
     wanted: &PortMap,
-    state: &NetState,
+    state: &dyn PortOwners,
     mine: &[PortMap],
     probe: &dyn PortProbe,
 ) -> Result<(), NetworkError> {
     if let Some(owner) = state.port_owner(wanted) {
         return Err(NetworkError::PortAllocated {
             addr: wanted.host_side(),
-            owner: owner.to_string(),
+            owner,
         });
     }
     if mine.iter().any(|m| m.clashes(wanted)) {
@@ -85,7 +91,7 @@ fn check(
 mod tests {
     use super::*;
     use crate::network::settings::Subnet;
-    use crate::network::state::{Endpoint, Proto};
+    use crate::network::state::{Endpoint, NetState, Proto};
     use std::cell::RefCell;
 
     /// Refuses the listed ports, records what it was asked.

@@ -6,6 +6,6 @@ pub mod assign;
 pub mod probe;
 pub mod request;
 
-pub use assign::assign;
+pub use assign::{assign, PortOwners};
 pub use probe::{BindProbe, PortProbe};
 pub use request::{requests, PortRequest};

@@ -39,10 +39,7 @@ pub fn inspect(layout: &Layout, id: &str) -> Result<Value, LifecycleError> {
         "Mounts": mounts_json(&record),
         "NetworkSettings": crate::network::summary::network_settings(
             &record.request,
-            crate::network::state::NetState::load(&layout.network_dir())
-                .ok()
-                .and_then(|s| s.endpoints.get(id).cloned())
-                .as_ref(),
+            crate::network::setup::endpoint_of(&layout.network_dir(), id).as_ref(),
         ),
         "GraphDriver": {
             "Name": "overlay",
