@@ -1051,3 +1051,60 @@ fn test_start_after_monitor_sigkill_replaces_the_stale_endpoint() {
         Some("phoenix")
     );
 }
+
+#[test]
+fn test_leases_of_vanished_containers_are_reclaimed_on_allocation() {
+    if !can_run_containers() {
+        return;
+    }
+    let lab = Lab::new();
+    lab.vr_ok(&[
+        "run",
+        "-d",
+        "--name",
+        "ghost2",
+        "--ip",
+        "10.89.5.5",
+        "-p",
+        "8088:80",
+        "{img}",
+        "sleep",
+        "60",
+    ]);
+    let record = lab.env.dir.path().join("run/network/endpoints");
+    let ghost2 = lab.inspect("ghost2")["Id"].as_str().unwrap().to_string();
+    // Forge the leftover of a container that no longer exists (as a crash
+    // could leave it): ghost2's records under an id with no container.
+    let forged = "f".repeat(64);
+    let text = std::fs::read_to_string(record.join(format!("{ghost2}.json")))
+        .unwrap()
+        .replace(&ghost2, &forged);
+    lab.vr_ok(&["rm", "-f", "ghost2"]);
+    std::fs::write(record.join(format!("{forged}.json")), text).unwrap();
+    let net = lab.env.dir.path().join("run/network");
+    std::fs::write(net.join("leases/10.89.5.5"), &forged).unwrap();
+    std::fs::create_dir_all(net.join("ports/tcp-8088")).unwrap();
+    std::fs::write(net.join("ports/tcp-8088/0.0.0.0"), &forged).unwrap();
+    std::fs::create_dir_all(net.join("bridges/vassal0")).unwrap();
+    std::fs::write(net.join("bridges/vassal0").join(&forged), "").unwrap();
+    assert_eq!(lab.leases(), 1);
+    lab.vr_ok(&[
+        "run",
+        "-d",
+        "--name",
+        "heir",
+        "--ip",
+        "10.89.5.5",
+        "-p",
+        "8088:80",
+        "{img}",
+        "sleep",
+        "60",
+    ]);
+    assert_eq!(
+        lab.leases(),
+        1,
+        "the vanished container's lease was reclaimed"
+    );
+    assert_eq!(lab.ip_of("heir"), "10.89.5.5");
+}
