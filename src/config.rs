@@ -12,6 +12,8 @@ pub const DEFAULT_ROOT: &str = "/var/lib/vassalrun";
 pub const DEFAULT_RUN_DIR: &str = "/run/vassalrun";
 pub const DEFAULT_CGROUP_PARENT: &str = "vassalrun";
 pub const DEFAULT_LOG_LEVEL: &str = "warn";
+pub const DEFAULT_BRIDGE: &str = "vassal0";
+pub const DEFAULT_SUBNET: &str = "10.89.0.0/16";
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -33,6 +35,9 @@ pub struct ConfigFile {
     pub log_level: Option<String>,
     pub init_path: Option<PathBuf>,
     pub cgroup_parent: Option<String>,
+    pub bridge: Option<String>,
+    pub subnet: Option<String>,
+    pub gateway: Option<String>,
 }
 
 /// Values given on the command line or in the environment (`None`: not given).
@@ -44,6 +49,9 @@ pub struct Overrides {
     pub log_level: Option<String>,
     pub init_path: Option<PathBuf>,
     pub cgroup_parent: Option<String>,
+    pub bridge: Option<String>,
+    pub subnet: Option<String>,
+    pub gateway: Option<String>,
 }
 
 /// The settings in force.
@@ -58,6 +66,12 @@ pub struct Settings {
     /// Init binary for `--init`; `None` searches the usual places.
     pub init_path: Option<PathBuf>,
     pub cgroup_parent: String,
+    /// The bridge of `--network bridge` containers (validated by `crate::network`).
+    pub bridge: String,
+    /// Its IPv4 subnet, `a.b.c.d/len`.
+    pub subnet: String,
+    /// The bridge's address; `None`: the subnet's first host address.
+    pub gateway: Option<String>,
 }
 
 impl Settings {
@@ -85,6 +99,15 @@ impl Settings {
                 .cgroup_parent
                 .or(file.cgroup_parent)
                 .unwrap_or_else(|| DEFAULT_CGROUP_PARENT.into()),
+            bridge: overrides
+                .bridge
+                .or(file.bridge)
+                .unwrap_or_else(|| DEFAULT_BRIDGE.into()),
+            subnet: overrides
+                .subnet
+                .or(file.subnet)
+                .unwrap_or_else(|| DEFAULT_SUBNET.into()),
+            gateway: overrides.gateway.or(file.gateway),
             config_dir,
         })
     }

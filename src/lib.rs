@@ -2,10 +2,12 @@
 //!
 //! - [`spec`]: Docker-style configuration → OCI runtime spec.
 //! - [`runtime`]: images, rootfs and container lifecycle.
+//! - [`network`]: bridge, addresses, veth pairs, nftables port mapping.
 //! - [`config`]: settings from `/etc/vassalrun/config.toml`, environment and flags.
 //! - [`cli`]: the command line.
 
 pub mod cli;
 pub mod config;
+pub mod network;
 pub mod runtime;
 pub mod spec;

@@ -887,12 +887,13 @@ fn test_foreground_run_forwards_signals() {
     // A hang guard, not a timing assertion: if forwarding broke, removing the
     // container closes the pipe so the reads below end (and the test fails).
     let guard_root = env.root();
+    let guard_program = env.command().get_program().to_os_string();
     let guard_args: Vec<std::ffi::OsString> =
         env.command().get_args().map(|a| a.to_os_string()).collect();
     std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(60));
         if guard_root.exists() {
-            let mut rm = std::process::Command::new(env!("CARGO_BIN_EXE_vassalrun"));
+            let mut rm = std::process::Command::new(guard_program);
             let _ = rm.args(&guard_args).args(["rm", "-f", "fg"]).output();
         }
     });

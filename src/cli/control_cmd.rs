@@ -123,5 +123,8 @@ pub fn run_gc(settings: &Settings, _args: &GcArgs) -> anyhow::Result<ExitCode> {
     for line in crate::runtime::lifecycle::gc::gc(&store, &settings.cgroup_parent)? {
         println!("{line}");
     }
+    for line in crate::runtime::lifecycle::gc::gc_network(&store, &settings.bridge)? {
+        println!("{line}");
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ mod control_cmd;
 mod image_cmd;
 mod lifecycle_cmd;
 mod logs_cmd;
+mod network_cmd;
 mod ps_cmd;
 mod spec_cmd;
 mod template;
@@ -78,6 +79,15 @@ pub struct GlobalOptions {
         value_name = "PATH"
     )]
     pub default_cgroup_parent: Option<String>,
+    /// Bridge of --network bridge containers [default: vassal0]
+    #[arg(long, global = true, env = "VASSALRUN_BRIDGE", value_name = "NAME")]
+    pub bridge: Option<String>,
+    /// IPv4 subnet of the bridge [default: 10.89.0.0/16]
+    #[arg(long, global = true, env = "VASSALRUN_SUBNET", value_name = "CIDR")]
+    pub subnet: Option<String>,
+    /// The bridge's address [default: the subnet's first address]
+    #[arg(long, global = true, env = "VASSALRUN_GATEWAY", value_name = "IP")]
+    pub gateway: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -119,6 +129,11 @@ pub enum Command {
     Export(ps_cmd::ExportArgs),
     /// Remove what crashed commands left behind (half-created containers, stale state, cgroups, names)
     Gc(control_cmd::GcArgs),
+    /// Manage the bridge network: reload
+    #[command(subcommand)]
+    Network(network_cmd::NetworkCommand),
+    /// List a container's published ports, or the host side of one
+    Port(network_cmd::PortArgs),
     /// The per-container monitor (started by create and start)
     #[command(hide = true)]
     Monitor(lifecycle_cmd::MonitorArgs),
@@ -133,6 +148,9 @@ impl GlobalOptions {
             log_level: self.log_level.clone(),
             init_path: self.init_path.clone(),
             cgroup_parent: self.default_cgroup_parent.clone(),
+            bridge: self.bridge.clone(),
+            subnet: self.subnet.clone(),
+            gateway: self.gateway.clone(),
         })?)
     }
 }
@@ -172,6 +190,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Diff(args) => ps_cmd::run_diff(&settings, args),
             Command::Export(args) => ps_cmd::run_export(&settings, args),
             Command::Gc(args) => control_cmd::run_gc(&settings, args),
+            Command::Network(command) => network_cmd::run_network(&settings, command),
+            Command::Port(args) => network_cmd::run_port(&settings, args),
             Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
         }
     });

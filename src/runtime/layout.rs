@@ -46,6 +46,11 @@ impl Layout {
         self.run_dir.join("libcontainer")
     }
 
+    /// The network lock and state (leases, published ports).
+    pub fn network_dir(&self) -> PathBuf {
+        self.run_dir.join("network")
+    }
+
     pub fn lock_file(&self, id: &str) -> PathBuf {
         self.run_dir.join("locks").join(id)
     }

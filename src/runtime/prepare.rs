@@ -22,6 +22,8 @@ pub enum PrepareError {
     Spec(#[from] SpecError),
     #[error(transparent)]
     Image(#[from] ImageSourceError),
+    #[error(transparent)]
+    Network(#[from] crate::network::NetworkError),
     #[error("--security-opt seccomp={path}: opening seccomp profile failed: {reason}")]
     SeccompFile {
         path: String,
@@ -81,13 +83,26 @@ pub fn spec_context(
     let dir = super::layout::Layout::new(settings).container_dir(id);
     check_bind_sources(request)?;
     let network = NetworkMode::parse(&request.host.network_mode)?;
-    let network_files = match network {
-        NetworkMode::Container(_) => None,
-        _ => Some(NetworkFiles {
-            hosts: dir.join("hosts"),
-            hostname: dir.join("hostname"),
-            resolv_conf: dir.join("resolv.conf"),
-        }),
+    // `container:NAME` shares the running donor's namespace and /etc files.
+    let (donor, network_files) = match network {
+        NetworkMode::Container(name) => {
+            // Docker refuses conflicting flags before looking the donor up.
+            crate::spec::build::check_network_conflicts(
+                &NetworkMode::Container(name.clone()),
+                &request.config,
+                &request.host,
+            )?;
+            let (donor, files) = crate::network::donor::resolve_donor(settings, &name)?;
+            (Some(donor), Some(files))
+        }
+        _ => (
+            None,
+            Some(NetworkFiles {
+                hosts: dir.join("hosts"),
+                hostname: dir.join("hostname"),
+                resolv_conf: dir.join("resolv.conf"),
+            }),
+        ),
     };
     let init_binary = if request.host.init == Some(true) {
         let path = std::env::var("PATH").ok();
@@ -100,7 +115,7 @@ pub fn spec_context(
         rootfs: dir.join("rootfs"),
         image: info.config.clone(),
         users: image.user_db()?,
-        donor: None,
+        donor,
         network_files,
         init_binary,
         cgroup_parent: settings.cgroup_parent.clone(),

@@ -185,14 +185,13 @@ mod tests {
     #[test]
     fn test_empty_or_garbled_name_file_is_stale() {
         let tmp = tempfile::tempdir().unwrap();
-        let settings = crate::config::Settings {
-            config_dir: tmp.path().join("etc"),
-            root: tmp.path().join("root"),
-            run_dir: tmp.path().join("run"),
-            log_level: "warn".into(),
-            init_path: None,
-            cgroup_parent: "vassalrun".into(),
-        };
+        let settings = crate::config::Settings::load(crate::config::Overrides {
+            config_dir: Some(tmp.path().join("etc")),
+            root: Some(tmp.path().join("root")),
+            run_dir: Some(tmp.path().join("run")),
+            ..Default::default()
+        })
+        .unwrap();
         let store = Store::new(Layout::new(&settings));
         let id = "a".repeat(64);
         store.claim_dir(&id).unwrap();

@@ -181,7 +181,7 @@ fn plan(request: &CreateRequest, ctx: &SpecContext) -> Result<Plan, SpecError> {
 }
 
 /// Docker's refusals for a container that joins another's network namespace.
-fn check_network_conflicts(
+pub fn check_network_conflicts(
     network: &NetworkMode,
     config: &ContainerConfig,
     host: &HostConfig,

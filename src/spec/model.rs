@@ -16,6 +16,49 @@ pub struct CreateRequest {
     pub config: ContainerConfig,
     #[serde(rename = "HostConfig", default)]
     pub host: HostConfig,
+    #[serde(
+        rename = "NetworkingConfig",
+        default,
+        skip_serializing_if = "NetworkingConfig::is_empty"
+    )]
+    pub networking: NetworkingConfig,
+}
+
+/// `NetworkingConfig` (`--ip`): per-network endpoint settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkingConfig {
+    #[serde(
+        rename = "EndpointsConfig",
+        default,
+        deserialize_with = "null_as_default"
+    )]
+    pub endpoints_config: BTreeMap<String, EndpointSettings>,
+}
+
+impl NetworkingConfig {
+    fn is_empty(&self) -> bool {
+        self.endpoints_config.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointSettings {
+    #[serde(
+        rename = "IPAMConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipam_config: Option<EndpointIpamConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointIpamConfig {
+    #[serde(
+        rename = "IPv4Address",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub ipv4_address: String,
 }
 
 /// Docker's `container.Config`: what belongs to the container whatever host runs it.

@@ -40,6 +40,9 @@ pub struct RunFlags {
     /// Publish a container's port(s): [ip:][hostPort:]containerPort[/proto]
     #[arg(short = 'p', long = "publish")]
     pub publish: Vec<String>,
+    /// IPv4 address of the container on the bridge network (e.g. 10.89.0.10)
+    #[arg(long = "ip", value_name = "IP")]
+    pub ip: Option<String>,
     /// Expose a port or range without publishing it
     #[arg(long = "expose")]
     pub expose: Vec<String>,
@@ -458,6 +461,26 @@ impl RunFlags {
                     .or_default()
                     .push(m.binding);
             }
+        }
+        if let Some(ip) = &self.ip {
+            if ip.parse::<std::net::Ipv4Addr>().is_err() {
+                return Err(flag_error(
+                    "--ip",
+                    ip,
+                    format!("{ip} is not an IPv4 address"),
+                ));
+            }
+            let network = match req.host.network_mode.as_str() {
+                "" | "default" => "bridge".to_string(),
+                mode => mode.to_string(),
+            };
+            req.networking
+                .endpoints_config
+                .entry(network)
+                .or_default()
+                .ipam_config = Some(super::model::EndpointIpamConfig {
+                ipv4_address: ip.clone(),
+            });
         }
         for e in &self.expose {
             expose(&mut req.config.exposed_ports, e)?;

@@ -8,12 +8,16 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// A test's own state: `--root`, `--run-dir`, `--config-dir` in a temp dir and a
-/// cgroup parent of its own, all removed when the test ends, pass or fail.
+/// A test's own state: `--root`, `--run-dir`, `--config-dir` in a temp dir, a
+/// cgroup parent and (as root) a network namespace of its own, all removed
+/// when the test ends, pass or fail.
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
     /// This test's own cgroup parent (removed on drop).
     pub cgroup_parent: String,
+    /// The network namespace vassalrun runs in (`/run/netns/<name>`), so the
+    /// bridges and firewall tables containers get never touch the host's.
+    pub netns: Option<String>,
 }
 
 impl TestEnv {
@@ -25,9 +29,20 @@ impl TestEnv {
             .unwrap()
             .to_string_lossy()
             .replace('.', "");
+        let netns = format!("vr-test-{suffix}");
+        let made = nix::unistd::geteuid().is_root()
+            && Command::new("ip")
+                .args(["netns", "add", &netns])
+                .status()
+                .is_ok_and(|s| s.success())
+            && Command::new("ip")
+                .args(["-n", &netns, "link", "set", "lo", "up"])
+                .status()
+                .is_ok_and(|s| s.success());
         TestEnv {
             dir,
             cgroup_parent: format!("vassalrun-test-{suffix}"),
+            netns: made.then_some(netns),
         }
     }
 
@@ -40,9 +55,18 @@ impl TestEnv {
     }
 
     /// `vassalrun` with this test's global options, isolated from the host's
-    /// `/etc/vassalrun` and `VASSALRUN_*` variables.
+    /// `/etc/vassalrun` and `VASSALRUN_*` variables, in the test's network
+    /// namespace (entered by `nsenter`, which execs vassalrun: same pid).
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vassalrun"));
+        let mut cmd = match &self.netns {
+            Some(ns) => {
+                let mut c = Command::new("nsenter");
+                c.arg(format!("--net=/run/netns/{ns}"))
+                    .arg(env!("CARGO_BIN_EXE_vassalrun"));
+                c
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_vassalrun")),
+        };
         for (key, _) in std::env::vars() {
             if key.starts_with("VASSALRUN_") {
                 cmd.env_remove(key);
@@ -105,6 +129,9 @@ impl Drop for TestEnv {
             &self.dir.path().join("run/bin/vassalrun"),
             nix::mount::MntFlags::MNT_DETACH,
         );
+        if let Some(ns) = &self.netns {
+            let _ = Command::new("ip").args(["netns", "del", ns]).status();
+        }
     }
 }
 

@@ -118,7 +118,12 @@ fn create_claimed(
             request: request.clone(),
         },
     )?;
-    if let Some(network_files) = &context.network_files {
+    // A donor's files (`--network container:NAME`) are its own to write.
+    if let Some(network_files) = context
+        .network_files
+        .as_ref()
+        .filter(|_| context.donor.is_none())
+    {
         let hostname = spec.hostname().clone().unwrap_or_default();
         write_network_files(network_files, &hostname, &request.host, &host_resolv_conf()).map_err(
             |e| LifecycleError::Runtime {
@@ -132,11 +137,26 @@ fn create_claimed(
     if !request.host.container_id_file.is_empty() {
         write_cidfile(&request.host.container_id_file, id)?;
     }
-    spawn_monitor(settings, id, options.stdio).map_err(|reason| LifecycleError::Runtime {
-        id: id.to_string(),
-        step: "create",
-        reason,
-    })
+    let spawned =
+        spawn_monitor(settings, id, options.stdio).map_err(|reason| LifecycleError::Runtime {
+            id: id.to_string(),
+            step: "create",
+            reason,
+        })?;
+    let hostname = spec.hostname().clone().unwrap_or_default();
+    crate::network::setup::attach(&crate::network::setup::Attach {
+        settings,
+        id,
+        names: [&hostname, name],
+        pid: spawned.pid,
+        request,
+        hosts_file: context
+            .network_files
+            .as_ref()
+            .filter(|_| context.donor.is_none())
+            .map(|f| f.hosts.clone()),
+    })?;
+    Ok(spawned)
 }
 
 /// Mounts the overlay, creates the workdir with the process's owner (as Docker

@@ -41,6 +41,23 @@ pub fn gc(store: &Store, cgroup_parent: &str) -> Result<Vec<String>, LifecycleEr
     Ok(removed)
 }
 
+/// The network part of `gc`: endpoints whose container is neither running nor
+/// created, stray veths on `bridge`, then the firewall table rebuilt from state.
+pub fn gc_network(store: &Store, bridge: &str) -> Result<Vec<String>, LifecycleError> {
+    let layout = &store.layout;
+    let alive = |id: &str| {
+        matches!(
+            super::status::status(layout, id),
+            super::status::Status::Running { .. } | super::status::Status::Created
+        )
+    };
+    Ok(crate::network::gc::gc(
+        &layout.network_dir(),
+        bridge,
+        alive,
+    )?)
+}
+
 fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
     fs::read_dir(dir)
         .map(|d| {

@@ -37,6 +37,10 @@ pub fn inspect(layout: &Layout, id: &str) -> Result<Value, LifecycleError> {
         "Config": record.request.config,
         "HostConfig": record.request.host,
         "Mounts": mounts_json(&record),
+        "NetworkSettings": crate::network::summary::network_settings(
+            &record.request,
+            crate::network::setup::endpoint_of(&layout.network_dir(), id).as_ref(),
+        ),
         "GraphDriver": {
             "Name": "overlay",
             "Data": {

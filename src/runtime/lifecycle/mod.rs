@@ -51,6 +51,8 @@ pub enum LifecycleError {
     Command { code: u8, message: String },
     #[error(transparent)]
     Images(#[from] crate::runtime::images::ImageError),
+    #[error(transparent)]
+    Network(#[from] crate::network::NetworkError),
     #[error("container {id}: {step}: {reason}")]
     Runtime {
         id: String,

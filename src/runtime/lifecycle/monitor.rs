@@ -319,6 +319,9 @@ fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
         oom_killed: oom_killed(&files.spec()),
         error: String::new(),
     };
+    // Network: the veth, port elements and lease, released before the exit
+    // is visible (whoever sees "exited" sees the network released).
+    let _ = crate::network::teardown::detach(&layout.network_dir(), id);
     let _ = write_json(&files.exit(), &exit);
     if let Ok(mut container) = Container::load(layout.libcontainer_root().join(id)) {
         let _ = container.delete(true);

@@ -46,6 +46,11 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     let _lock = store.lock(id)?;
     let dir = layout.container_dir(id);
     delete_runtime_state(store, id)?;
+    // Network: normally released by the monitor at exit; here when it could not.
+    // The lease goes even when a step fails; what is left is for `gc`.
+    if let Err(e) = crate::network::teardown::detach(&layout.network_dir(), id) {
+        tracing::warn!("container {id}: network teardown: {e}");
+    }
     // libcontainer removed the cgroup unless its state was already gone.
     if let Some(cgroup) = cgroups_path(&ContainerFiles(&dir).spec()) {
         crate::runtime::cgroups::kill_and_remove(&cgroup);

@@ -83,8 +83,14 @@ pub fn stop_container(store: &Store, id: &str, timeout: Option<u64>) -> Result<(
 fn wait_not_running(store: &Store, id: &str, timeout: Duration) -> bool {
     let deadline = Instant::now() + timeout;
     loop {
-        if matches!(status(&store.layout, id), Status::Exited(_) | Status::Dead) {
-            return true;
+        // "Dead" (process gone, exit not yet recorded) counts once the monitor
+        // is gone too: it releases the network before recording the exit.
+        match status(&store.layout, id) {
+            Status::Exited(_) => return true,
+            Status::Dead if !super::status::monitor_alive(&store.layout.container_dir(id)) => {
+                return true
+            }
+            _ => {}
         }
         if Instant::now() >= deadline {
             return false;

@@ -1,0 +1,98 @@
+#!/bin/sh
+# Network setup+teardown time of one container publishing a port, with 1 and
+# with N other published containers running, and the ratio (goal: <= 1.2).
+#
+#   bench/network.sh [N=500] [ROUNDS=15]
+#
+# As root. Everything runs in a network namespace of its own (the host's
+# links and firewall are untouched) under a temporary root and run dir.
+# A round is `create -p PORT:80` + `rm -f` (the monitor tears the network
+# down); the same round with `--network none` is subtracted, so what is left
+# is the network's part: bridge, address, veth, nft elements, teardown.
+# Medians of ROUNDS rounds. VASSALRUN=path picks the binary (default:
+# target/release/vassalrun, else target/debug/vassalrun).
+set -eu
+cd "$(dirname "$0")/.."
+n=${1:-500}
+rounds=${2:-15}
+bin=${VASSALRUN:-}
+if [ -z "$bin" ]; then
+    bin=target/release/vassalrun
+    [ -x "$bin" ] || bin=target/debug/vassalrun
+fi
+[ -x "$bin" ] || { echo "build vassalrun first (cargo build)" >&2; exit 1; }
+bin=$(realpath "$bin")
+
+tmp=$(mktemp -d)
+ns=vr-bench-$$
+cgroup=vr-bench-$$
+cleanup() {
+    for id in $(ls "$tmp/root/containers" 2>/dev/null); do
+        vr rm -f "$id" >/dev/null 2>&1 || true
+    done
+    umount -l "$tmp/run/bin/vassalrun" 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+    for d in /sys/fs/cgroup/$cgroup /sys/fs/cgroup/*/$cgroup; do
+        [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+
+vr() {
+    nsenter --net="/run/netns/$ns" "$bin" --root "$tmp/root" --run-dir "$tmp/run" \
+        --config-dir "$tmp/config" --default-cgroup-parent "$cgroup" "$@"
+}
+
+img="$tmp/img"
+rootfs-fixtures/build-busybox.sh "$tmp/busybox.tar"
+mkdir -p "$img" && tar -xf "$tmp/busybox.tar" -C "$img"
+
+now_us() { echo $(($(date +%s%N) / 1000)); }
+
+# One create+rm round in microseconds; "$@" are extra run flags.
+round_us() {
+    start=$(now_us)
+    vr create --name probe "$@" "$img" sleep 1000 >/dev/null
+    vr rm -f probe >/dev/null
+    echo $(($(now_us) - start))
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# "with without network" medians (us) of ROUNDS interleaved round pairs, so
+# load from elsewhere hits both alike; network = median of per-pair differences.
+network_cost() {
+    i=0
+    while [ "$i" -lt "$rounds" ]; do
+        with=$(round_us -p 9999:80)
+        without=$(round_us --network none)
+        echo "$with $without $((with - without))"
+        i=$((i + 1))
+    done >"$tmp/rounds"
+    echo "$(cut -d' ' -f1 "$tmp/rounds" | median) $(cut -d' ' -f2 "$tmp/rounds" | median) $(cut -d' ' -f3 "$tmp/rounds" | median)"
+}
+
+start_containers() {
+    from=$1 to=$2
+    i=$from
+    while [ "$i" -le "$to" ]; do
+        vr run -d --name "c$i" -p "$((20000 + i)):80" "$img" sleep 100000 >/dev/null
+        i=$((i + 1))
+    done
+}
+
+start_containers 1 1
+set -- $(network_cost)
+one_total=$1 one_none=$2 one=$3
+echo "existing=1:   create+rm ${one_total} us (--network none: ${one_none} us), network ${one} us"
+start_containers 2 "$n"
+elements=$(ip netns exec "$ns" nft list table inet vassalrun | grep -c ' : 10\.' || true)
+set -- $(network_cost)
+many_total=$1 many_none=$2 many=$3
+echo "existing=$n: create+rm ${many_total} us (--network none: ${many_none} us), network ${many} us ($elements port elements in the table)"
+awk -v a="$many" -v b="$one" -v ta="$many_total" -v tb="$one_total" 'BEGIN {
+    printf "ratio network(%s)/network(1) = %.2f   (whole create+rm: %.2f; goal <= 1.2)\n", "N", a / b, ta / tb
+}'

@@ -1,0 +1,90 @@
+//! Detaching a container: its port elements, its veth (the kernel removes
+//! the peer) and its lease; the bridge and the table go with the last
+//! endpoint. Every step tolerates what is already gone, all steps run even
+//! when one fails, and the lease is freed first, regardless.
+
+use std::path::Path;
+
+use super::error::NetworkError;
+use super::firewall::{ruleset, Firewall, NftCli};
+use super::netlink::Netlink;
+use super::state::{Endpoint, NetLock, Registry};
+
+/// Releases container `id`'s endpoint, if it has one (`Ok` when it has none).
+pub fn detach(dir: &Path, id: &str) -> Result<(), NetworkError> {
+    let registry = Registry::new(dir);
+    if !registry.exists() {
+        return Ok(());
+    }
+    let _lock = NetLock::acquire(dir)?;
+    let Some(endpoint) = registry.endpoint(id)? else {
+        return Ok(());
+    };
+    registry.forget(&endpoint);
+    undo(&NftCli, &endpoint, &registry)
+}
+
+/// Removes what `endpoint` made; `remaining` no longer holds it.
+pub fn undo(
+    firewall: &dyn Firewall,
+    endpoint: &Endpoint,
+    remaining: &Registry,
+) -> Result<(), NetworkError> {
+    let mut errors = Vec::new();
+    if let Err(e) = remove_elements(firewall, endpoint, remaining) {
+        errors.push(e);
+    }
+    if let Err(e) = remove_links(endpoint, remaining) {
+        errors.push(e);
+    }
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => Err(NetworkError::Teardown(errors)),
+    }
+}
+
+/// The endpoint's exact elements (and its network's when it was the last on
+/// its bridge); the table itself with the last endpoint. If the exact delete
+/// fails, the table is rebuilt from what remains.
+fn remove_elements(
+    firewall: &dyn Firewall,
+    endpoint: &Endpoint,
+    remaining: &Registry,
+) -> Result<(), NetworkError> {
+    if !remaining.any_endpoint() {
+        return firewall.apply(&ruleset::delete_table_batch());
+    }
+    let mut elements = ruleset::endpoint_elements(endpoint);
+    if !remaining.bridge_in_use(&endpoint.bridge) {
+        elements.extend(ruleset::network_elements(endpoint));
+    }
+    if elements.is_empty() || firewall.apply(&ruleset::delete_batch(&elements)).is_ok() {
+        return Ok(());
+    }
+    firewall.apply(&ruleset::rebuild_batch(&remaining.load_all()))
+}
+
+/// The host end of the veth; the bridge when no endpoint and no port is left on it.
+fn remove_links(endpoint: &Endpoint, remaining: &Registry) -> Result<(), NetworkError> {
+    let mut host = Netlink::open().map_err(|reason| NetworkError::Netlink {
+        op: "open",
+        target: "host socket".into(),
+        reason,
+    })?;
+    host.delete_link(&endpoint.host_veth)?;
+    if !remaining.bridge_in_use(&endpoint.bridge) {
+        remove_bridge_if_unused(&mut host, &endpoint.bridge)?;
+    }
+    Ok(())
+}
+
+/// Deletes `bridge` if it exists and has no ports.
+pub fn remove_bridge_if_unused(host: &mut Netlink, bridge: &str) -> Result<(), NetworkError> {
+    if let Some(link) = host.link(bridge)? {
+        if host.ports_of(link.index)?.is_empty() {
+            host.delete_link(bridge)?;
+        }
+    }
+    Ok(())
+}
