@@ -17,6 +17,7 @@ pub mod names;
 pub mod pid_namespace;
 pub mod reap;
 pub mod relay;
+pub mod relay_process;
 pub mod remove;
 pub mod signal;
 pub mod start;

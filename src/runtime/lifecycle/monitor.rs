@@ -24,11 +24,13 @@ use serde::{Deserialize, Serialize};
 use super::console::ConsoleSocket;
 use super::pid_namespace::{host_pid_of_only_child, host_pid_of_self, in_new_pid_namespace};
 use super::relay::{Output, Relay, Stdin};
+use super::relay_process::{exec_keeping, hand_off, relay_binary_beside, take_back, RELAY_ENV};
 use super::remove::{remove_container, RemoveMode};
 use crate::runtime::attach::clients::Clients;
 use crate::runtime::attach::socket::listen_at;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::logs::json_file::JsonFileWriter;
+use crate::runtime::protected_exe::protected_copy_of;
 use crate::runtime::record::{now_rfc3339, read_json, write_json, ContainerRecord, ExitRecord};
 use crate::runtime::rootfs;
 use crate::runtime::store::Store;
@@ -62,7 +64,7 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
             pid.to_string().as_bytes(),
         );
     }
-    let (pids, mut relay) = match build(layout, id, &dir) {
+    let (pids, relay) = match build(layout, id, &dir) {
         Ok(built) => built,
         Err(message) => {
             report(
@@ -85,14 +87,56 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
         },
     );
     drop(sync);
+    let relay = match exec_relay_image(id, relay, pids.own) {
+        Ok(never) => match never {},
+        Err(relay) => relay,
+    };
+    let mut relay = *relay;
     super::memory_trim::release_unused_memory();
     let code = relay.run_until_exit(pids.own);
+    finish_and_tell(layout, id, code, relay.clients)
+}
+
+/// The last steps, in the monitor's vassalrun image: record the exit and
+/// clean up, then tell the attached clients the code (so whoever learns it
+/// finds the container exited); slow clients get a few seconds.
+pub fn finish_and_tell(layout: &Layout, id: &str, code: u8, mut clients: Clients) -> u8 {
+    let dir = layout.container_dir(id);
     let _ = std::fs::remove_file(ContainerFiles(&dir).attach_socket());
     finish(layout, id, &dir, code);
-    // Clients learn the code once it is recorded; slow ones get a few seconds.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    relay.clients.finish(code, deadline);
+    clients.finish(code, deadline);
     code
+}
+
+/// Becomes the small relay image when it is installed beside vassalrun;
+/// gives the relay back when it is not (or the exec fails).
+fn exec_relay_image(
+    id: &str,
+    relay: Relay,
+    init_pid: Pid,
+) -> Result<std::convert::Infallible, Box<Relay>> {
+    let Some(program) = std::env::var_os(RELAY_ENV).map(std::path::PathBuf::from) else {
+        return Err(Box::new(relay));
+    };
+    let Ok(vassalrun) = std::env::current_exe() else {
+        return Err(Box::new(relay));
+    };
+    let log = relay.log.as_ref().map(|log| log.target());
+    // The same command line this monitor was started with.
+    let mut finish: Vec<String> = std::env::args().collect();
+    if let Some(first) = finish.first_mut() {
+        *first = vassalrun.display().to_string();
+    }
+    let handoff = hand_off(relay, init_pid.as_raw(), log, finish);
+    let args = vec![
+        "monitor".to_string(),
+        id.to_string(),
+        serde_json::to_string(&handoff).unwrap_or_default(),
+    ];
+    let error = exec_keeping(&program, &args, &handoff.fds());
+    tracing::warn!("exec {}: {error}; relaying in vassalrun", program.display());
+    Err(Box::new(take_back(handoff)))
 }
 
 fn take_sync_pipe() -> Option<File> {
@@ -384,6 +428,13 @@ pub fn spawn_monitor(
         .arg("monitor")
         .arg(id)
         .env(SYNC_FD_ENV, write_fd.to_string());
+    let relay = std::env::current_exe()
+        .ok()
+        .and_then(|exe| relay_binary_beside(&exe))
+        .and_then(|relay| protected_copy_of(&settings.run_dir, &relay, "vassalrun-relay").ok());
+    if let Some(relay) = relay {
+        command.env(RELAY_ENV, relay);
+    }
     if stdio == MonitorStdio::Null {
         command
             .stdin(Stdio::null())
