@@ -159,6 +159,8 @@ pub fn relay_main(args: &[OsString]) -> i32 {
         }
     };
     let mut relay = relay_from(&handoff);
+    // The loader and libc touched far more than the loop will use.
+    super::memory_trim::release_unused_memory();
     let code = relay.run_until_exit(nix::unistd::Pid::from_raw(handoff.init_pid));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     relay.clients.flush(deadline);
