@@ -3,9 +3,11 @@
 //! - [`spec`]: Docker-style configuration → OCI runtime spec.
 //! - [`runtime`]: images, rootfs and container lifecycle.
 //! - [`config`]: settings from `/etc/vassalrun/config.toml`, environment and flags.
+//! - [`emperor`]: the uWSGI Emperor wrapper (`--emperor-wrapper vassalrun`).
 //! - [`cli`]: the command line.
 
 pub mod cli;
 pub mod config;
+pub mod emperor;
 pub mod runtime;
 pub mod spec;

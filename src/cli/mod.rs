@@ -2,6 +2,7 @@
 //! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
 
 mod control_cmd;
+pub mod emperor_cmd;
 mod image_cmd;
 mod lifecycle_cmd;
 mod logs_cmd;
@@ -130,6 +131,7 @@ impl GlobalOptions {
             log_level: self.log_level.clone(),
             init_path: self.init_path.clone(),
             cgroup_parent: self.default_cgroup_parent.clone(),
+            ..Default::default()
         })?)
     }
 }

@@ -33,6 +33,40 @@ pub struct Created {
 }
 
 pub fn create(settings: &Settings, options: CreateOptions) -> Result<Created, LifecycleError> {
+    let stdio = options.stdio;
+    create_then(settings, &options, |id| {
+        spawn_monitor(settings, id, stdio).map_err(|reason| LifecycleError::Runtime {
+            id: id.to_string(),
+            step: "create",
+            reason,
+        })
+    })
+    .map(|(id, name, monitor)| Created { id, name, monitor })
+}
+
+/// A container whose state (record, spec, mounted rootfs) is ready but which
+/// no monitor builds: the caller builds and runs it itself (the Emperor
+/// wrapper, [`super::inline`]). `options.stdio` is unused.
+pub struct Prepared {
+    pub id: String,
+    pub name: String,
+}
+
+/// `create` without spawning a monitor.
+pub fn create_prepared(
+    settings: &Settings,
+    options: &CreateOptions,
+) -> Result<Prepared, LifecycleError> {
+    create_then(settings, options, |_| Ok(())).map(|(id, name, ())| Prepared { id, name })
+}
+
+/// Claims an id and a name, writes the state, then runs `last` (spawning the
+/// monitor); every step is undone if a later one fails.
+fn create_then<T>(
+    settings: &Settings,
+    options: &CreateOptions,
+    last: impl FnOnce(&str) -> Result<T, LifecycleError>,
+) -> Result<(String, String, T), LifecycleError> {
     let store = Store::new(Layout::new(settings));
     let id = new_container_id();
     // The directory first: a name then always points at an existing directory,
@@ -40,15 +74,12 @@ pub fn create(settings: &Settings, options: CreateOptions) -> Result<Created, Li
     store.claim_dir(&id)?;
     let result =
         claim_name(&store, &id, options.name.as_deref(), options.replace).and_then(|name| {
-            let monitor = create_claimed(settings, &store, &id, &name, &options);
+            let monitor =
+                create_claimed(settings, &store, &id, &name, options).and_then(|()| last(&id));
             if monitor.is_err() {
                 store.release_name(&name, &id);
             }
-            monitor.map(|monitor| Created {
-                id: id.clone(),
-                name,
-                monitor,
-            })
+            monitor.map(|monitor| (id.clone(), name, monitor))
         });
     if result.is_err() {
         let _ = remove_container(&store, &id, RemoveMode::Force);
@@ -94,7 +125,7 @@ fn create_claimed(
     id: &str,
     name: &str,
     options: &CreateOptions,
-) -> Result<Spawned, LifecycleError> {
+) -> Result<(), LifecycleError> {
     let request = &options.request;
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
@@ -132,11 +163,7 @@ fn create_claimed(
     if !request.host.container_id_file.is_empty() {
         write_cidfile(&request.host.container_id_file, id)?;
     }
-    spawn_monitor(settings, id, options.stdio).map_err(|reason| LifecycleError::Runtime {
-        id: id.to_string(),
-        step: "create",
-        reason,
-    })
+    Ok(())
 }
 
 /// Mounts the overlay, creates the workdir with the process's owner (as Docker

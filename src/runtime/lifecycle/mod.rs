@@ -9,6 +9,7 @@ pub mod exec;
 pub mod export;
 pub mod foreground;
 pub mod gc;
+pub mod inline;
 pub mod inspect;
 pub mod monitor;
 pub mod names;

@@ -54,7 +54,7 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
         &dir.join("monitor.pid"),
         std::process::id().to_string().as_bytes(),
     );
-    let (container, relay) = match build(layout, id, &dir) {
+    let (container, relay) = match build(layout, id, &dir, &BuildOptions::default()) {
         Ok(built) => built,
         Err(message) => {
             report(
@@ -111,9 +111,24 @@ fn report(sync: &mut Option<File>, message: &SyncMessage) {
     }
 }
 
+/// How [`build`] differs for a caller other than the monitor (the Emperor
+/// wrapper, `inline.rs`): the default is the monitor's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// The container keeps the caller's stdin, stdout and stderr: no relay, no log.
+    pub inherit_stdio: bool,
+    /// fds 3..3+N stay open in the container (libcontainer's `preserve_fds`).
+    pub preserved_fds: i32,
+}
+
 /// Creates the container; libcontainer overwrites the caller's `oom_score_adj`,
 /// so ours is restored afterwards.
-fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Container, Option<Relay>), String> {
+pub fn build(
+    layout: &Layout,
+    id: &str,
+    dir: &Path,
+    options: &BuildOptions,
+) -> Result<(Container, Option<Relay>), String> {
     let oom = std::fs::read_to_string("/proc/self/oom_score_adj").ok();
     let record: ContainerRecord = read_json(&ContainerFiles(dir).record())
         .map_err(|e| e.to_string())?
@@ -122,11 +137,12 @@ fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(Container, Option<Rel
     let mut builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
         .and_then(|b| b.validate_id())
-        .map_err(|e| format!("container {id}: create: {e}"))?;
+        .map_err(|e| format!("container {id}: create: {e}"))?
+        .with_preserved_fds(options.preserved_fds);
     // Without -t the output goes through pipes to the log and the echo; with -t
     // (no console socket yet) the container shares the monitor's terminal.
     let mut relay = None;
-    if !config.tty {
+    if !config.tty && !options.inherit_stdio {
         let (out_r, out_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("stdout pipe: {e}"))?;
         let (err_r, err_w) = pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("stderr pipe: {e}"))?;
         builder = builder.with_stdout(out_w).with_stderr(err_w);
@@ -191,7 +207,7 @@ fn oom_killed(spec_path: &Path) -> bool {
 
 /// Records the exit and releases what only a running container needs. Waits for
 /// the container lock so a `start` still finishing is never raced.
-fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
+pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     let store = Store::new(layout.clone());
     let Ok(lock) = store.lock(id) else {
         return;
