@@ -2,7 +2,8 @@
 # Builds the uWSGI test image from the machine's own packages: the busybox
 # fixture (a shell and the usual tools) plus Debian's uwsgi-core binary as
 # /usr/bin/uwsgi, the libraries it and its plugins link (found with ldd) at
-# their host paths, and the http and corerouter plugins in /usr/lib/uwsgi/plugins.
+# their host paths, the http and corerouter plugins in /usr/lib/uwsgi/plugins,
+# and a probe for tests (/usr/local/bin/uwsgi-probe).
 #
 #   rootfs-fixtures/build-uwsgi.sh OUT.tar
 #
@@ -36,6 +37,23 @@ for plugin in $plugins; do
     cp "$plugins_dir/${plugin}_plugin.so" "$root$plugins_dir/"
     objects="$objects $plugins_dir/${plugin}_plugin.so"
 done
+
+# A test hook: records the fds, environment and pid uWSGI starts with in
+# $PROBE_DIR (default /probe), then becomes uWSGI (docker-uwsgi = /usr/local/bin/uwsgi-probe).
+mkdir -p "$root/usr/local/bin"
+cat > "$root/usr/local/bin/uwsgi-probe" <<'PROBE'
+#!/bin/sh
+d=${PROBE_DIR:-/probe}
+# `exec >`, not `ls >`: busybox runs ls in-process and would save stdout on
+# an extra fd; stdout goes back to the Emperor's log (stderr) afterwards.
+exec > "$d/fds"
+ls -l /proc/$$/fd/
+exec 1>&2
+env > "$d/env"
+echo $$ > "$d/pid"
+exec /usr/bin/uwsgi "$@"
+PROBE
+chmod 755 "$root/usr/local/bin/uwsgi-probe"
 
 # Every library the binary and plugins link, and the dynamic loader.
 # shellcheck disable=SC2086
