@@ -492,8 +492,20 @@ fn test_emperor_tcp_docker_socket_answers_in_the_emperors_netns() {
     if !can_run() {
         return;
     }
-    let emperor = Emperor::start();
-    emperor.add_vassal("tcp.ini", &socket_vassal(Path::new("127.0.0.1:18301"), ""));
+    let emperor = Emperor::start_with(&[("VASSALRUN_DEBUG", "1")]);
+    let cidfile = emperor.env.dir.path().join("tcp.cid");
+    // Also: a working directory of its own (the vassal name is made absolute),
+    // the old docker-proxy (accepted, unused) and docker-cidfile.
+    emperor.add_vassal(
+        "tcp.ini",
+        &socket_vassal(
+            Path::new("127.0.0.1:18301"),
+            &format!(
+                "docker-workdir = /tmp\ndocker-proxy = /x.sock:/y.sock\ndocker-cidfile = {}",
+                cidfile.display()
+            ),
+        ),
+    );
     emperor.wait_vassal("tcp.ini", "ready");
     let get = || {
         let mut stream = std::net::TcpStream::connect("127.0.0.1:18301").ok()?;
@@ -508,6 +520,27 @@ fn test_emperor_tcp_docker_socket_answers_in_the_emperors_netns() {
     });
     assert!(is_ok(&response));
     emperor.wait_vassal("tcp.ini", "loyal");
+    let id = emperor.inspect("tcp.ini").unwrap()["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(std::fs::read_to_string(&cidfile).unwrap(), id);
+    let log = emperor.log();
+    assert!(
+        log.contains("[vassalrun] tcp.ini: docker-proxy is not needed"),
+        "{log}"
+    );
+    // VASSALRUN_DEBUG: the spec, line by line.
+    assert!(
+        log.contains("[vassalrun] tcp.ini: spec:   \"ociVersion\""),
+        "{log}"
+    );
+    std::fs::remove_file(emperor.vassals_dir().join("tcp.ini")).unwrap();
+    emperor.assert_clean();
+    assert!(
+        !cidfile.exists(),
+        "the cidfile is removed with the container"
+    );
 }
 
 #[test]

@@ -111,6 +111,35 @@ mod tests {
     }
 
     #[test]
+    fn test_attributes_by_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("a.ini", "[emperor]\ndocker-image = app\n");
+        write("b.json", r#"{"emperor": {"docker-image": "app"}}"#);
+        write("c.yml", "emperor:\n  docker-image: app\n");
+        write("d.yml", "uwsgi:\n  master: true\n");
+        let read = |flag: &str, name: &str| {
+            let args = ["vassalrun", flag, name].map(std::ffi::OsString::from);
+            let invocation =
+                Invocation::parse(&args, |k| (k == "UWSGI_EMPEROR_FD").then(|| "7".into()))
+                    .unwrap();
+            attributes(&invocation, dir.path())
+        };
+        let image = vec![("docker-image".to_string(), "app".to_string())];
+        assert_eq!(read("--ini", "a.ini").unwrap(), image);
+        assert_eq!(read("--json", "b.json").unwrap(), image);
+        let err = read("--yaml", "c.yml").unwrap_err();
+        assert!(
+            err.contains("read from .ini and .json vassals only"),
+            "{err}"
+        );
+        assert!(read("--yaml", "d.yml").unwrap().is_empty());
+        assert!(read("--ini", "missing.ini")
+            .unwrap_err()
+            .contains("missing.ini"));
+    }
+
+    #[test]
     fn test_peek_pushed_config_times_out_and_sees_eof() {
         let (emperor, vassal) = UnixStream::pair().unwrap();
         let err = peek_pushed_config(vassal.as_raw_fd(), Duration::from_millis(50)).unwrap_err();
