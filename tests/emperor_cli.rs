@@ -139,6 +139,11 @@ impl Emperor {
 
     /// Starts an Emperor with `extra` environment variables for the wrapper.
     fn start_with(extra: &[(&str, &str)]) -> Emperor {
+        Emperor::start_full(extra, &[])
+    }
+
+    /// Starts an Emperor with extra environment variables and options.
+    fn start_full(extra: &[(&str, &str)], options: &[&str]) -> Emperor {
         let env = TestEnv::new();
         std::fs::create_dir_all(env.dir.path().join("vassals")).unwrap();
         std::fs::create_dir_all(env.config_dir()).unwrap();
@@ -166,6 +171,7 @@ impl Emperor {
             .arg("--emperor-stats")
             .arg(emperor.stats_path())
             .args(["--emperor-freq", "1"])
+            .args(options)
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log);
@@ -541,6 +547,36 @@ fn test_emperor_tcp_docker_socket_answers_in_the_emperors_netns() {
         !cidfile.exists(),
         "the cidfile is removed with the container"
     );
+}
+
+#[test]
+fn test_emperor_on_demand_socket_reaches_the_container_as_fd_0() {
+    if !can_run() {
+        return;
+    }
+    let emperor = Emperor::start_full(&[], &["--emperor-on-demand-extension", ".socket"]);
+    let socket = emperor.socket("ondemand.sock");
+    // The Emperor binds the socket named in app.ini.socket and spawns the
+    // vassal at the first connection, with the socket as fd 0.
+    std::fs::write(
+        emperor.vassals_dir().join("app.ini.socket"),
+        format!("{}\n", socket.display()),
+    )
+    .unwrap();
+    emperor.add_vassal(
+        "app.ini",
+        &format!(
+            "[emperor]\ndocker-image = {IMAGE}\ndocker-network-mode = none\n\
+             [uwsgi]\nhttp-socket = fd://0\nmaster = true\nroute-run = return:200\n"
+        ),
+    );
+    wait_for(Duration::from_secs(20), "the on-demand socket", || {
+        socket.exists().then_some(())
+    });
+    assert!(emperor.env.container_ids().is_empty(), "not spawned yet");
+    wait_http_ok(&emperor, &socket);
+    emperor.wait_vassal("app.ini", "loyal");
+    assert_eq!(emperor.env.container_ids().len(), 1);
 }
 
 #[test]

@@ -193,6 +193,9 @@ fn create_and_run(
         &prepared.id,
         InlineOptions {
             preserved_fds,
+            // Bridge networking (branch `network`) attaches the container here:
+            // `network::setup::attach` with this pid, as `create` does.
+            before_start: Box::new(|_pid| Ok(())),
             on_started,
         },
     )

@@ -90,7 +90,8 @@ fn hold(alive: OwnedFd) -> ! {
     )];
     if poll(&mut fds, PollTimeout::ZERO).unwrap_or(1) > 0 {
         // The parent closed its end: it is gone (or going), and so are we.
-        std::process::exit(0);
+        // SAFETY: _exit ends this forked copy without running the parent's atexit handlers.
+        unsafe { nix::libc::_exit(0) };
     }
     let keep = alive.as_raw_fd();
     close_fds_except(keep);

@@ -36,6 +36,9 @@ use crate::runtime::store::Store;
 pub struct InlineOptions<'a> {
     /// fds 3..3+N the container keeps (they must not be close-on-exec).
     pub preserved_fds: i32,
+    /// Runs between build and start with the container's pid: where the
+    /// container's network is set up, as `create` does after spawning its monitor.
+    pub before_start: Box<dyn FnOnce(Pid) -> Result<(), LifecycleError> + 'a>,
     /// Runs once the container's command has started: drop our copies of what
     /// was handed over.
     pub on_started: Box<dyn FnOnce() + 'a>,
@@ -105,6 +108,7 @@ pub fn run_inline(
             let pid = container
                 .pid()
                 .ok_or_else(|| error("create")("libcontainer returned no pid".into()))?;
+            (options.before_start)(pid)?;
             start(settings, id, MonitorStdio::Null)?;
             Ok((holder, pid))
         });
