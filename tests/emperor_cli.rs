@@ -383,9 +383,17 @@ fn test_emperor_container_vassal_answers_reloads_in_place_and_stops_clean() {
     }
     let emperor = Emperor::start();
     let socket = emperor.socket("app.sock");
-    emperor.add_vassal("app.ini", &socket_vassal(&socket, "docker-memory = 64m"));
+    emperor.add_vassal(
+        "app.ini",
+        &socket_vassal(&socket, "docker-memory = 64m\ndocker-socket-mode = 666"),
+    );
     emperor.wait_vassal("app.ini", "ready");
     wait_http_ok(&emperor, &socket);
+    let mode = std::fs::metadata(&socket).unwrap().permissions();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+        0o666
+    );
     let first = emperor.wait_vassal("app.ini", "loyal");
     assert_eq!(first["accepting"], 1);
     let container = emperor.inspect("app.ini").expect("the vassal's container");

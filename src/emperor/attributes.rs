@@ -13,6 +13,7 @@
 //! docker-workdir, -hostname, -env, -user, -memory, -dns: the flag of that name
 //! docker-cidfile = PATH         written (and overwritten) by the wrapper
 //! docker-socket = PATH|ip:port  bound on the host, the vassal's fd 0
+//! docker-socket-mode = 660      (new) the UNIX socket's mode
 //! docker-proxy = ...            accepted, not needed (fds are inherited)
 //! ```
 //!
@@ -90,6 +91,8 @@ pub struct Plan {
     pub flags: Vec<String>,
     /// `docker-socket`.
     pub socket: Option<String>,
+    /// `docker-socket-mode` (octal).
+    pub socket_mode: Option<u32>,
     /// The uWSGI binary inside the image.
     pub uwsgi: String,
     /// `docker-cidfile`.
@@ -114,6 +117,18 @@ pub fn plan(entries: &[(String, String)]) -> Result<Plan, AttributeError> {
         match attribute {
             "image" => plan.image = Some(value.clone()),
             "socket" => plan.socket = Some(value.clone()),
+            "socket-mode" => {
+                let mode = u32::from_str_radix(value, 8)
+                    .ok()
+                    .filter(|m| *m <= 0o777)
+                    .ok_or_else(|| {
+                        refuse(
+                            key,
+                            format!("{value:?}: expected an octal mode such as 660"),
+                        )
+                    })?;
+                plan.socket_mode = Some(mode);
+            }
             "uwsgi" => plan.uwsgi = value.clone(),
             "cidfile" => plan.cidfile = Some(value.clone()),
             "proxy" => plan.proxy = true,
@@ -263,6 +278,7 @@ mod tests {
             ("docker-workdir", "/srv"),
             ("docker-dns", "1.1.1.1"),
             ("docker-socket", "/run/app.sock"),
+            ("docker-socket-mode", "660"),
             ("docker-proxy", "/x.sock:/y.sock"),
             ("docker-cidfile", "/run/app.cid"),
             ("other-key", "ignored"),
@@ -270,6 +286,7 @@ mod tests {
         .unwrap();
         assert_eq!(p.image.as_deref(), Some("app"));
         assert_eq!(p.socket.as_deref(), Some("/run/app.sock"));
+        assert_eq!(p.socket_mode, Some(0o660));
         assert_eq!(p.cidfile.as_deref(), Some("/run/app.cid"));
         assert!(p.proxy);
         assert_eq!(p.uwsgi, DEFAULT_UWSGI);
@@ -352,6 +369,10 @@ mod tests {
             "docker-memory: given more than once"
         );
         assert_eq!(err(&[("docker-image", "")]), "docker-image: empty");
+        assert_eq!(
+            err(&[("docker-socket-mode", "rw")]),
+            "docker-socket-mode: \"rw\": expected an octal mode such as 660"
+        );
         assert!(err(&[("docker-dns", "not-an-ip")]).starts_with("docker-dns: "));
     }
 

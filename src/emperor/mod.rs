@@ -12,6 +12,7 @@
 //!   ([`crate::runtime::lifecycle::inline`]).
 
 pub mod attributes;
+pub mod error;
 pub mod fds;
 pub mod ini;
 pub mod invocation;

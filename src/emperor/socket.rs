@@ -5,7 +5,8 @@
 //! `socket = fd://0`, or no socket option at all). No port mapping and no
 //! network are needed: the socket lives in the host's network namespace.
 //!
-//! `PATH` binds a UNIX socket (a stale file is replaced), `[host]:port` a TCP one.
+//! `PATH` binds a UNIX socket (a stale file is replaced; `docker-socket-mode`
+//! sets its mode), `[host]:port` a TCP one.
 
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
@@ -16,11 +17,20 @@ pub struct BoundSocket {
     pub path: Option<PathBuf>,
 }
 
-pub fn bind(address: &str) -> std::io::Result<BoundSocket> {
+/// Binds `address`; a UNIX socket gets `mode` (`docker-socket-mode`, for
+/// clients such as a web server's user: the umask's default lets only the
+/// owner connect).
+pub fn bind(address: &str, mode: Option<u32>) -> std::io::Result<BoundSocket> {
     if let Some((host, port)) = address
         .rsplit_once(':')
         .filter(|_| !address.starts_with('/'))
     {
+        if mode.is_some() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "docker-socket-mode applies to UNIX sockets only",
+            ));
+        }
         let host = if host.is_empty() { "0.0.0.0" } else { host };
         let listener = std::net::TcpListener::bind(format!("{host}:{port}"))?;
         return Ok(BoundSocket {
@@ -35,6 +45,9 @@ pub fn bind(address: &str) -> std::io::Result<BoundSocket> {
         std::fs::remove_file(path)?;
     }
     let listener = std::os::unix::net::UnixListener::bind(path)?;
+    if let Some(mode) = mode {
+        std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(mode))?;
+    }
     Ok(BoundSocket {
         fd: listener.into(),
         path: Some(path.to_path_buf()),
@@ -49,16 +62,22 @@ mod tests {
     fn test_bind_unix_replaces_a_stale_socket() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app.sock");
-        let first = bind(path.to_str().unwrap()).unwrap();
+        let first = bind(path.to_str().unwrap(), None).unwrap();
         drop(first);
-        let second = bind(path.to_str().unwrap()).unwrap();
+        let second = bind(path.to_str().unwrap(), Some(0o660)).unwrap();
         assert_eq!(second.path.as_deref(), Some(path.as_path()));
         std::os::unix::net::UnixStream::connect(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions();
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+            0o660
+        );
     }
 
     #[test]
     fn test_bind_tcp() {
-        let bound = bind("127.0.0.1:0").unwrap();
+        assert!(bind("127.0.0.1:0", Some(0o666)).is_err());
+        let bound = bind("127.0.0.1:0", None).unwrap();
         assert!(bound.path.is_none());
         let listener = std::net::TcpListener::from(bound.fd);
         assert!(listener.local_addr().unwrap().ip().is_loopback());

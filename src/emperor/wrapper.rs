@@ -7,6 +7,7 @@ use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use super::attributes::{plan, request, Plan};
+use super::error::WrapperError;
 use super::fds::{is_socket, FdLayout};
 use super::invocation::Invocation;
 use super::log;
@@ -26,7 +27,7 @@ pub fn run(args: &[OsString], settings: Result<Settings, String>, restore_signal
     let invocation = match Invocation::parse(args, env) {
         Ok(invocation) => invocation,
         Err(e) => {
-            log("?", e);
+            log("?", WrapperError::Invocation(e));
             return EXIT_WRAPPER_ERROR;
         }
     };
@@ -45,16 +46,14 @@ fn run_vassal(
     invocation: &Invocation,
     settings: Result<Settings, String>,
     restore_signals: fn(),
-) -> Result<u8, String> {
-    let settings = settings?;
-    let cwd = std::env::current_dir().map_err(|e| format!("working directory: {e}"))?;
-    let entries = super::source::attributes(invocation, &cwd)?;
-    let plan = plan(&entries).map_err(|e| e.to_string())?;
+) -> Result<u8, WrapperError> {
+    let settings = settings.map_err(WrapperError::Settings)?;
+    let cwd = std::env::current_dir().map_err(WrapperError::WorkingDir)?;
+    let entries = super::source::attributes(invocation, &cwd).map_err(WrapperError::Source)?;
+    let plan = plan(&entries)?;
     if plan.image.is_none() {
         if settings.require_image {
-            return Err("no docker-image attribute, and containers are required \
-                        (VASSALRUN_REQUIRE_IMAGE / emperor.require-image)"
-                .into());
+            return Err(WrapperError::ImageRequired);
         }
         return Err(exec_host_uwsgi(&settings.host_uwsgi, args));
     }
@@ -65,45 +64,51 @@ fn run_vassal(
 
 /// Replaces this process with the host's uWSGI, argv\[1..\], env, fds and
 /// signal dispositions untouched; returns only on failure.
-fn exec_host_uwsgi(uwsgi: &Path, args: &[OsString]) -> String {
-    let to_c = |s: &std::ffi::OsStr| CString::new(std::os::unix::ffi::OsStrExt::as_bytes(s));
-    let program = match to_c(uwsgi.as_os_str()) {
-        Ok(p) => p,
-        Err(e) => return format!("{}: {e}", uwsgi.display()),
-    };
-    let argv: Result<Vec<CString>, _> = std::iter::once(uwsgi.as_os_str())
-        .chain(args.iter().skip(1).map(OsString::as_os_str))
-        .map(to_c)
-        .collect();
-    match argv {
-        Ok(argv) => match nix::unistd::execvp(&program, &argv) {
-            Err(e) => format!("exec {}: {e}", uwsgi.display()),
-            Ok(never) => match never {},
-        },
-        Err(e) => format!("argument: {e}"),
+fn exec_host_uwsgi(uwsgi: &Path, args: &[OsString]) -> WrapperError {
+    match exec(uwsgi, uwsgi.as_os_str(), args, true) {
+        Err(e) => e,
+        Ok(never) => match never {},
     }
+}
+
+/// `execv(p)` of `program` with `argv0` and `args[1..]`.
+fn exec(
+    program: &Path,
+    argv0: &std::ffi::OsStr,
+    args: &[OsString],
+    search_path: bool,
+) -> Result<std::convert::Infallible, WrapperError> {
+    let c_string = |s: &std::ffi::OsStr| {
+        CString::new(s.as_encoded_bytes())
+            .map_err(|_| WrapperError::NulByte(s.to_string_lossy().into_owned()))
+    };
+    let path = c_string(program.as_os_str())?;
+    let argv: Vec<CString> = std::iter::once(argv0)
+        .chain(args.iter().skip(1).map(OsString::as_os_str))
+        .map(c_string)
+        .collect::<Result<_, _>>()?;
+    let result = if search_path {
+        nix::unistd::execvp(&path, &argv)
+    } else {
+        nix::unistd::execv(&path, &argv)
+    };
+    result.map_err(|errno| WrapperError::Exec {
+        path: program.to_path_buf(),
+        errno,
+    })
 }
 
 /// A container's first process starts as a fork of this one: run from the
 /// read-only bind mount of the binary (CVE-2019-5736), as monitors do. Execs
 /// that path with the same argv and environment if we are not running from it.
-fn reexec_protected(settings: &Settings, args: &[OsString]) -> Result<(), String> {
+fn reexec_protected(settings: &Settings, args: &[OsString]) -> Result<(), WrapperError> {
     let target = crate::runtime::protected_exe::protected_exe(&settings.run_dir)
-        .map_err(|e| format!("protecting the vassalrun binary: {e}"))?;
+        .map_err(WrapperError::Protect)?;
     if std::fs::read_link("/proc/self/exe").ok().as_deref() == Some(target.as_path()) {
         return Ok(());
     }
-    let program = CString::new(target.as_os_str().as_encoded_bytes())
-        .map_err(|e| format!("{}: {e}", target.display()))?;
-    let argv: Vec<CString> = args
-        .iter()
-        .map(|a| CString::new(a.as_encoded_bytes()))
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("argument: {e}"))?;
-    match nix::unistd::execv(&program, &argv) {
-        Err(e) => Err(format!("exec {}: {e}", target.display())),
-        Ok(never) => match never {},
-    }
+    let argv0 = args.first().cloned().unwrap_or_else(|| "vassalrun".into());
+    exec(&target, &argv0, args, false).map(|never| match never {})
 }
 
 fn run_container(
@@ -111,7 +116,7 @@ fn run_container(
     invocation: &Invocation,
     plan: &Plan,
     cwd: &Path,
-) -> Result<u8, String> {
+) -> Result<u8, WrapperError> {
     let vassal = invocation.name.as_str();
     if plan.proxy {
         log(
@@ -126,9 +131,9 @@ fn run_container(
     let keep: Vec<i32> = std::iter::once(invocation.emperor_fd)
         .chain(invocation.config_fd)
         .collect();
-    let layout = FdLayout::arrange(&keep).map_err(|e| format!("arranging fds: {e}"))?;
+    let layout = FdLayout::arrange(&keep).map_err(WrapperError::Fds)?;
     let socket_file = match &plan.socket {
-        Some(address) => hand_over_socket(address)?,
+        Some(address) => hand_over_socket(address, plan.socket_mode)?,
         None => None,
     };
     let result = create_and_run(settings, invocation, plan, cwd, layout, &keep);
@@ -140,13 +145,16 @@ fn run_container(
 
 /// Binds `docker-socket` and puts it on fd 0 (where the Emperor's on-demand
 /// socket would be; both at once cannot work). Returns the UNIX socket's file.
-fn hand_over_socket(address: &str) -> Result<Option<PathBuf>, String> {
+fn hand_over_socket(address: &str, mode: Option<u32>) -> Result<Option<PathBuf>, WrapperError> {
     if is_socket(0) {
-        return Err("docker-socket: the Emperor already passes an on-demand socket on fd 0".into());
+        return Err(WrapperError::SocketOnDemand);
     }
-    let bound = bind(address).map_err(|e| format!("docker-socket: binding {address}: {e}"))?;
-    nix::unistd::dup2(bound.fd.as_raw_fd(), 0)
-        .map_err(|e| format!("docker-socket: {address} to fd 0: {e}"))?;
+    let error = |reason| WrapperError::Socket {
+        address: address.to_string(),
+        reason,
+    };
+    let bound = bind(address, mode).map_err(error)?;
+    nix::unistd::dup2(bound.fd.as_raw_fd(), 0).map_err(|e| error(e.into()))?;
     Ok(bound.path)
 }
 
@@ -157,7 +165,7 @@ fn create_and_run(
     cwd: &Path,
     fds: FdLayout,
     keep: &[i32],
-) -> Result<u8, String> {
+) -> Result<u8, WrapperError> {
     let vassal = invocation.name.as_str();
     let preserved_fds = fds.preserved_fds;
     let options = CreateOptions {
@@ -166,7 +174,7 @@ fn create_and_run(
         replace: true,
         stdio: MonitorStdio::Null,
     };
-    let prepared = create_prepared(settings, &options).map_err(|e| e.to_string())?;
+    let prepared = create_prepared(settings, &options)?;
     if std::env::var("VASSALRUN_DEBUG").is_ok_and(|v| !v.is_empty() && v != "0") {
         log_spec(vassal, settings, &prepared.id);
     }
@@ -199,7 +207,7 @@ fn create_and_run(
             on_started,
         },
     )
-    .map_err(|e| e.to_string());
+    .map_err(WrapperError::from);
     if let Some(path) = &plan.cidfile {
         if std::fs::read_to_string(path).is_ok_and(|id| id == prepared.id) {
             let _ = std::fs::remove_file(path);
@@ -215,7 +223,7 @@ fn container_request(
     invocation: &Invocation,
     plan: &Plan,
     cwd: &Path,
-) -> Result<crate::spec::CreateRequest, String> {
+) -> Result<crate::spec::CreateRequest, WrapperError> {
     let mut extra = vec![
         format!("--name={}", invocation.container_name()),
         format!("--entrypoint={}", plan.uwsgi),
@@ -240,7 +248,7 @@ fn container_request(
         extra.push(format!("--workdir={}", cwd.display()));
     }
     let env = |key: &str| std::env::var(key).ok();
-    let mut request = request(plan, &extra, &command, &env).map_err(|e| e.to_string())?;
+    let mut request = request(plan, &extra, &command, &env)?;
     // What the Emperor set (UWSGI_EMPEROR_FD, ...) and passes on (UWSGI_*
     // options), for the vassal; nothing of our own.
     for (key, value) in std::env::vars() {
