@@ -493,7 +493,14 @@ fn test_emperor_vassal_gets_the_emperor_fds_and_nothing_else() {
         }
     }
     assert!(fds.iter().any(|(fd, _)| *fd == emperor_fd), "{fds:?}");
-    // PID 1 is the wrapper's PID holder; the vassal is PID 2.
+    // PID 1 is the wrapper's PID holder; the vassal is PID 2; exec joins them.
+    let exec = emperor.env.run(&["exec", "app.ini", "cat", "/proc/1/comm"]);
+    assert_eq!(
+        String::from_utf8_lossy(&exec.stdout),
+        "vassalrun-pid1\n",
+        "{}",
+        describe(&exec)
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("pid")).unwrap().trim(),
         "2"
@@ -663,6 +670,17 @@ fn test_emperor_signals_to_the_wrapper_stop_or_reload_the_vassal() {
     });
     wait_for(Duration::from_secs(10), "the wrapper's exit", || {
         is_gone(wrapper.as_raw()).then_some(())
+    });
+    // `vassalrun stop` of the respawned vassal: SIGINT too (its stop signal).
+    wait_for(Duration::from_secs(30), "the respawn", || {
+        emperor
+            .vassal("app.ini")
+            .filter(|v| v["pid"] != first["pid"] && v["ready"] == 1)
+    });
+    let out = emperor.env.run(&["stop", "app.ini"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    wait_for(Duration::from_secs(30), "the second shutdown", || {
+        (emperor.log().matches("goodbye to uWSGI").count() >= 2).then_some(())
     });
     assert!(!emperor.log().contains("brutally"), "{}", emperor.log());
 }

@@ -232,6 +232,10 @@ fn container_request(
         let dir = dir.display().to_string();
         extra.push(format!("--volume={dir}:{dir}:ro"));
     }
+    // `vassalrun stop` must shut a uWSGI master down, not reload it (SIGTERM).
+    if !plan.flags.iter().any(|f| f.starts_with("--stop-signal=")) {
+        extra.push("--stop-signal=SIGINT".to_string());
+    }
     let has_workdir = plan.flags.iter().any(|f| f.starts_with("--workdir="));
     let mut command = invocation.args.clone();
     if has_workdir {
