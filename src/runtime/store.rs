@@ -70,7 +70,8 @@ impl Store {
         let _lock = lock_path(&dir.join(".lock"))?;
         let path = self.layout.name_file(name);
         if let Ok(owner) = fs::read_to_string(&path) {
-            if self.layout.container_dir(&owner).exists() {
+            // Empty: a claim killed between creating and writing the file.
+            if !owner.is_empty() && self.layout.container_dir(&owner).exists() {
                 return Err(StoreError::NameInUse {
                     name: name.to_string(),
                     id: owner,
@@ -119,7 +120,7 @@ impl Store {
     pub fn resolve(&self, reference: &str) -> Result<String, StoreError> {
         let by_name = self.layout.name_file(reference.trim_start_matches('/'));
         if let Ok(id) = fs::read_to_string(&by_name) {
-            if self.layout.container_dir(&id).exists() {
+            if !id.is_empty() && self.layout.container_dir(&id).exists() {
                 return Ok(id);
             }
         }
@@ -164,5 +165,35 @@ impl Store {
 
     pub fn remove_lock_file(&self, id: &str) {
         let _ = fs::remove_file(self.layout.lock_file(id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_empty_name_file_is_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(Layout::new(&crate::config::Settings {
+            config_dir: dir.path().join("config"),
+            root: dir.path().join("root"),
+            run_dir: dir.path().join("run"),
+            log_level: "warn".into(),
+            init_path: None,
+            cgroup_parent: "x".into(),
+            require_image: false,
+            host_uwsgi: "uwsgi".into(),
+        }));
+        fs::create_dir_all(store.layout.containers_dir()).unwrap();
+        fs::create_dir_all(store.layout.names_dir()).unwrap();
+        // What a `create` SIGKILLed between open and write leaves.
+        fs::write(store.layout.name_file("web"), "").unwrap();
+        assert!(matches!(store.resolve("web"), Err(StoreError::NotFound(_))));
+        store.claim_name("web", "abc").unwrap();
+        assert_eq!(
+            fs::read_to_string(store.layout.name_file("web")).unwrap(),
+            "abc"
+        );
     }
 }

@@ -32,7 +32,8 @@ pub fn gc(store: &Store, cgroup_parent: &str) -> Result<Vec<String>, LifecycleEr
     sweep_libcontainer_state(store, &mut removed);
     sweep_files(
         &store.layout.names_dir(),
-        |owner| store.layout.container_dir(owner).exists(),
+        // An empty file is a claim killed before it was written.
+        |owner| !owner.is_empty() && store.layout.container_dir(owner).exists(),
         "name",
         &mut removed,
     );
