@@ -2,6 +2,7 @@
 //! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
 
 mod control_cmd;
+pub mod emperor_cmd;
 mod image_cmd;
 mod lifecycle_cmd;
 mod logs_cmd;
@@ -151,6 +152,7 @@ impl GlobalOptions {
             bridge: self.bridge.clone(),
             subnet: self.subnet.clone(),
             gateway: self.gateway.clone(),
+            ..Default::default()
         })?)
     }
 }

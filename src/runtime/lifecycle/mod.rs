@@ -10,6 +10,7 @@ pub mod exec;
 pub mod export;
 pub mod foreground;
 pub mod gc;
+pub mod inline;
 pub mod inspect;
 pub mod memory_trim;
 pub mod monitor;

@@ -64,8 +64,9 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
             pid.to_string().as_bytes(),
         );
     }
-    let (pids, relay) = match build(layout, id, &dir) {
-        Ok(built) => built,
+    let (pids, relay) = match build(layout, id, &dir, &BuildOptions::default()) {
+        Ok((pids, Some(relay))) => (pids, relay),
+        Ok((_, None)) => unreachable!("the monitor always relays"),
         Err(message) => {
             report(
                 &mut sync,
@@ -168,15 +169,30 @@ pub fn has_own_pid_namespace(spec: &Spec) -> bool {
 
 /// The container init's pid in the monitor's pid namespace (to wait for it)
 /// and in the host's (for everyone else).
-struct InitPids {
-    own: Pid,
-    host: Pid,
+pub struct InitPids {
+    pub own: Pid,
+    pub host: Pid,
 }
 
-/// Creates the container; returns its init's pids and the relay for its
-/// stdio. libcontainer overwrites the caller's `oom_score_adj`, so ours is
-/// restored afterwards.
-fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(InitPids, Relay), String> {
+/// How [`build`] differs for a caller other than the monitor (the Emperor
+/// wrapper, `inline.rs`): the default is the monitor's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// The container keeps the caller's stdin, stdout and stderr: no relay, no log.
+    pub inherit_stdio: bool,
+    /// fds 3..3+N stay open in the container (libcontainer's `preserve_fds`).
+    pub preserved_fds: i32,
+}
+
+/// Creates the container; returns its init's pids and (unless it inherits
+/// the caller's stdio) the relay for its stdio. libcontainer overwrites the
+/// caller's `oom_score_adj`, so ours is restored afterwards.
+pub fn build(
+    layout: &Layout,
+    id: &str,
+    dir: &Path,
+    options: &BuildOptions,
+) -> Result<(InitPids, Option<Relay>), String> {
     let oom = std::fs::read_to_string("/proc/self/oom_score_adj").ok();
     let files = ContainerFiles(dir);
     let record: ContainerRecord = read_json(&files.record())
@@ -186,17 +202,30 @@ fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(InitPids, Relay), Str
     let builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
         .and_then(|b| b.validate_id())
-        .map_err(|e| format!("container {id}: create: {e}"))?;
-    let (builder, stdio) = wire_stdio(builder, &files, config.tty, config.open_stdin)?;
-    let log = match log_settings(&record.request.host.log_config).map_err(|e| e.to_string())? {
-        LogSettings::None => None,
-        LogSettings::JsonFile { max_size, max_file } => Some(
+        .map_err(|e| format!("container {id}: create: {e}"))?
+        .with_preserved_fds(options.preserved_fds);
+    let (builder, stdio) = if options.inherit_stdio {
+        (builder, None)
+    } else {
+        let (builder, stdio) = wire_stdio(builder, &files, config.tty, config.open_stdin)?;
+        (builder, Some(stdio))
+    };
+    let log = match (&stdio, log_settings(&record.request.host.log_config)) {
+        (None, _) => None,
+        (_, Err(e)) => return Err(e.to_string()),
+        (_, Ok(LogSettings::None)) => None,
+        (_, Ok(LogSettings::JsonFile { max_size, max_file })) => Some(
             JsonFileWriter::open_rotating(&files.log(id), max_size, max_file)
                 .map_err(|e| format!("log file: {e}"))?,
         ),
     };
-    let attach = listen_at(&files.attach_socket(), SockType::SeqPacket)
-        .map_err(|e| format!("attach socket: {e}"))?;
+    let attach = match stdio {
+        Some(_) => Some(
+            listen_at(&files.attach_socket(), SockType::SeqPacket)
+                .map_err(|e| format!("attach socket: {e}"))?,
+        ),
+        None => None,
+    };
     let built = builder
         .as_init(dir)
         .with_systemd(false)
@@ -219,16 +248,19 @@ fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(InitPids, Relay), Str
             .save()
             .map_err(|e| format!("container {id}: saving its pid: {e}"))?;
     }
+    let Some(stdio) = stdio else {
+        return Ok((pids, None));
+    };
     let (output, stdin) = stdio.finish()?;
     Ok((
         pids,
-        Relay {
+        Some(Relay {
             output,
             stdin,
             log,
-            attach: Some(attach),
+            attach,
             clients: Clients::default(),
-        },
+        }),
     ))
 }
 
@@ -349,7 +381,7 @@ fn oom_killed(spec_path: &Path) -> bool {
 
 /// Records the exit and releases what only a running container needs. Waits for
 /// the container lock so a `start` still finishing is never raced.
-fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
+pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     let store = Store::new(layout.clone());
     let Ok(lock) = store.lock(id) else {
         return;
