@@ -4,8 +4,10 @@
 //! - [`runtime`]: images, rootfs and container lifecycle.
 //! - [`config`]: settings from `/etc/vassalrun/config.toml`, environment and flags.
 //! - [`cli`]: the command line.
+//! - [`oci`]: OCI runtime mode (runc's command grammar).
 
 pub mod cli;
 pub mod config;
+pub mod oci;
 pub mod runtime;
 pub mod spec;
