@@ -67,10 +67,9 @@ pub fn run_run(ctx: &OciContext, args: &RunArgs) -> Result<u8, OciError> {
     let mut container = create(ctx, &args.create, args.detach)?;
     {
         let _lock = IdLock::acquire(ctx, id)?;
-        if let Err(e) = container.start() {
-            let error = OciError::runtime(id, "start", &e);
+        if let Err(e) = super::start::start(&mut container) {
             let _ = container.delete(true);
-            return Err(error);
+            return Err(e);
         }
     }
     if args.detach {

@@ -29,7 +29,10 @@ pub fn run_delete(ctx: &OciContext, args: &DeleteArgs) -> Result<u8, OciError> {
 
 /// Deletes container `id` under its lock.
 pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
-    let lock = IdLock::acquire(ctx, id)?;
+    let lock = match IdLock::acquire(ctx, id) {
+        Err(OciError::NotFound(_)) if force => return Ok(()),
+        other => other?,
+    };
     let dir = ctx.container_dir(id);
     if !dir.exists() {
         if force {

@@ -26,8 +26,12 @@ pub struct IdLock {
 }
 
 impl IdLock {
-    /// Waits for and takes the lock of `id`.
+    /// Waits for and takes the lock of `id`. Without a state root no container
+    /// exists, and none is made here (`create` makes the root first).
     pub fn acquire(ctx: &OciContext, id: &str) -> Result<IdLock, OciError> {
+        if !ctx.root.is_dir() {
+            return Err(OciError::NotFound(id.to_string()));
+        }
         let dir = ctx.root.join(".locks");
         fs::create_dir_all(&dir).map_err(OciError::io(&dir))?;
         let path = dir.join(id);

@@ -34,6 +34,9 @@ pub fn run_spec(args: &SpecArgs) -> Result<u8, OciError> {
         Spec::default()
     };
     spec.set_hostname(Some("vassalrun".to_string()));
+    if let Some(process) = spec.process_mut() {
+        process.set_terminal(Some(true));
+    }
     let path = args.bundle.join("config.json");
     let text = spec_json(&spec);
     // create_new: fails if the file exists, with no window for a race.
