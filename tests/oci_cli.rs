@@ -59,7 +59,7 @@ fn test_oci_lifecycle_state_json_and_exit_codes() {
     );
     // The waiting init is a fork of the protected (read-only) binary.
     let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
-    assert_eq!(exe, t.run_dir().join("bin/vassalrun"));
+    assert_eq!(exe, t.protected_binary());
     // It sits in the spec's cgroup.
     let cgroup = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap();
     assert!(cgroup.contains(&t.cgroup_path("life")), "{cgroup}");

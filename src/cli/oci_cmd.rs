@@ -134,9 +134,8 @@ fn execute(cli: &OciCli) -> Result<u8, OciError> {
     }
 }
 
-/// The state root and run dir. vassalrun's own settings come from the
-/// environment (`VASSALRUN_RUN_DIR`, `VASSALRUN_CONFIG_DIR`) and `config.toml`,
-/// since runc's grammar has no flags for them.
+/// The state root: `--root`, else `<run-dir>/oci` with vassalrun's run dir
+/// from `VASSALRUN_RUN_DIR` or `config.toml` (runc's grammar has no flag for it).
 fn context(cli: &OciCli) -> Result<OciContext, OciError> {
     let env_path = |key: &str| std::env::var_os(key).map(PathBuf::from);
     let settings = Settings::load(Overrides {
@@ -149,7 +148,6 @@ fn context(cli: &OciCli) -> Result<OciContext, OciError> {
             .root
             .clone()
             .unwrap_or_else(|| settings.run_dir.join("oci")),
-        run_dir: settings.run_dir,
         systemd_cgroup: cli.systemd_cgroup,
     })
 }

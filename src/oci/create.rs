@@ -95,7 +95,7 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     let bundle = std::fs::canonicalize(&args.bundle).map_err(OciError::io(&args.bundle))?;
     let spec = load_spec(&bundle)?;
     super::hooks::check_hooks(&spec)?;
-    super::protect::ensure_protected(&ctx.run_dir)?;
+    super::protect::ensure_protected(&ctx.protected_dir())?;
     std::fs::create_dir_all(&ctx.root).map_err(OciError::io(&ctx.root))?;
     let _lock = IdLock::acquire(ctx, &args.id)?;
     if ctx.container_dir(&args.id).exists() {

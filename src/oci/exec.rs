@@ -74,7 +74,7 @@ pub fn run_exec(ctx: &OciContext, args: &ExecArgs) -> Result<u8, OciError> {
     if !allowed {
         return Err(wrong_state(&container, "exec in"));
     }
-    super::protect::ensure_protected(&ctx.run_dir)?;
+    super::protect::ensure_protected(&ctx.protected_dir())?;
     let (user, group) = parse_user(args.user.as_deref())?;
     let env: HashMap<String, String> = args
         .env

@@ -8,7 +8,8 @@
 //! until `start` execs it, and a `flock` would travel with the descriptor and
 //! stay held for that long; record locks belong to the process and are not
 //! inherited by fork. The lock files live in `<root>/.locks/` (container ids
-//! never start with a dot, so no container directory can collide with it).
+//! never start with a dot, so no container directory can collide with it, nor
+//! with `<root>/.protected/`).
 
 use std::fs::{self, File, OpenOptions};
 use std::os::fd::AsRawFd;

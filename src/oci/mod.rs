@@ -37,8 +37,6 @@ pub use error::OciError;
 pub struct OciContext {
     /// The state root: one directory per container (libcontainer's state).
     pub root: PathBuf,
-    /// vassalrun's runtime directory, holding the protected binary.
-    pub run_dir: PathBuf,
     /// `--systemd-cgroup` (unsupported by this build: refused at create).
     pub systemd_cgroup: bool,
 }
@@ -47,5 +45,13 @@ impl OciContext {
     /// The state directory of container `id` (not necessarily existing).
     pub fn container_dir(&self, id: &str) -> PathBuf {
         self.root.join(id)
+    }
+
+    /// Where the read-only mount of the binary lives (`<root>/.protected/bin/
+    /// vassalrun`): under the state root, so a client's `--root` (Podman,
+    /// containerd) isolates everything this mode keeps, and nothing depends on
+    /// environment variables, which those clients do not pass on.
+    pub fn protected_dir(&self) -> PathBuf {
+        self.root.join(".protected")
     }
 }

@@ -20,7 +20,7 @@ const REEXEC_ENV: &str = "_VASSALRUN_OCI_PROTECTED";
 
 /// Returns when this process runs from a read-only binary; otherwise re-execs
 /// from one (and returns only on failure).
-pub fn ensure_protected(run_dir: &Path) -> Result<(), OciError> {
+pub fn ensure_protected(dir: &Path) -> Result<(), OciError> {
     let marked = std::env::var_os(REEXEC_ENV).is_some();
     // Not inherited by the container or hooks: we are single-threaded here.
     std::env::remove_var(REEXEC_ENV);
@@ -32,8 +32,8 @@ pub fn ensure_protected(run_dir: &Path) -> Result<(), OciError> {
             "the re-executed binary is still writable".into(),
         ));
     }
-    let exe = protected_exe(run_dir)
-        .map_err(|e| OciError::Protect(format!("{}: {e}", run_dir.join("bin").display())))?;
+    let exe = protected_exe(dir)
+        .map_err(|e| OciError::Protect(format!("{}: {e}", dir.join("bin").display())))?;
     let mut args = std::env::args_os();
     let program = args.next().unwrap_or_else(|| "vassalrun".into());
     let e = std::process::Command::new(&exe)

@@ -37,9 +37,11 @@ impl OciEnv {
         self.env.dir.path()
     }
 
-    /// The `--root` of this test's containers.
+    /// The `--root` of this test's containers: the default one for its run
+    /// dir (`<run-dir>/oci`), which is also where clients that pass no
+    /// `--root` (Podman) put them.
     pub fn state_root(&self) -> PathBuf {
-        self.dir().join("oci-state")
+        self.run_dir().join("oci")
     }
 
     pub fn run_dir(&self) -> PathBuf {
@@ -167,10 +169,16 @@ impl Drop for OciEnv {
             let _ = self.oci(&["delete", "--force", &id]);
             self.reap(pid);
         }
+        let _ = nix::mount::umount2(&self.protected_binary(), nix::mount::MntFlags::MNT_DETACH);
     }
 }
 
 impl OciEnv {
+    /// The read-only mount container processes are forked from.
+    pub fn protected_binary(&self) -> PathBuf {
+        self.state_root().join(".protected/bin/vassalrun")
+    }
+
     /// The init's pid as libcontainer recorded it (also once stopped).
     pub fn init_pid(&self, id: &str) -> i64 {
         std::fs::read(self.state_root().join(id).join("state.json"))
