@@ -12,7 +12,7 @@ mod common;
 mod oci;
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use common::{busybox_tarball, can_run_containers, describe};
 use oci::OciEnv;
@@ -33,7 +33,7 @@ impl Podman {
             return None;
         }
         for tool in ["podman", "conmon"] {
-            if !command_exists(tool) {
+            if !oci::command_exists(tool) {
                 eprintln!("skipped: {tool} is not installed");
                 return None;
             }
@@ -119,19 +119,9 @@ impl Drop for Podman {
     fn drop(&mut self) {
         let _ = self.run(&["rm", "--all", "--force", "--time", "0"]);
         let _ = self.run(&["image", "rm", "--all", "--force"]);
-        let dir = self.t.dir().to_path_buf();
-        let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap_or_default();
-        let mut ours: Vec<&str> = mounts
-            .lines()
-            .filter_map(|l| l.split_whitespace().nth(1))
-            .filter(|m| m.starts_with(dir.to_str().unwrap()))
-            .collect();
-        ours.sort_by_key(|m| std::cmp::Reverse(m.len()));
-        for mount in ours {
-            let _ = nix::mount::umount2(mount, nix::mount::MntFlags::MNT_DETACH);
-        }
+        oci::unmount_under(self.t.dir());
         self.remove_conmon_cgroups();
-        reap_exited_conmons();
+        oci::reap_exited_children("conmon");
     }
 }
 
@@ -146,30 +136,6 @@ impl Podman {
                     break;
                 }
                 std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-        }
-    }
-}
-
-/// Reaps the conmons that ended as zombies of this (subreaper) process.
-fn reap_exited_conmons() {
-    let me = std::process::id().to_string();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid …
-        let Some((head, rest)) = stat.rsplit_once(") ") else {
-            continue;
-        };
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let is_conmon = head.ends_with("(conmon");
-        if is_conmon && fields.first() == Some(&"Z") && fields.get(1) == Some(&me.as_str()) {
-            if let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() {
-                let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None);
             }
         }
     }
@@ -190,15 +156,6 @@ fn write_runtime_script(t: &OciEnv) {
     let runtime = t.dir().join("runc");
     std::fs::write(&runtime, script).unwrap();
     std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-fn command_exists(name: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {name}"))
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
 }
 
 #[test]
@@ -290,7 +247,7 @@ fn test_podman_detached_exec_stop_rm() {
 #[test]
 fn test_podman_tty() {
     let Some(p) = Podman::new(false) else { return };
-    if !command_exists("script") {
+    if !oci::command_exists("script") {
         eprintln!("skipped: script(1) is not installed");
         return;
     }
