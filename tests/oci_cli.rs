@@ -295,7 +295,9 @@ fn test_oci_exec_args_process_file_and_detach() {
         return;
     }
     let t = OciEnv::new();
-    let bundle = t.bundle("ex", &["sleep", "1000"], |_| {});
+    let bundle = t.bundle("ex", &["sleep", "1000"], |spec| {
+        spec["process"]["user"] = json!({"uid": 1000, "gid": 1000});
+    });
     assert_oci_error(
         &{
             t.create("ex", &bundle);
@@ -319,8 +321,11 @@ fn test_oci_exec_args_process_file_and_detach() {
     assert_eq!(out.status.code(), Some(4), "{}", describe(&out));
     assert_eq!(stdout(&out), "bar /etc\n");
 
-    let out = t.oci(&["exec", "--user", "1000:1000", "ex", "id", "-u"]);
+    // As runc: the container's user by default, else --user.
+    let out = t.oci(&["exec", "ex", "id", "-u"]);
     assert_eq!(stdout(&out), "1000\n", "{}", describe(&out));
+    let out = t.oci(&["exec", "--user", "0:0", "ex", "id", "-u"]);
+    assert_eq!(stdout(&out), "0\n", "{}", describe(&out));
 
     let process = t.dir().join("process.json");
     let spec = json!({

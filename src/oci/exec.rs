@@ -75,7 +75,10 @@ pub fn run_exec(ctx: &OciContext, args: &ExecArgs) -> Result<u8, OciError> {
         return Err(wrong_state(&container, "exec in"));
     }
     super::protect::ensure_protected(&ctx.protected_dir())?;
-    let (user, group) = parse_user(args.user.as_deref())?;
+    let (user, group) = match parse_user(args.user.as_deref())? {
+        (None, None) => spec_user(container.bundle()),
+        given => given,
+    };
     let env: HashMap<String, String> = args
         .env
         .iter()
@@ -112,6 +115,15 @@ pub fn run_exec(ctx: &OciContext, args: &ExecArgs) -> Result<u8, OciError> {
         return Ok(0);
     }
     Ok(super::foreground::wait_forwarding(pid))
+}
+
+/// The user of the container's own process (runc's default for `exec`;
+/// libcontainer's would be root).
+fn spec_user(bundle: &std::path::Path) -> (Option<u32>, Option<u32>) {
+    oci_spec::runtime::Spec::load(bundle.join("config.json"))
+        .ok()
+        .and_then(|spec| spec.process().as_ref().map(|p| p.user().clone()))
+        .map_or((None, None), |u| (Some(u.uid()), Some(u.gid())))
 }
 
 /// ARGS or `--process`, exactly one; `--tty` only through a process file.
