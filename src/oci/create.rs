@@ -7,6 +7,7 @@
 //! until we exit; it is then reparented to the nearest subreaper (conmon, the
 //! containerd shim) as with runc.
 
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use libcontainer::container::builder::ContainerBuilder;
@@ -96,7 +97,12 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     let spec = load_spec(&bundle)?;
     super::hooks::check_hooks(&spec)?;
     super::protect::ensure_protected(&ctx.protected_dir())?;
-    std::fs::create_dir_all(&ctx.root).map_err(OciError::io(&ctx.root))?;
+    // Private, as runc's: the state names bundles, pids and cgroups.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&ctx.root)
+        .map_err(OciError::io(&ctx.root))?;
     let _lock = IdLock::acquire(ctx, &args.id)?;
     if ctx.container_dir(&args.id).exists() {
         return Err(OciError::Exists(args.id.clone()));
