@@ -60,6 +60,10 @@ fn test_oci_lifecycle_state_json_and_exit_codes() {
     // The waiting init is a fork of the protected (read-only) binary.
     let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
     assert_eq!(exe, t.protected_binary());
+    assert_eq!(
+        nix::unistd::access(&exe, nix::unistd::AccessFlags::W_OK),
+        Err(nix::errno::Errno::EROFS)
+    );
     // It sits in the spec's cgroup.
     let cgroup = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap();
     assert!(cgroup.contains(&t.cgroup_path("life")), "{cgroup}");
@@ -362,10 +366,20 @@ fn test_oci_exec_args_process_file_and_detach() {
         &t.oci(&["exec", "ex"]),
         "exec needs a command (ARGS) or --process FILE",
     );
+    // kill --all reaches the exec'd process too.
     let init = t.init_pid("ex");
-    assert_eq!(t.oci(&["delete", "--force", "ex"]).status.code(), Some(0));
-    t.reap(init);
+    assert_eq!(
+        t.oci(&["kill", "--all", "ex", "KILL"]).status.code(),
+        Some(0)
+    );
     t.reap(i64::from(pid));
+    t.wait_status("ex", "stopped");
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "exec'd process killed"
+    );
+    assert_eq!(t.oci(&["delete", "ex"]).status.code(), Some(0));
+    t.reap(init);
 }
 
 /// Accepts one connection on `path` and returns the descriptor it carries
