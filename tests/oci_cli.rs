@@ -202,6 +202,41 @@ fn test_oci_log_json_lines_like_runc() {
 }
 
 #[test]
+fn test_oci_debug_log_is_one_json_object_per_line() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let bundle = t.bundle("dbg", &["true"], |_| {});
+    let log = t.dir().join("debug.log");
+    let logged = |args: &[&str]| {
+        let mut full = vec![
+            "--debug",
+            "--log",
+            log.to_str().unwrap(),
+            "--log-format",
+            "json",
+        ];
+        full.extend_from_slice(args);
+        t.oci(&full)
+    };
+    let out = logged(&["create", "--bundle", bundle.to_str().unwrap(), "dbg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let pid = t.init_pid("dbg");
+    assert_eq!(logged(&["delete", "dbg"]).status.code(), Some(0));
+    t.reap(pid);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.lines().count() > 5, "{text}");
+    for line in text.lines() {
+        let entry: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            entry["level"].is_string() && entry["msg"].is_string() && entry["time"].is_string()
+        );
+    }
+    assert!(text.contains("\"level\":\"debug\""), "{text}");
+}
+
+#[test]
 fn test_oci_concurrent_create_has_one_winner() {
     if !can_run_containers() {
         return;

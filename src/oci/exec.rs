@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use libcontainer::container::builder::ContainerBuilder;
 use libcontainer::container::ContainerStatus;
 use libcontainer::syscall::syscall::SyscallType;
+use nix::unistd::Pid;
 
 use super::state::{load, refresh, validate_id, wrong_state};
 use super::{OciContext, OciError};
@@ -75,20 +76,25 @@ pub fn run_exec(ctx: &OciContext, args: &ExecArgs) -> Result<u8, OciError> {
         return Err(wrong_state(&container, "exec in"));
     }
     super::protect::ensure_protected(&ctx.protected_dir())?;
-    let (user, group) = match parse_user(args.user.as_deref())? {
+    let user = match parse_user(args.user.as_deref())? {
         (None, None) => spec_user(container.bundle()),
         given => given,
     };
-    let env: HashMap<String, String> = args
-        .env
-        .iter()
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (kv.clone(), String::new()),
-        })
-        .collect();
+    let pid = build(ctx, args, user)?;
+    if args.detach {
+        return Ok(0);
+    }
+    Ok(super::foreground::wait_forwarding(pid))
+}
+
+/// Starts the process with libcontainer's tenant builder; returns its pid.
+fn build(
+    ctx: &OciContext,
+    args: &ExecArgs,
+    (user, group): (Option<u32>, Option<u32>),
+) -> Result<Pid, OciError> {
     let fail = |e: libcontainer::error::LibcontainerError| OciError::runtime(&args.id, "exec", &e);
-    let pid = ContainerBuilder::new(args.id.clone(), SyscallType::Linux)
+    ContainerBuilder::new(args.id.clone(), SyscallType::Linux)
         .with_root_path(&ctx.root)
         .map_err(fail)?
         .with_console_socket(args.console_socket.as_ref())
@@ -100,7 +106,7 @@ pub fn run_exec(ctx: &OciContext, args: &ExecArgs) -> Result<u8, OciError> {
         .as_tenant()
         .with_detach(args.detach)
         .with_cwd(args.cwd.as_ref())
-        .with_env(env)
+        .with_env(env_map(&args.env))
         .with_process(args.process.as_ref())
         .with_no_new_privs(args.no_new_privs)
         .with_container_args(args.command.clone())
@@ -110,11 +116,17 @@ pub fn run_exec(ctx: &OciContext, args: &ExecArgs) -> Result<u8, OciError> {
         .with_capabilities(args.cap.clone())
         .with_ignore_paused(args.ignore_paused)
         .build()
-        .map_err(fail)?;
-    if args.detach {
-        return Ok(0);
-    }
-    Ok(super::foreground::wait_forwarding(pid))
+        .map_err(fail)
+}
+
+/// `KEY=VALUE` flags as a map (`KEY` alone: empty value).
+fn env_map(env: &[String]) -> HashMap<String, String> {
+    env.iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (kv.clone(), String::new()),
+        })
+        .collect()
 }
 
 /// The user of the container's own process (runc's default for `exec`;
