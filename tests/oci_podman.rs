@@ -233,6 +233,11 @@ fn test_podman_detached_exec_stop_rm() {
     .unwrap();
     assert_eq!(limit.trim(), "67108864");
 
+    p.stdout(&["pause", "web"]);
+    assert_eq!(p.t.status(id), "paused");
+    p.stdout(&["unpause", "web"]);
+    assert_eq!(p.t.status(id), "running");
+
     let out = p.run(&["stop", "-t", "1", "web"]);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert_eq!(
@@ -244,42 +249,65 @@ fn test_podman_detached_exec_stop_rm() {
     assert!(p.t.ids().is_empty(), "{:?}", p.t.ids());
 }
 
+impl Podman {
+    /// Runs `podman ARGS` under script(1), which gives it the terminal `-t`
+    /// needs; returns what the terminal showed.
+    fn in_terminal(&self, args: &[&str]) -> Output {
+        let podman = self.command(args);
+        let line: Vec<String> = std::iter::once(podman.get_program())
+            .chain(podman.get_args())
+            .map(|a| format!("'{}'", a.to_string_lossy()))
+            .collect();
+        let mut cmd = Command::new("script");
+        self.t.isolate(&mut cmd);
+        cmd.env("CONTAINERS_CONF", self.t.dir().join("containers.conf"))
+            .args(["-qec", &line.join(" "), "/dev/null"]);
+        oci::output_via_files(cmd, self.t.dir())
+    }
+}
+
 #[test]
-fn test_podman_tty() {
+fn test_podman_tty_run_and_exec() {
     let Some(p) = Podman::new(false) else { return };
     if !oci::command_exists("script") {
         eprintln!("skipped: script(1) is not installed");
         return;
     }
-    // podman -t needs a terminal of its own: script(1) gives it one.
-    let podman = p.command(&[]);
-    let mut line: Vec<String> = std::iter::once(podman.get_program())
-        .chain(podman.get_args())
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
     let parent = p.cgroup_parent();
-    line.extend(
-        [
-            "run",
-            "--rm",
-            "-t",
-            "--cgroup-parent",
-            &parent,
-            IMAGE,
-            "sh",
-            "-c",
-            "'[ -t 0 ] && [ -t 1 ] && tty'",
-        ]
-        .map(String::from),
-    );
-    let mut cmd = Command::new("script");
-    p.t.isolate(&mut cmd);
-    cmd.env("CONTAINERS_CONF", p.t.dir().join("containers.conf"))
-        .args(["-qec", &line.join(" "), "/dev/null"]);
-    let out = oci::output_via_files(cmd, p.t.dir());
+    let is_tty = "[ -t 0 ] && [ -t 1 ] && tty";
+    let out = p.in_terminal(&[
+        "run",
+        "--rm",
+        "-t",
+        "--cgroup-parent",
+        &parent,
+        IMAGE,
+        "sh",
+        "-c",
+        is_tty,
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("/dev/pts/0"),
+        "{}",
+        describe(&out)
+    );
+
+    p.stdout(&[
+        "run",
+        "-d",
+        "--name",
+        "box",
+        "--cgroup-parent",
+        &parent,
+        IMAGE,
+        "sleep",
+        "1000",
+    ]);
+    let out = p.in_terminal(&["exec", "-t", "box", "sh", "-c", is_tty]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("/dev/pts/"),
         "{}",
         describe(&out)
     );
