@@ -705,6 +705,70 @@ fn test_oci_list_shows_containers_and_skips_crash_leftovers() {
     assert!(!wreck.exists());
 }
 
+/// Pids of live processes whose command line mentions `needle`.
+fn processes_mentioning(needle: &str) -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_string_lossy().parse::<i32>().ok())
+        .filter(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            String::from_utf8_lossy(&cmdline).contains(needle) && !stat.contains(") Z ")
+        })
+        .collect()
+}
+
+#[test]
+fn test_oci_create_killed_at_any_point_is_cleaned_by_delete() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    for (i, delay_ms) in [0u64, 2, 5, 10, 20, 40, 80, 160].into_iter().enumerate() {
+        let id = format!("crash{i}");
+        let bundle = t.bundle(&id, &["sleep", "1000"], |_| {});
+        let mut cmd = t.command(&["create", "--bundle", bundle.to_str().unwrap(), &id]);
+        let mut create = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = create.kill();
+        let _ = create.wait();
+        let pid = t.init_pid(&id);
+        let out = t.oci(&["delete", "--force", &id]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "after {delay_ms} ms: {}",
+            describe(&out)
+        );
+        t.reap(pid);
+        assert!(!t.state_root().join(&id).exists(), "after {delay_ms} ms");
+        let cgroup = t.cgroup_path(&id);
+        for dir in t.env.cgroup_parent_dirs() {
+            assert!(
+                !dir.join(&id).exists(),
+                "after {delay_ms} ms: {cgroup} left"
+            );
+        }
+        let bundle_text = bundle.to_str().unwrap();
+        for _ in 0..100 {
+            if processes_mentioning(bundle_text).is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(
+            processes_mentioning(bundle_text),
+            Vec::<i32>::new(),
+            "after {delay_ms} ms"
+        );
+    }
+}
+
 #[test]
 fn test_oci_dispatch_by_runc_name_and_runc_only_flag() {
     let t = OciEnv::new();
