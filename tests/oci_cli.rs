@@ -487,11 +487,15 @@ fn test_oci_console_socket_receives_the_pty_master() {
     assert!(seen.contains("is-a-tty"), "{seen:?}");
 }
 
-/// A hook appending `NAME <state JSON from stdin>` to `log`.
+/// A hook appending `NAME <hostname it sees> <state JSON from stdin>` to
+/// `log`, with shell builtins only (hooks get an empty environment). The
+/// hostname tells the UTS namespace it runs in.
 fn hook(name: &str, log: &str) -> Value {
     json!({
         "path": "/bin/sh",
-        "args": ["sh", "-c", format!("read -r s; echo \"{name} $s\" >> {log}")]
+        "args": ["sh", "-c", format!(
+            "read -r s; read -r h < /proc/sys/kernel/hostname; echo \"{name} $h $s\" >> {log}"
+        )]
     })
 }
 
@@ -506,6 +510,7 @@ fn test_oci_hooks_run_in_order_with_state_on_stdin() {
     let host_log = logs.join("log");
     let host = host_log.to_str().unwrap().to_string();
     let bundle = t.bundle("hooked", &["sleep", "1000"], |spec| {
+        spec["hostname"] = "hooked-host".into();
         // startContainer runs inside the container, after pivot_root: the
         // log directory is mounted there at /tmp.
         spec["mounts"].as_array_mut().unwrap().push(json!({
@@ -531,14 +536,19 @@ fn test_oci_hooks_run_in_order_with_state_on_stdin() {
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
 
     let text = std::fs::read_to_string(&host_log).unwrap();
-    let lines: Vec<(&str, Value)> = text
+    let lines: Vec<(&str, &str, Value)> = text
         .lines()
         .map(|l| {
-            let (name, state) = l.split_once(' ').unwrap();
-            (name, serde_json::from_str(state).unwrap())
+            let mut parts = l.splitn(3, ' ');
+            let (name, host) = (parts.next().unwrap(), parts.next().unwrap());
+            (
+                name,
+                host,
+                serde_json::from_str(parts.next().unwrap()).unwrap(),
+            )
         })
         .collect();
-    let names: Vec<&str> = lines.iter().map(|(n, _)| *n).collect();
+    let names: Vec<&str> = lines.iter().map(|(n, _, _)| *n).collect();
     assert_eq!(
         names,
         [
@@ -551,12 +561,21 @@ fn test_oci_hooks_run_in_order_with_state_on_stdin() {
         ],
         "{text}"
     );
-    for (name, state) in &lines {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    for (name, seen, state) in &lines {
         assert_eq!(state["id"], "hooked", "{name}: {state}");
         assert_eq!(state["bundle"], bundle.to_str().unwrap(), "{name}: {state}");
+        // createContainer and startContainer run in the container's namespaces.
+        let in_container = matches!(*name, "createContainer" | "startContainer");
+        let want = if in_container {
+            "hooked-host"
+        } else {
+            host.trim()
+        };
+        assert_eq!(*seen, want, "{name}");
     }
-    assert_eq!(lines[0].1["pid"], pid, "prestart gets the init's pid");
-    assert_eq!(lines[4].1["status"], "running", "poststart: {}", lines[4].1);
+    assert_eq!(lines[0].2["pid"], pid, "prestart gets the init's pid");
+    assert_eq!(lines[4].2["status"], "running", "poststart: {}", lines[4].2);
 }
 
 #[test]
