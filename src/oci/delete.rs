@@ -46,15 +46,27 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
         lock.remove();
         return Ok(());
     };
+    // Stored "creating" under our lock: its `create` died (refreshing would
+    // call it stopped, since no pid was recorded).
+    if container.status() == ContainerStatus::Creating {
+        remove_remains(ctx, id)?;
+        lock.remove();
+        return Ok(());
+    }
     refresh(&mut container)?;
-    match container.status() {
-        ContainerStatus::Creating => remove_remains(ctx, id)?,
-        ContainerStatus::Running | ContainerStatus::Paused if !force => {
-            return Err(wrong_state(&container, "delete"));
-        }
-        _ => container
-            .delete(true)
-            .map_err(|e| OciError::runtime(id, "delete", &e))?,
+    if matches!(
+        container.status(),
+        ContainerStatus::Running | ContainerStatus::Paused
+    ) && !force
+    {
+        return Err(wrong_state(&container, "delete"));
+    }
+    if let Err(e) = container.delete(true) {
+        // Processes left in the cgroup (a stopped init's children, or a
+        // create killed half-way) keep libcontainer from removing it: kill
+        // them and remove what is left; report the first error if that fails.
+        let first = OciError::runtime(id, "delete", &e);
+        remove_remains(ctx, id).map_err(|_| first)?;
     }
     lock.remove();
     Ok(())
@@ -78,7 +90,14 @@ pub fn cleanup_failed_create(ctx: &OciContext, id: &str) {
 fn remove_remains(ctx: &OciContext, id: &str) -> Result<(), OciError> {
     let dir = ctx.container_dir(id);
     if let Ok(config) = YoukiConfig::load(&dir) {
-        crate::runtime::cgroups::kill_and_remove(&config.cgroup_path.to_string_lossy());
+        let cgroup = config.cgroup_path.to_string_lossy().into_owned();
+        crate::runtime::cgroups::kill_and_remove(&cgroup);
+        if let Some(left) = crate::runtime::cgroups::cgroup_dirs(&cgroup).first() {
+            return Err(OciError::CgroupBusy(left.clone()));
+        }
     }
-    std::fs::remove_dir_all(&dir).map_err(OciError::io(&dir))
+    match std::fs::remove_dir_all(&dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(OciError::io(&dir)(e)),
+        _ => Ok(()),
+    }
 }

@@ -30,6 +30,8 @@ pub enum OciError {
     Io { path: PathBuf, reason: io::Error },
     #[error("{path}: {reason}")]
     Spec { path: PathBuf, reason: String },
+    #[error("{0}: processes left that SIGKILL did not end")]
+    CgroupBusy(PathBuf),
     #[error("invalid signal: {0}")]
     InvalidSignal(String),
     #[error("hook {path}: {reason}")]
