@@ -126,9 +126,15 @@ impl Drop for Podman {
 }
 
 impl Podman {
-    /// Podman puts every conmon in `<cgroup parent>/conmon`; once they have
-    /// exited it can go (the TestEnv then removes the parent).
+    /// Podman puts a container's conmon in `<cgroup parent>/conmon`, and an
+    /// exec session's in its default `libpod_parent/conmon`; once they have
+    /// exited those can go (the TestEnv then removes our parent). The default
+    /// one only if empty: another Podman may be using it.
     fn remove_conmon_cgroups(&self) {
+        for default in oci::cgroup_dirs_named("libpod_parent") {
+            let _ = std::fs::remove_dir(default.join("conmon"));
+            let _ = std::fs::remove_dir(default);
+        }
         for dir in self.t.env.cgroup_parent_dirs() {
             let conmon = dir.join("conmon");
             for _ in 0..250 {

@@ -277,3 +277,13 @@ pub fn reap_exited_children(comm: &str) {
         }
     }
 }
+
+/// The directories named `name` at the top of every cgroup hierarchy.
+pub fn cgroup_dirs_named(name: &str) -> Vec<PathBuf> {
+    let root = Path::new("/sys/fs/cgroup");
+    let mut dirs = vec![root.join(name)];
+    if let Ok(entries) = std::fs::read_dir(root) {
+        dirs.extend(entries.flatten().map(|e| e.path().join(name)));
+    }
+    dirs.into_iter().filter(|d| d.is_dir()).collect()
+}
