@@ -142,6 +142,36 @@ fn test_oci_delete_created_container_and_pause_resume() {
 }
 
 #[test]
+fn test_oci_recycled_pid_is_not_taken_for_the_init() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let bundle = t.bundle("recycled", &["sleep", "1000"], |_| {});
+    t.create("recycled", &bundle);
+    assert_eq!(t.oci(&["start", "recycled"]).status.code(), Some(0));
+    let pid = t.init_pid("recycled");
+    // Pretend the init died and its pid went to a process started later.
+    let start_file = t.state_root().join("recycled/vassalrun-init-start");
+    assert!(start_file.exists());
+    std::fs::write(&start_file, "1").unwrap();
+    assert_eq!(t.status("recycled"), "stopped");
+    assert_oci_error(
+        &t.oci(&["kill", "recycled", "KILL"]),
+        "cannot kill container recycled: it is stopped",
+    );
+    assert!(
+        Path::new(&format!("/proc/{pid}")).exists(),
+        "the process with the pid was not signalled"
+    );
+    assert_eq!(
+        t.oci(&["delete", "--force", "recycled"]).status.code(),
+        Some(0)
+    );
+    t.reap(pid);
+}
+
+#[test]
 fn test_oci_errors_name_the_bad_value() {
     let t = OciEnv::new();
     for args in [

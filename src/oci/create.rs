@@ -107,7 +107,9 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     if ctx.container_dir(&args.id).exists() {
         return Err(OciError::Exists(args.id.clone()));
     }
-    build(ctx, args, &bundle, detach).inspect_err(|_| cleanup_failed_create(ctx, &args.id))
+    build(ctx, args, &bundle, detach)
+        .and_then(|container| super::init_pid::record(&container).map(|()| container))
+        .inspect_err(|_| cleanup_failed_create(ctx, &args.id))
 }
 
 /// Parses `config.json` ourselves first, for an error naming the file and field.

@@ -42,22 +42,8 @@ pub fn run_kill(ctx: &OciContext, args: &KillArgs) -> Result<u8, OciError> {
     container
         .kill(signal, args.all)
         .map_err(|e| OciError::runtime(&args.id, "kill", &e))?;
-    if killable && init_alive(&container) {
+    if killable && super::init_pid::is_running(&container) {
         let _ = container.set_status(before).save();
     }
     Ok(0)
-}
-
-/// Whether the init still runs (not dead, not a zombie).
-fn init_alive(container: &libcontainer::container::Container) -> bool {
-    let Some(pid) = container.pid() else {
-        return false;
-    };
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| {
-            stat.rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().next().map(str::to_owned))
-        })
-        .is_some_and(|state| state != "Z" && state != "X")
 }

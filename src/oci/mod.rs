@@ -18,6 +18,7 @@ pub mod exec;
 pub mod features;
 pub mod foreground;
 pub mod hooks;
+pub mod init_pid;
 pub mod kill;
 pub mod list;
 pub mod lock;

@@ -13,7 +13,7 @@ use std::time::Duration;
 use libcontainer::container::{Container, ContainerStatus};
 use serde::Serialize;
 
-use super::{OciContext, OciError};
+use super::{init_pid, OciContext, OciError};
 
 #[derive(clap::Args, Debug)]
 pub struct StateArgs {
@@ -83,12 +83,17 @@ pub fn load(ctx: &OciContext, id: &str) -> Result<Container, OciError> {
     }
 }
 
-/// Updates the status from the init's liveness (a dead or zombie init: stopped).
+/// Updates the status from the init's liveness: a dead or zombie init, or a
+/// process that merely reuses its pid ([`init_pid`]), means stopped.
 pub fn refresh(container: &mut Container) -> Result<(), OciError> {
     let id = container.id().to_string();
     container
         .refresh_status()
-        .map_err(|e| OciError::runtime(&id, "read status", &e))
+        .map_err(|e| OciError::runtime(&id, "read status", &e))?;
+    if container.status() != ContainerStatus::Stopped && !init_pid::is_running(container) {
+        container.set_status(ContainerStatus::Stopped);
+    }
+    Ok(())
 }
 
 pub fn status_name(status: ContainerStatus) -> &'static str {
