@@ -6,7 +6,7 @@
 //! its cgroup killed and removed.
 
 use libcontainer::config::YoukiConfig;
-use libcontainer::container::{Container, ContainerStatus};
+use libcontainer::container::{Container, ContainerStatus, State};
 
 use super::lock::IdLock;
 use super::state::{refresh, validate_id, wrong_state};
@@ -41,18 +41,19 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
         }
         return Err(OciError::NotFound(id.to_string()));
     }
-    let Ok(mut container) = Container::load(dir) else {
-        remove_remains(ctx, id)?;
-        lock.remove();
-        return Ok(());
+    // The stored status: `Container::load` refreshes it, and calls a
+    // container without a recorded pid stopped.
+    let stored = State::load(&dir).map(|state| state.status);
+    let mut container = match (stored, Container::load(dir)) {
+        (Ok(status), Ok(container)) if status != ContainerStatus::Creating => container,
+        // Unreadable state, or "creating" stored under our lock: its `create`
+        // died, perhaps leaving forks that are still at work.
+        _ => {
+            remove_crashed(ctx, id, &lock)?;
+            lock.remove();
+            return Ok(());
+        }
     };
-    // Stored "creating" under our lock: its `create` died (refreshing would
-    // call it stopped, since no pid was recorded).
-    if container.status() == ContainerStatus::Creating {
-        remove_remains(ctx, id)?;
-        lock.remove();
-        return Ok(());
-    }
     refresh(&mut container)?;
     if matches!(
         container.status(),
@@ -84,6 +85,31 @@ pub fn cleanup_failed_create(ctx: &OciContext, id: &str) {
         let _ = remove_remains(ctx, id);
     }
 }
+
+/// Removes what a `create` that died left: its forks still running (found by
+/// the lock file they hold), its cgroup, its state directory. A fork caught
+/// half-way may still be making or joining the cgroup while we look, so
+/// both are checked again until a round finds nothing.
+fn remove_crashed(ctx: &OciContext, id: &str, lock: &IdLock) -> Result<(), OciError> {
+    let dir = ctx.container_dir(id);
+    let cgroup = YoukiConfig::load(&dir)
+        .ok()
+        .map(|c| c.cgroup_path.to_string_lossy().into_owned());
+    for _ in 0..CRASH_CLEANUP_ROUNDS {
+        let found_forks = lock.kill_other_holders();
+        let found_cgroup = cgroup
+            .as_deref()
+            .is_some_and(|c| !crate::runtime::cgroups::kill_and_remove(c).is_empty());
+        if !found_forks && !found_cgroup {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    remove_remains(ctx, id)
+}
+
+/// Rounds of [`remove_crashed`] before giving up on a fork that keeps going.
+const CRASH_CLEANUP_ROUNDS: usize = 10;
 
 /// Kills and removes the cgroup recorded in the state directory (if
 /// readable), then removes the directory.

@@ -16,7 +16,11 @@ use std::os::fd::AsRawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::PathBuf;
 
+use std::time::{Duration, Instant};
+
 use nix::fcntl::{fcntl, FcntlArg};
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
 
 use super::{OciContext, OciError};
 
@@ -56,6 +60,29 @@ impl IdLock {
         }
     }
 
+    /// SIGKILLs every other process holding this lock file open and waits
+    /// (up to 2 s) for them to go. Under the lock, those can only be forks of
+    /// a `create` that died (its libcontainer intermediate, or an init that
+    /// never reached `start`): they keep its descriptors until they exec, and
+    /// may still be joining or making the container's cgroup.
+    /// Returns whether there were any.
+    pub fn kill_other_holders(&self) -> bool {
+        let Ok(ours) = self.file.metadata() else {
+            return false;
+        };
+        let holders: Vec<Pid> = processes()
+            .filter(|pid| *pid != Pid::this() && holds_file(*pid, ours.dev(), ours.ino()))
+            .collect();
+        for pid in &holders {
+            let _ = kill(*pid, Signal::SIGKILL);
+        }
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while holders.iter().any(|pid| is_alive(*pid)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        !holders.is_empty()
+    }
+
     /// Removes the lock file (the container is gone), then releases the lock.
     pub fn remove(self) {
         let _ = fs::remove_file(&self.path);
@@ -81,4 +108,31 @@ fn is_current(file: &File, path: &std::path::Path) -> bool {
         (Ok(held), Ok(on_disk)) => held.dev() == on_disk.dev() && held.ino() == on_disk.ino(),
         _ => false,
     }
+}
+
+fn processes() -> impl Iterator<Item = Pid> {
+    fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .map(Pid::from_raw)
+}
+
+/// Whether `pid` has a descriptor open on the file `dev`/`ino`.
+fn holds_file(pid: Pid, dev: u64, ino: u64) -> bool {
+    let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten()
+        .filter_map(|fd| fs::metadata(fd.path()).ok())
+        .any(|m| m.dev() == dev && m.ino() == ino)
+}
+
+/// Alive and not a zombie (a zombie's descriptors are already closed).
+fn is_alive(pid: Pid) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| Some(stat.rsplit_once(") ")?.1.starts_with('Z')))
+        .is_some_and(|zombie| !zombie)
 }
