@@ -103,13 +103,13 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
         .mode(0o700)
         .create(&ctx.root)
         .map_err(OciError::io(&ctx.root))?;
-    let _lock = IdLock::acquire(ctx, &args.id)?;
+    let lock = IdLock::acquire(ctx, &args.id)?;
     if ctx.container_dir(&args.id).exists() {
         return Err(OciError::Exists(args.id.clone()));
     }
     build(ctx, args, &bundle, detach)
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
-        .inspect_err(|_| cleanup_failed_create(ctx, &args.id))
+        .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))
 }
 
 /// Parses `config.json` ourselves first, for an error naming the file and field.

@@ -73,20 +73,17 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
     Ok(())
 }
 
-/// After a failed build (the caller holds the lock): removes whatever the
-/// build left; the build's own error is what gets reported.
-pub fn cleanup_failed_create(ctx: &OciContext, id: &str) {
-    let dir = ctx.container_dir(id);
-    if !dir.exists() {
-        return;
-    }
-    let deleted = Container::load(dir).is_ok_and(|mut c| c.delete(true).is_ok());
-    if !deleted {
-        let _ = remove_remains(ctx, id);
+/// After a failed build (the caller holds `lock`): removes whatever the build
+/// left, forks included; the build's own error is what gets reported.
+pub fn cleanup_failed_create(ctx: &OciContext, id: &str, lock: &IdLock) {
+    if ctx.container_dir(id).exists() {
+        let _ = remove_crashed(ctx, id, lock);
+    } else {
+        lock.kill_other_holders();
     }
 }
 
-/// Removes what a `create` that died left: its forks still running (found by
+/// Removes what a `create` that died (or failed) left: its forks still running (found by
 /// the lock file they hold), its cgroup, its state directory. A fork caught
 /// half-way may still be making or joining the cgroup while we look, so
 /// both are checked again until a round finds nothing.
