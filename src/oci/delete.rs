@@ -2,8 +2,8 @@
 //! the latter; its init is killed), or with `--force` a running or paused one;
 //! `--force` on an unknown id succeeds. Also the cleanup after crashes: a
 //! container whose state is unreadable or stuck in "creating" (its `create`
-//! died: a live one would hold the lock we hold) is removed from what is left,
-//! its cgroup killed and removed.
+//! died: a live one would hold the lock we hold) is removed from what is left:
+//! the create's forks, its cgroup, its state directory.
 
 use libcontainer::config::YoukiConfig;
 use libcontainer::container::{Container, ContainerStatus, State};

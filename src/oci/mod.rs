@@ -5,8 +5,9 @@
 //! In this mode the bundle's `config.json` runs as given (no Docker defaults),
 //! through libcontainer, whose own `state.json` per container under the state
 //! root (`--root`) is the state; vassalrun adds a per-id lock ([`lock`]), the
-//! protected binary ([`protect`]), runc's log format ([`log`]) and runc's
-//! behaviour where the OCI runtime spec is silent.
+//! protected binary ([`protect`]), the init's identity beyond its pid
+//! ([`init_pid`]), runc's log format ([`log`]) and runc's behaviour where the
+//! OCI runtime spec is silent.
 //!
 //! One file per command; [`dispatch`] holds the rule that selects this mode.
 
