@@ -6,10 +6,12 @@
 //! - [`config`]: settings from `/etc/vassalrun/config.toml`, environment and flags.
 //! - [`emperor`]: the uWSGI Emperor wrapper (`--emperor-wrapper vassalrun`).
 //! - [`cli`]: the command line.
+//! - [`oci`]: OCI runtime mode (runc's command grammar).
 
 pub mod cli;
 pub mod config;
 pub mod emperor;
 pub mod network;
+pub mod oci;
 pub mod runtime;
 pub mod spec;
