@@ -2,6 +2,7 @@
 //! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
 
 mod control_cmd;
+mod docker_cmd;
 mod image_cmd;
 mod lifecycle_cmd;
 mod logs_cmd;
@@ -137,6 +138,8 @@ pub enum Command {
     /// The per-container monitor (started by create and start)
     #[command(hide = true)]
     Monitor(lifecycle_cmd::MonitorArgs),
+    /// Docker's command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)
+    Docker(docker_cmd::DockerArgs),
 }
 
 impl GlobalOptions {
@@ -162,13 +165,19 @@ pub fn main() -> ExitCode {
 
 /// Parses and runs a command line; returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    // `docker …` (argv[0]) and `vassalrun [OPTIONS] docker …`: docker's grammar.
+    let (args, docker_args) = docker_cmd::split_argv(args.into_iter().collect());
+    let mut cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
     };
+    if let (Command::Docker(d), Some(rest)) = (&mut cli.command, docker_args) {
+        d.args = rest;
+    }
     let result = cli.global.settings().and_then(|settings| {
         // The monitor's stderr may be the container's: it logs nothing there.
-        if !matches!(cli.command, Command::Monitor(_)) {
+        // The docker entry logs to a file (or stderr with -D) itself.
+        if !matches!(cli.command, Command::Monitor(_) | Command::Docker(_)) {
             init_logging(&settings.log_level);
         }
         match &cli.command {
@@ -193,6 +202,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Network(command) => network_cmd::run_network(&settings, command),
             Command::Port(args) => network_cmd::run_port(&settings, args),
             Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
+            Command::Docker(args) => docker_cmd::run(&settings, &args.args),
         }
     });
     match result {
