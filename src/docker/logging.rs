@@ -22,7 +22,8 @@ pub fn level(docker_level: &str) -> Option<&'static str> {
 }
 
 /// Sends this process's logs to stderr (`debug`) or to `<root>/docker.log`.
-/// A log file that cannot be opened costs the log, never the command.
+/// A log file that cannot be opened (no state directory yet) costs the log,
+/// never the command: errors then go to stderr only.
 pub fn init(root: &Path, level: &str, debug: bool) {
     let directives = match level {
         "debug" | "trace" => level.to_string(),
@@ -35,12 +36,11 @@ pub fn init(root: &Path, level: &str, debug: bool) {
         let _ = builder.with_writer(std::io::stderr).try_init();
         return;
     }
-    let file = std::fs::create_dir_all(root).and_then(|()| {
-        OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(root.join(LOG_FILE))
-    });
+    // The state directory is made by the first container, not by a log line.
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(root.join(LOG_FILE));
     match file {
         Ok(file) => {
             let _ = builder.with_writer(Mutex::new(file)).try_init();

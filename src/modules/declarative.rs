@@ -208,12 +208,14 @@ fn checked_args(
     let args = args.into_inner();
     let all: Vec<String> = args.iter().map(|a| a.get_ref().clone()).collect();
     if let Err(reason) = parse_args(&all) {
-        // Point at the first argument the grammar names, else at the list.
+        // Point at the argument clap quotes ('--memroy'), else at the list.
+        let quoted = reason.split('\'').nth(1).unwrap_or_default();
         let at = args
             .iter()
             .find(|a| {
-                let flag = a.get_ref().split('=').next().unwrap_or_default();
-                !flag.is_empty() && reason.contains(flag)
+                let a = a.get_ref();
+                !quoted.is_empty()
+                    && (a == quoted || a.strip_prefix(quoted).is_some_and(|r| r.starts_with('=')))
             })
             .map_or(start, |a| a.span().start);
         return Err(error(at, format!("args: {reason}")));
