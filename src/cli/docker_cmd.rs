@@ -105,7 +105,7 @@ enum DockerCommand {
     Start(lifecycle_cmd::StartArgs),
     Stop(control_cmd::StopArgs),
     Kill(control_cmd::KillArgs),
-    Rm(RmArgs),
+    Rm(DockerRmArgs),
     Ps(ps_cmd::PsArgs),
     /// Containers, else images, in Docker's JSON shape
     Inspect(InspectArgs),
@@ -132,7 +132,7 @@ struct RunArgs {
 }
 
 #[derive(Args, Debug)]
-struct RmArgs {
+struct DockerRmArgs {
     /// Remove anonymous volumes: accepted (vassalrun creates none)
     #[arg(short = 'v', long = "volumes")]
     _volumes: bool,
@@ -375,6 +375,12 @@ mod tests {
         };
         let (own, docker) = split_argv(argv(line));
         (join(&own), docker.map(|d| join(&d)))
+    }
+
+    #[test]
+    fn test_grammar_is_consistent() {
+        use clap::CommandFactory;
+        DockerCli::command().debug_assert();
     }
 
     #[test]

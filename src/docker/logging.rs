@@ -23,7 +23,7 @@ pub fn level(docker_level: &str) -> Option<&'static str> {
 
 /// Sends this process's logs to stderr (`debug`) or to `<root>/docker.log`.
 /// A log file that cannot be opened (no state directory yet) costs the log,
-/// never the command: errors then go to stderr only.
+/// never the command.
 pub fn init(root: &Path, level: &str, debug: bool) {
     let directives = match level {
         "debug" | "trace" => level.to_string(),
@@ -45,12 +45,7 @@ pub fn init(root: &Path, level: &str, debug: bool) {
         Ok(file) => {
             let _ = builder.with_writer(Mutex::new(file)).try_init();
         }
-        Err(_) => {
-            let quiet = tracing_subscriber::EnvFilter::new("error");
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(quiet)
-                .with_writer(std::io::stderr)
-                .try_init();
-        }
+        // Errors still reach stderr, once, from the command's own report.
+        Err(_) => {}
     }
 }
