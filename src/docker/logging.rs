@@ -41,11 +41,8 @@ pub fn init(root: &Path, level: &str, debug: bool) {
         .create(true)
         .append(true)
         .open(root.join(LOG_FILE));
-    match file {
-        Ok(file) => {
-            let _ = builder.with_writer(Mutex::new(file)).try_init();
-        }
-        // Errors still reach stderr, once, from the command's own report.
-        Err(_) => {}
+    // Without one, errors still reach stderr once, from the command's report.
+    if let Ok(file) = file {
+        let _ = builder.with_writer(Mutex::new(file)).try_init();
     }
 }
