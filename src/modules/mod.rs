@@ -140,3 +140,128 @@ pub fn prepare_with(registry: &Registry, input: &RunInput) -> Result<Prepared, M
         explanation,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compiled-in module as a user of the trait writes one: embed the
+    /// default, override `handle_run`.
+    struct Fixed {
+        base: DefaultRunModule,
+        args: Vec<&'static str>,
+    }
+
+    impl RunModule for Fixed {
+        fn base(&self) -> &DefaultRunModule {
+            &self.base
+        }
+
+        fn handle_run(&self, ctx: &RunContext) -> Vec<String> {
+            // Sees what lower-priority modules added.
+            let mut args: Vec<String> = self.args.iter().map(|a| a.to_string()).collect();
+            if ctx.request.host.pids_limit.is_some() {
+                args.push("--label=saw-pids=1".into());
+            }
+            args
+        }
+    }
+
+    fn fixed(
+        name: &str,
+        priority: i32,
+        overrides: bool,
+        args: &[&'static str],
+    ) -> Box<dyn RunModule> {
+        Box::new(Fixed {
+            base: DefaultRunModule {
+                name: name.to_string(),
+                priority,
+                overrides,
+            },
+            args: args.to_vec(),
+        })
+    }
+
+    fn prepare_flags(registry: &Registry, user: &[&str]) -> Result<Prepared, ModuleError> {
+        let settings = Settings::load(crate::config::Overrides {
+            config_dir: Some("/nonexistent".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let user: Vec<String> = user.iter().map(|s| s.to_string()).collect();
+        let flags = flags::parse_args(&user).unwrap();
+        let no_env = |_: &str| None;
+        prepare_with(
+            registry,
+            &RunInput {
+                settings: &settings,
+                invocation: &Invocation::new(Origin::Cli),
+                flags: &flags,
+                image: "busybox",
+                command: &[],
+                env: &no_env,
+            },
+        )
+    }
+
+    #[test]
+    fn test_prepare_with_orders_merges_and_explains() {
+        let mut registry = Registry::new();
+        registry.register(fixed("late", 20, false, &["--hostname=late"]));
+        registry.register(fixed(
+            "early",
+            10,
+            false,
+            &["--hostname=early", "--pids-limit=10"],
+        ));
+        registry.register(fixed("boss", 30, true, &["-m", "64m"]));
+        let p = prepare_flags(&registry, &["-m", "1g", "--hostname", "mine"]).unwrap();
+        assert_eq!(p.request.config.hostname, "mine");
+        assert_eq!(p.request.host.memory, 64 << 20);
+        assert_eq!(p.request.host.pids_limit, Some(10));
+        assert_eq!(
+            p.request.config.labels.get("saw-pids").map(String::as_str),
+            Some("1")
+        );
+        let order: Vec<&str> = p
+            .explanation
+            .modules
+            .iter()
+            .map(|m| m.module.as_str())
+            .collect();
+        assert_eq!(order, ["early", "late", "boss"]);
+        let boss_memory = p.explanation.modules[2]
+            .args
+            .iter()
+            .find(|a| a.arg == "--memory=64m")
+            .unwrap();
+        assert_eq!(
+            boss_memory.outcome,
+            explain::Outcome::Replaced("--memory=1g".into())
+        );
+    }
+
+    #[test]
+    fn test_prepare_with_bad_module_args_names_the_module() {
+        let mut registry = Registry::new();
+        registry.register(fixed("broken", 0, false, &["--memory=lots"]));
+        let err = prepare_flags(&registry, &[]).unwrap_err().to_string();
+        assert!(err.starts_with("run module broken: "), "{err}");
+        assert!(err.contains("\"lots\""), "{err}");
+        let mut registry = Registry::new();
+        registry.register(fixed("positional", 0, false, &["busybox"]));
+        let err = prepare_flags(&registry, &[]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("run module positional: unexpected argument 'busybox'"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn test_prepare_without_modules_is_the_plain_request() {
+        let p = prepare_flags(&Registry::new(), &["-e", "A=1"]).unwrap();
+        assert_eq!(p.request.config.env, ["A=1"]);
+        assert!(p.explanation.modules.is_empty());
+    }
+}
