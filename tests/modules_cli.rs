@@ -155,6 +155,12 @@ fn test_match_conditions_select_containers() {
     );
     assert!(!env_list(&s).contains(&"WEB=1".to_string()));
     assert_eq!(pids(&s), 7);
+    let text = explain(&env, &["--name", "db-1", "--net", "host"]);
+    assert!(
+        text.contains("10-web  ") && text.contains("(match.name does not match)"),
+        "{text}"
+    );
+    assert!(text.contains("(match.label does not match)"), "{text}");
 }
 
 #[test]

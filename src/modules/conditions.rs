@@ -59,6 +59,11 @@ fn any(patterns: &[String], text: &str) -> bool {
 
 impl Conditions {
     pub fn matches(&self, ctx: &RunContext) -> bool {
+        self.mismatch(ctx).is_none()
+    }
+
+    /// The first condition that does not hold (`match.name`), if any.
+    pub fn mismatch(&self, ctx: &RunContext) -> Option<&'static str> {
         let name = ctx.flags.name.as_deref().unwrap_or("");
         let name = name.strip_prefix('/').unwrap_or(name);
         let network = match ctx.request.host.network_mode.as_str() {
@@ -66,13 +71,28 @@ impl Conditions {
             mode => mode,
         };
         let set = values(ctx.flags);
-        any(&self.image, ctx.image)
-            && any(&self.name, name)
-            && any(&self.network, network)
-            && any(&self.origin, ctx.invocation.origin.name())
-            && (self.label.is_empty() || self.label.iter().any(|l| self.has_label(ctx, l)))
-            && self.flag_present.iter().all(|id| set.contains_key(id))
-            && !self.flag_absent.iter().any(|id| set.contains_key(id))
+        let checks = [
+            ("match.image", any(&self.image, ctx.image)),
+            ("match.name", any(&self.name, name)),
+            ("match.network", any(&self.network, network)),
+            (
+                "match.origin",
+                any(&self.origin, ctx.invocation.origin.name()),
+            ),
+            (
+                "match.label",
+                self.label.is_empty() || self.label.iter().any(|l| self.has_label(ctx, l)),
+            ),
+            (
+                "match.flag-present",
+                self.flag_present.iter().all(|id| set.contains_key(id)),
+            ),
+            (
+                "match.flag-absent",
+                !self.flag_absent.iter().any(|id| set.contains_key(id)),
+            ),
+        ];
+        checks.into_iter().find(|(_, ok)| !ok).map(|(key, _)| key)
     }
 
     fn has_label(&self, ctx: &RunContext, condition: &str) -> bool {

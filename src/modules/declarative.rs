@@ -95,6 +95,12 @@ impl RunModule for DeclarativeModule {
         }
     }
 
+    fn skip_reason(&self, ctx: &RunContext) -> Option<String> {
+        self.conditions
+            .mismatch(ctx)
+            .map(|key| format!("{key} does not match"))
+    }
+
     fn handle_run(&self, ctx: &RunContext) -> Vec<String> {
         if !self.conditions.matches(ctx) {
             return Vec::new();

@@ -34,6 +34,9 @@ pub struct ModuleReport {
     pub overrides: bool,
     /// `compiled-in`, or the file a declarative module was read from.
     pub source: String,
+    /// Why it added nothing (its `[match]` did not hold).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
     pub args: Vec<FlagReport>,
 }
 
@@ -76,7 +79,8 @@ impl std::fmt::Display for Explanation {
         )?;
         for m in &self.modules {
             if m.args.is_empty() {
-                writeln!(f, "{:<10}{:<mw$}(no arguments)", m.priority, m.module)?;
+                let why = m.skipped.as_deref().unwrap_or("no arguments");
+                writeln!(f, "{:<10}{:<mw$}({why})", m.priority, m.module)?;
             }
             for a in &m.args {
                 let arg = &a.arg;

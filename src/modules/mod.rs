@@ -125,6 +125,7 @@ pub fn prepare_with(registry: &Registry, input: &RunInput) -> Result<Prepared, M
             priority: module.priority(),
             overrides: module.overrides(),
             source: module.source(),
+            skipped: module.skip_reason(&ctx),
             args: reports,
         });
         if !args.is_empty() {

@@ -100,6 +100,11 @@ pub trait RunModule {
     fn handle_run(&self, _ctx: &RunContext) -> Vec<String> {
         Vec::new()
     }
+
+    /// Why the module does not apply to this container, for `spec --explain`.
+    fn skip_reason(&self, _ctx: &RunContext) -> Option<String> {
+        None
+    }
 }
 
 /// The default implementation to build on: a name, priority 0, the user wins,
