@@ -356,3 +356,87 @@ fn test_docker_globals_and_errors() {
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "24.0.0 0\n");
 }
+
+/// `create`, `start`, `kill --signal=N` (Docker::kill), `wait`, `rm -f -v`,
+/// with an image imported by vassalrun under a bare name and asked for in
+/// Docker's `:latest` form.
+#[test]
+fn test_create_start_kill_wait_with_docker_name_forms() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let tarball = busybox_tarball().display().to_string();
+    let out = env.run(&["image", "import", &tarball, "busybox"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let entry = Entry::Symlink;
+    let out = run(&env, entry, &["pull", "docker.io/library/busybox:latest"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Image is up to date for busybox"),
+        "{}",
+        describe(&out)
+    );
+    let out = run(
+        &env,
+        entry,
+        &[
+            "create",
+            "--name",
+            "k1",
+            "--net",
+            "none",
+            "busybox:latest",
+            "sleep",
+            "60",
+        ],
+    );
+    assert!(out.status.success(), "{}", describe(&out));
+    let c = json_stdout(&run(
+        &env,
+        entry,
+        &["inspect", "-f", "{{json .State}}", "k1"],
+    ));
+    assert_eq!(c["Status"], "created");
+    assert_eq!(c["StartedAt"], ZERO_TIME);
+    assert_eq!(c["Pid"], 0);
+    let out = run(&env, entry, &["start", "k1"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let out = run(
+        &env,
+        entry,
+        &[
+            "inspect",
+            "--type",
+            "container",
+            "--format",
+            "{{.State.Running}}",
+            "k1",
+        ],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "true\n",
+        "{}",
+        describe(&out)
+    );
+    let out = run(&env, entry, &["-H", SOCKET, "kill", "--signal=9", "k1"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let out = run(&env, entry, &["wait", "k1"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "137\n",
+        "{}",
+        describe(&out)
+    );
+    let out = run(&env, entry, &["-H", SOCKET, "rm", "-f", "-v", "k1"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(env.container_ids().is_empty());
+    // An image inspected by --type=container is not found.
+    let out = run(&env, entry, &["inspect", "--type=container", "busybox"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "vassalrun: No such object: busybox\n"
+    );
+}

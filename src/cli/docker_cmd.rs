@@ -13,11 +13,9 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 use super::{control_cmd, image_cmd, lifecycle_cmd, logs_cmd, ps_cmd};
 use crate::config::Settings;
 use crate::docker::images::{self, Pulled};
-use crate::docker::{logging, version, DockerError};
+use crate::docker::inspect::{self as docker_inspect, Kind};
+use crate::docker::{logging, version};
 use crate::modules::{Invocation, Origin};
-use crate::runtime::images::ImageStore;
-use crate::runtime::layout::Layout;
-use crate::runtime::store::Store;
 use crate::spec::run_flags::RunFlags;
 
 /// `vassalrun docker`: the arguments after `docker`, set by [`split_argv`].
@@ -278,35 +276,20 @@ fn pull(settings: &Settings, args: &PullArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `inspect [--type T] NAME…`: containers (vassalrun's inspect), else images;
-/// exit 1 when any is missing, as Docker.
+/// `inspect [--type T] NAME…`: what was found, as Docker prints it; exit 1
+/// when any name is missing.
 fn inspect(settings: &Settings, args: &InspectArgs) -> anyhow::Result<ExitCode> {
-    let kind = args.kind.as_deref().unwrap_or("");
-    if !matches!(kind, "" | "container" | "image") {
-        anyhow::bail!("invalid argument {kind:?} for \"--type\" flag: expected container or image");
-    }
-    let layout = Layout::new(settings);
-    let store = Store::new(layout.clone());
-    let image_store = ImageStore::new(&settings.root);
+    let kind = Kind::parse(args.kind.as_deref()).ok_or_else(|| {
+        anyhow::anyhow!(
+            "invalid argument {:?} for \"--type\" flag: expected container or image",
+            args.kind.as_deref().unwrap_or_default()
+        )
+    })?;
     let mut found = Vec::new();
     let mut failed = false;
-    for name in &args.names {
-        let container = (kind != "image")
-            .then(|| store.resolve(name).ok())
-            .flatten()
-            .and_then(|id| crate::runtime::lifecycle::inspect::inspect(&layout, &id).ok());
-        let image = || -> Result<Option<serde_json::Value>, DockerError> {
-            if kind == "container" {
-                return Ok(None);
-            }
-            Ok(images::find(&image_store, name)?.map(|(_, i)| images::inspect(&image_store, &i)))
-        };
-        match container.map_or_else(image, |c| Ok(Some(c))) {
-            Ok(Some(value)) => found.push(value),
-            Ok(None) => {
-                eprintln!("vassalrun: {}", DockerError::NoSuchObject(name.clone()));
-                failed = true;
-            }
+    for result in docker_inspect::lookup(settings, kind, &args.names) {
+        match result {
+            Ok(value) => found.push(value),
             Err(e) => {
                 eprintln!("vassalrun: {e}");
                 failed = true;
@@ -316,10 +299,8 @@ fn inspect(settings: &Settings, args: &InspectArgs) -> anyhow::Result<ExitCode> 
     match &args.format {
         Some(template) => {
             for value in &found {
-                println!(
-                    "{}",
-                    super::template::render(template, value).map_err(anyhow::Error::msg)?
-                );
+                let line = super::template::render(template, value).map_err(anyhow::Error::msg)?;
+                println!("{line}");
             }
         }
         None => println!("{}", serde_json::to_string_pretty(&found)?),

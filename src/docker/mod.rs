@@ -4,6 +4,7 @@
 //! every container command there is vassalrun's own.
 
 pub mod images;
+pub mod inspect;
 pub mod logging;
 pub mod version;
 
