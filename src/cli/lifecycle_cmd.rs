@@ -35,6 +35,26 @@ pub struct CreateArgs {
     /// IMAGE (an image name or digest, or a rootfs tarball or directory), then COMMAND and ARGs
     #[arg(value_name = "IMAGE [COMMAND [ARG...]]", required = true, num_args = 1.., trailing_var_arg = true)]
     image_and_command: Vec<String>,
+    /// Which front door this came by (seen by run modules).
+    #[arg(skip = crate::modules::Invocation::new(crate::modules::Origin::Cli))]
+    invocation: crate::modules::Invocation,
+}
+
+impl CreateArgs {
+    /// `run`/`create` arguments from another front door (the docker entry).
+    pub(super) fn new(
+        flags: RunFlags,
+        image_and_command: Vec<String>,
+        invocation: crate::modules::Invocation,
+    ) -> CreateArgs {
+        CreateArgs {
+            help: None,
+            replace: false,
+            flags,
+            image_and_command,
+            invocation,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -99,10 +119,18 @@ fn create_from(
         .split_first()
         .expect("clap requires IMAGE");
     let lookup = |key: &str| std::env::var(key).ok();
-    let request = args.flags.to_request(image, command, &lookup)?;
+    // Run modules (modules.d) add their arguments before the request is final.
+    let prepared = crate::modules::prepare(&crate::modules::RunInput {
+        settings,
+        invocation: &args.invocation,
+        flags: &args.flags,
+        image,
+        command,
+        env: &lookup,
+    })?;
     let options = CreateOptions {
-        request,
-        name: args.flags.name()?,
+        request: prepared.request,
+        name: prepared.flags.name()?,
         replace: args.replace,
         stdio,
     };

@@ -2,6 +2,7 @@
 //! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
 
 mod control_cmd;
+mod docker_cmd;
 pub mod emperor_cmd;
 mod image_cmd;
 mod lifecycle_cmd;
@@ -145,6 +146,8 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
         args: Vec<String>,
     },
+    /// Docker's command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)
+    Docker(docker_cmd::DockerArgs),
 }
 
 impl GlobalOptions {
@@ -171,17 +174,25 @@ pub fn main() -> ExitCode {
 
 /// Parses and runs a command line; returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let args: Vec<OsString> = args.into_iter().collect();
-    if let Some(oci_argv) = crate::oci::dispatch::oci_argv(&args) {
-        return oci_cmd::run(oci_argv);
+    // `docker …` (argv[0]) and `vassalrun [OPTIONS] docker …`: docker's grammar,
+    // decided before runc's (docker's `--debug` is not a runc flag there).
+    let (args, docker_args) = docker_cmd::split_argv(args.into_iter().collect());
+    if docker_args.is_none() {
+        if let Some(oci_argv) = crate::oci::dispatch::oci_argv(&args) {
+            return oci_cmd::run(oci_argv);
+        }
     }
-    let cli = match Cli::try_parse_from(args) {
+    let mut cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
     };
+    if let (Command::Docker(d), Some(rest)) = (&mut cli.command, docker_args) {
+        d.args = rest;
+    }
     let result = cli.global.settings().and_then(|settings| {
         // The monitor's stderr may be the container's: it logs nothing there.
-        if !matches!(cli.command, Command::Monitor(_)) {
+        // The docker entry logs to a file (or stderr with -D) itself.
+        if !matches!(cli.command, Command::Monitor(_) | Command::Docker(_)) {
             init_logging(&settings.log_level);
         }
         match &cli.command {
@@ -210,6 +221,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Oci { .. } => Err(anyhow::anyhow!(
                 "oci must be the first argument: vassalrun oci [runc flags] COMMAND"
             )),
+            Command::Docker(args) => docker_cmd::run(&settings, &args.args),
         }
     });
     match result {

@@ -17,6 +17,9 @@ pub struct SpecArgs {
     /// Print help (-h is --hostname, as in docker run)
     #[arg(long, action = ArgAction::Help)]
     help: Option<bool>,
+    /// Print which run module added which argument (text, or json), not the spec
+    #[arg(long, value_name = "FORMAT", num_args = 0..=1, require_equals = true, default_missing_value = "text")]
+    explain: Option<String>,
     #[command(flatten)]
     flags: RunFlags,
     /// IMAGE (a rootfs directory, a rootfs tarball or an image name), then COMMAND and ARGs
@@ -31,7 +34,30 @@ pub fn run(settings: &Settings, args: &SpecArgs) -> anyhow::Result<ExitCode> {
         .expect("clap requires IMAGE");
     args.flags.name()?;
     let lookup = |key: &str| std::env::var(key).ok();
-    let request = args.flags.to_request(image, command, &lookup)?;
+    let prepared = crate::modules::prepare(&crate::modules::RunInput {
+        settings,
+        invocation: &crate::modules::Invocation::new(crate::modules::Origin::Cli),
+        flags: &args.flags,
+        image,
+        command,
+        env: &lookup,
+    })?;
+    prepared.flags.name()?;
+    match args.explain.as_deref() {
+        None => {}
+        Some("text") => {
+            print!("{}", prepared.explanation);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some("json") => {
+            println!("{}", serde_json::to_string_pretty(&prepared.explanation)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(other) => anyhow::bail!(
+            "invalid argument {other:?} for \"--explain\" flag: expected text or json"
+        ),
+    }
+    let request = prepared.request;
     let id = new_container_id();
     let image_info = crate::runtime::prepare::ImageInfo::lookup(settings, image);
     let context = spec_context(settings, &request, &id, &image_info)?;

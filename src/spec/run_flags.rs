@@ -20,7 +20,11 @@ use super::resources::parse_ulimit;
 use super::units::{parse_size, parse_size_or_unlimited};
 
 /// `docker run` flags (the subset vassalrun implements; see the README).
-#[derive(Args, Debug, Clone, Default)]
+///
+/// `Serialize` gives run modules every flag by its field name (= clap id), so
+/// they can merge flags and turn them back into arguments without a second
+/// list of flags.
+#[derive(Args, Debug, Clone, Default, serde::Serialize)]
 pub struct RunFlags {
     /// Engine API ContainerCreate JSON (`Config` fields + `HostConfig`); `-` reads stdin
     #[arg(long = "config", value_name = "FILE")]
@@ -283,10 +287,22 @@ impl RunFlags {
         command: &[String],
         env: EnvLookup,
     ) -> Result<CreateRequest, SpecError> {
-        let mut req = match &self.config {
+        let base = match &self.config {
             Some(source) => load_config_json(source)?,
             None => CreateRequest::default(),
         };
+        self.apply_over(base, image, command, env)
+    }
+
+    /// The flags applied over `req` (the `--config` JSON, already read: run
+    /// modules read it once, since `--config -` is stdin).
+    pub fn apply_over(
+        &self,
+        mut req: CreateRequest,
+        image: &str,
+        command: &[String],
+        env: EnvLookup,
+    ) -> Result<CreateRequest, SpecError> {
         if !image.is_empty() {
             req.config.image = image.to_string();
         }

@@ -28,7 +28,7 @@ pub fn inspect(layout: &Layout, id: &str) -> Result<Value, LifecycleError> {
         "Created": record.created,
         "Path": path,
         "Args": rest,
-        "State": state_json(&state),
+        "State": state_json(&state, &std::fs::read_to_string(dir.join("started")).unwrap_or_default()),
         "Image": record.image,
         "Name": format!("/{}", record.name),
         "RestartCount": 0,
@@ -67,7 +67,10 @@ pub fn command_of(files: &ContainerFiles) -> Vec<String> {
     args
 }
 
-fn state_json(state: &Status) -> Value {
+/// Docker's time for "never": orchestrators (Mesos) wait for `StartedAt` to differ from it.
+const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+fn state_json(state: &Status, started: &str) -> Value {
     let (pid, exit) = match state {
         Status::Running { pid } => (*pid, None),
         Status::Exited(exit) => (0, Some(exit)),
@@ -83,8 +86,12 @@ fn state_json(state: &Status) -> Value {
         "Pid": pid,
         "ExitCode": exit.map_or(0, |e| e.exit_code),
         "Error": exit.map_or(String::new(), |e| e.error.clone()),
-        "StartedAt": exit.map_or(String::new(), |e| e.started_at.clone()),
-        "FinishedAt": exit.map_or(String::new(), |e| e.finished_at.clone()),
+        "StartedAt": match (state, exit) {
+            (_, Some(e)) => e.started_at.clone(),
+            (Status::Running { .. }, None) if !started.is_empty() => started.to_string(),
+            _ => ZERO_TIME.to_string(),
+        },
+        "FinishedAt": exit.map_or(ZERO_TIME.to_string(), |e| e.finished_at.clone()),
     })
 }
 

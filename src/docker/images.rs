@@ -1,0 +1,190 @@
+//! Images as the docker entry sees them: Docker's name forms (`busybox` is
+//! `busybox:latest` is `docker.io/library/busybox:latest`), `pull` from the
+//! store or a local tarball named in `<config-dir>/docker.toml`, and image
+//! `inspect` in Docker's shape.
+//!
+//! ```toml
+//! # /etc/vassalrun/docker.toml
+//! [images]
+//! "busybox:latest" = "/srv/rootfs/busybox.tar"
+//! "registry.example.com/web:1.2" = "/srv/rootfs/web-1.2.tar.zst"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::DockerError;
+use crate::config::Settings;
+use crate::runtime::images::{Image, ImageError, ImageStore};
+
+pub const MAPPINGS_FILE: &str = "docker.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingsFile {
+    #[serde(default)]
+    images: BTreeMap<String, PathBuf>,
+}
+
+/// The names Docker treats as `reference`, most specific first.
+pub fn candidates(reference: &str) -> Vec<String> {
+    let bare = reference
+        .strip_prefix("docker.io/library/")
+        .or_else(|| reference.strip_prefix("docker.io/"))
+        .or_else(|| reference.strip_prefix("library/"))
+        .unwrap_or(reference);
+    let last = bare.rsplit('/').next().unwrap_or(bare);
+    let mut names = vec![reference.to_string(), bare.to_string()];
+    match bare.strip_suffix(":latest") {
+        Some(untagged) => names.push(untagged.to_string()),
+        None if !last.contains(':') && !last.contains('@') => names.push(format!("{bare}:latest")),
+        None => {}
+    }
+    names.dedup();
+    names
+}
+
+/// The stored image `reference` names, in any of Docker's forms.
+pub fn find(store: &ImageStore, reference: &str) -> Result<Option<(String, Image)>, ImageError> {
+    for name in candidates(reference) {
+        match store.get(&name) {
+            Ok(image) => return Ok(Some((name, image))),
+            Err(ImageError::NotFound(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+/// `<config-dir>/docker.toml`'s image mappings (none when it is missing).
+fn mappings(settings: &Settings) -> Result<BTreeMap<String, PathBuf>, DockerError> {
+    let path = settings.config_dir.join(MAPPINGS_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(reason) => return Err(DockerError::Read { path, reason }),
+    };
+    let file: MappingsFile = toml::from_str(&text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start).min(text.len());
+        DockerError::Config {
+            line: text[..offset].matches('\n').count() + 1,
+            reason: e.message().trim().replace('\n', " "),
+            path: path.clone(),
+        }
+    })?;
+    Ok(file.images)
+}
+
+/// What `pull` did.
+pub enum Pulled {
+    /// Already in the store (under this name).
+    Present(String),
+    /// Imported from the mapped tarball or directory.
+    Imported(PathBuf),
+}
+
+/// `pull`: the image is in the store, or is imported from its mapping under
+/// the name asked for; anything else is an error (no registry is contacted).
+pub fn pull(settings: &Settings, reference: &str) -> Result<Pulled, DockerError> {
+    let store = ImageStore::new(&settings.root);
+    if let Some((name, _)) = find(&store, reference)? {
+        return Ok(Pulled::Present(name));
+    }
+    let mappings = mappings(settings)?;
+    let source = candidates(reference)
+        .iter()
+        .find_map(|name| mappings.get(name).cloned());
+    let Some(source) = source else {
+        return Err(DockerError::NotPullable {
+            image: reference.to_string(),
+            mappings: settings.config_dir.join(MAPPINGS_FILE),
+        });
+    };
+    store.import(&source, Some(reference), &[])?;
+    Ok(Pulled::Imported(source))
+}
+
+/// The IMAGE to hand to `run`/`create`: a path stays a path; a name becomes
+/// the stored name Docker would match, pulled from its mapping if need be;
+/// anything else is left for `create` to refuse.
+pub fn for_run(settings: &Settings, image: &str) -> Result<String, DockerError> {
+    if Path::new(image).exists() {
+        return Ok(image.to_string());
+    }
+    match pull(settings, image) {
+        Ok(Pulled::Present(name)) => Ok(name),
+        Ok(Pulled::Imported(_)) => Ok(image.to_string()),
+        Err(DockerError::NotPullable { .. }) => Ok(image.to_string()),
+        Err(e) => Err(e),
+    }
+}
+
+fn docker_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    }
+}
+
+/// One image as `docker image inspect` shows it (Mesos reads
+/// `ContainerConfig.Entrypoint` and `ContainerConfig.Env`).
+pub fn inspect(store: &ImageStore, image: &Image) -> Value {
+    let names: Vec<String> = store
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|row| row.digest == image.digest)
+        .filter_map(|row| row.name)
+        .collect();
+    let c = &image.config;
+    let config = json!({
+        "User": c.user,
+        "Env": if c.env.is_empty() { Value::Null } else { json!(c.env) },
+        "Cmd": c.cmd,
+        "Entrypoint": c.entrypoint,
+        "WorkingDir": c.working_dir,
+        "Labels": c.labels,
+        "ExposedPorts": c.exposed_ports,
+        "StopSignal": c.stop_signal,
+    });
+    json!({
+        "Id": image.digest,
+        "RepoTags": names,
+        "RepoDigests": [],
+        "Created": image.created,
+        "Size": image.size,
+        "Os": "linux",
+        "Architecture": docker_arch(),
+        "Config": config,
+        "ContainerConfig": config,
+        "RootFS": {"Type": "layers", "Layers": []},
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_candidates_docker_name_forms() {
+        assert_eq!(candidates("busybox"), ["busybox", "busybox:latest"]);
+        assert_eq!(candidates("busybox:latest"), ["busybox:latest", "busybox"]);
+        assert_eq!(
+            candidates("docker.io/library/busybox:latest"),
+            [
+                "docker.io/library/busybox:latest",
+                "busybox:latest",
+                "busybox"
+            ]
+        );
+        assert_eq!(
+            candidates("reg:5000/web"),
+            ["reg:5000/web", "reg:5000/web:latest"]
+        );
+        assert_eq!(candidates("web:1.2"), ["web:1.2"]);
+    }
+}
