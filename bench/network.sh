@@ -52,27 +52,37 @@ mkdir -p "$img" && tar -xf "$tmp/busybox.tar" -C "$img"
 
 now_us() { echo $(($(date +%s%N) / 1000)); }
 
-# One create+rm round in microseconds; "$@" are extra run flags.
+# One create+rm round: "total_us setup_us", where setup_us is vassalrun's own
+# measure of the network setup in `create` (allocation, links, firewall; from
+# its debug log), 0 without a network; "$@" are extra run flags.
 round_us() {
     start=$(now_us)
-    vr create --name probe "$@" "$img" sleep 1000 >/dev/null
+    setup=$(vr --log-level debug create --name probe "$@" "$img" sleep 1000 2>&1 >/dev/null |
+        sed -n 's/.*network: firewall by \([0-9.]*\)\([µum]*s\).*/\1 \2/p' |
+        awk '{ f = ($2 == "s") ? 1e6 : ($2 == "ms") ? 1e3 : 1; printf "%d", $1 * f }')
     vr rm -f probe >/dev/null
-    echo $(($(now_us) - start))
+    echo "$(($(now_us) - start)) ${setup:-0}"
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-# "with without network" medians (us) of ROUNDS interleaved round pairs, so
-# load from elsewhere hits both alike; network = median of per-pair differences.
+# "with without network setup" medians (us) of ROUNDS interleaved round pairs,
+# so load from elsewhere hits both alike; network = median of per-pair
+# differences of create+rm with and without a network; setup = vassalrun's
+# own measure of the setup part.
 network_cost() {
     i=0
     while [ "$i" -lt "$rounds" ]; do
-        with=$(round_us -p 9999:80)
-        without=$(round_us --network none)
-        echo "$with $without $((with - without))"
+        set -- $(round_us -p 9999:80)
+        with=$1 setup=$2
+        set -- $(round_us --network none)
+        without=$1
+        echo "$with $without $((with - without)) $setup"
         i=$((i + 1))
     done >"$tmp/rounds"
-    echo "$(cut -d' ' -f1 "$tmp/rounds" | median) $(cut -d' ' -f2 "$tmp/rounds" | median) $(cut -d' ' -f3 "$tmp/rounds" | median)"
+    for column in 1 2 3 4; do
+        cut -d' ' -f"$column" "$tmp/rounds" | median
+    done | tr '\n' ' '
 }
 
 start_containers() {
@@ -86,13 +96,13 @@ start_containers() {
 
 start_containers 1 1
 set -- $(network_cost)
-one_total=$1 one_none=$2 one=$3
-echo "existing=1:   create+rm ${one_total} us (--network none: ${one_none} us), network ${one} us"
+one_total=$1 one_none=$2 one=$3 one_setup=$4
+echo "existing=1: create+rm ${one_total} us (--network none: ${one_none} us): network ${one} us, of which setup ${one_setup} us"
 start_containers 2 "$n"
 elements=$(ip netns exec "$ns" nft list table inet vassalrun | grep -c ' : 10\.' || true)
 set -- $(network_cost)
-many_total=$1 many_none=$2 many=$3
-echo "existing=$n: create+rm ${many_total} us (--network none: ${many_none} us), network ${many} us ($elements port elements in the table)"
-awk -v a="$many" -v b="$one" -v ta="$many_total" -v tb="$one_total" 'BEGIN {
-    printf "ratio network(%s)/network(1) = %.2f   (whole create+rm: %.2f; goal <= 1.2)\n", "N", a / b, ta / tb
+many_total=$1 many_none=$2 many=$3 many_setup=$4
+echo "existing=$n: create+rm ${many_total} us (--network none: ${many_none} us): network ${many} us, of which setup ${many_setup} us ($elements port elements in the table)"
+awk -v n="$n" -v a="$many" -v b="$one" -v sa="$many_setup" -v sb="$one_setup" -v ta="$many_total" -v tb="$one_total" 'BEGIN {
+    printf "ratio at %s/at 1: network setup+teardown %.2f, setup alone %.2f, whole create+rm %.2f (goal <= 1.2)\n", n, a / b, sa / sb, ta / tb
 }'

@@ -69,6 +69,40 @@ pub fn attach(attach: &Attach) -> Result<Option<Endpoint>, NetworkError> {
     }
 }
 
+/// [`attach`] for a container `start` re-created (an exited one): its
+/// hostname from its spec, its own hosts file if it has one. On failure the
+/// container's init (`pid`) is killed.
+pub fn attach_again(
+    settings: &Settings,
+    id: &str,
+    name: &str,
+    request: &CreateRequest,
+    pid: i32,
+) -> Result<(), NetworkError> {
+    let dir = crate::runtime::layout::Layout::new(settings).container_dir(id);
+    let spec: Option<oci_spec::runtime::Spec> =
+        crate::runtime::record::read_json(&dir.join("config.json"))
+            .ok()
+            .flatten();
+    let hostname = spec.and_then(|s| s.hostname().clone()).unwrap_or_default();
+    let hosts = dir.join("hosts");
+    let attached = attach(&Attach {
+        settings,
+        id,
+        names: [&hostname, name],
+        pid,
+        request,
+        hosts_file: hosts.exists().then_some(hosts),
+    });
+    if attached.is_err() {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    attached.map(drop)
+}
+
 /// The `--ip` of the request (`NetworkingConfig.EndpointsConfig.*.IPAMConfig.IPv4Address`).
 fn requested_ip(request: &CreateRequest) -> Result<Option<Ipv4Addr>, NetworkError> {
     let wanted = request

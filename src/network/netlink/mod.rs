@@ -43,15 +43,19 @@ impl Netlink {
         let mut bytes = vec![0u8; packet.header.length as usize];
         packet.serialize(&mut bytes);
         self.socket.send(&bytes, 0)?;
-        self.receive(dump)
+        self.receive()
     }
 
-    fn receive(&mut self, dump: bool) -> std::io::Result<Vec<RouteNetlinkMessage>> {
+    /// Replies to the last request until its ack (or error), or DONE for a dump.
+    fn receive(&mut self) -> std::io::Result<Vec<RouteNetlinkMessage>> {
         let mut replies = Vec::new();
         let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
         loop {
             buf.clear();
             let n = self.socket.recv(&mut buf, 0)?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
             let mut offset = 0;
             while offset < n.min(buf.len()) {
                 let packet = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&buf[offset..])
@@ -74,9 +78,6 @@ impl Netlink {
                     break;
                 }
                 offset += (length + 3) & !3;
-            }
-            if !dump && replies.is_empty() && n == 0 {
-                return Ok(replies);
             }
         }
     }

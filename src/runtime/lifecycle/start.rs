@@ -78,39 +78,8 @@ fn recreate(
         step: "create",
         reason,
     })?;
-    network_again(settings, id, &record, &spawned)?;
+    // The network, as `create` sets it up; on failure the new init is killed
+    // (its monitor records the exit and cleans up).
+    crate::network::setup::attach_again(settings, id, &record.name, &record.request, spawned.pid)?;
     Ok(spawned)
-}
-
-/// The re-created container's network, as `create` sets it up; on failure
-/// the new init is killed (its monitor records the exit and cleans up).
-fn network_again(
-    settings: &Settings,
-    id: &str,
-    record: &ContainerRecord,
-    spawned: &Spawned,
-) -> Result<(), LifecycleError> {
-    let dir = Layout::new(settings).container_dir(id);
-    let hosts = dir.join("hosts");
-    let spec: Option<oci_spec::runtime::Spec> =
-        crate::runtime::record::read_json(&ContainerFiles(&dir).spec())
-            .ok()
-            .flatten();
-    let hostname = spec.and_then(|s| s.hostname().clone()).unwrap_or_default();
-    let attached = crate::network::setup::attach(&crate::network::setup::Attach {
-        settings,
-        id,
-        names: [&hostname, &record.name],
-        pid: spawned.pid,
-        request: &record.request,
-        hosts_file: hosts.exists().then_some(hosts),
-    });
-    if let Err(e) = attached {
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(spawned.pid),
-            nix::sys::signal::Signal::SIGKILL,
-        );
-        return Err(e.into());
-    }
-    Ok(())
 }
