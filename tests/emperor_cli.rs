@@ -63,13 +63,26 @@ fn uwsgi_tarball() -> PathBuf {
 const IMAGE: &str = "uwsgi";
 
 /// Polls `check` until it returns `Some`, or panics after `timeout` with `what`.
-fn wait_for<T>(timeout: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+fn wait_for<T>(timeout: Duration, what: &str, check: impl FnMut() -> Option<T>) -> T {
+    wait_for_then(timeout, || what.to_string(), check)
+}
+
+/// [`wait_for`] with a message made at the timeout (e.g. with a log).
+fn wait_for_then<T>(
+    timeout: Duration,
+    what: impl Fn() -> String,
+    mut check: impl FnMut() -> Option<T>,
+) -> T {
     let deadline = Instant::now() + timeout;
     loop {
         if let Some(value) = check() {
             return value;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {}",
+            what()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -262,42 +275,7 @@ impl Emperor {
 
     /// Asserts that nothing of any container is left: state, names, cgroups, mounts.
     fn assert_clean(&self) {
-        let env = &self.env;
-        wait_for(Duration::from_secs(15), "container state to go", || {
-            env.container_ids().is_empty().then_some(())
-        });
-        let names: Vec<_> = std::fs::read_dir(env.root().join("names"))
-            .map(|d| {
-                d.flatten()
-                    .map(|e| e.file_name())
-                    .filter(|n| !n.to_string_lossy().starts_with('.'))
-                    .collect()
-            })
-            .unwrap_or_default();
-        assert!(names.is_empty(), "names left: {names:?}");
-        let state: Vec<_> = std::fs::read_dir(env.dir.path().join("run/libcontainer"))
-            .map(|d| d.flatten().map(|e| e.file_name()).collect())
-            .unwrap_or_default();
-        assert!(state.is_empty(), "libcontainer state left: {state:?}");
-        for dir in env.cgroup_parent_dirs() {
-            let children: Vec<_> = std::fs::read_dir(&dir)
-                .unwrap()
-                .flatten()
-                .filter(|e| e.path().is_dir())
-                .map(|e| e.file_name())
-                .collect();
-            assert!(
-                children.is_empty(),
-                "cgroups left in {}: {children:?}",
-                dir.display()
-            );
-        }
-        let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-        let root = env.root().display().to_string();
-        assert!(
-            !mounts.lines().any(|l| l.contains(&root)),
-            "mounts left under {root}"
-        );
+        assert_clean(&self.env);
     }
 }
 
@@ -318,6 +296,45 @@ impl Drop for Emperor {
         // give them a moment before TestEnv's drop removes what is left.
         std::thread::sleep(Duration::from_millis(300));
     }
+}
+
+/// Asserts that nothing of any container is left: state, names, cgroups, mounts.
+fn assert_clean(env: &TestEnv) {
+    wait_for(Duration::from_secs(15), "container state to go", || {
+        env.container_ids().is_empty().then_some(())
+    });
+    let names: Vec<_> = std::fs::read_dir(env.root().join("names"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name())
+                .filter(|n| !n.to_string_lossy().starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(names.is_empty(), "names left: {names:?}");
+    let state: Vec<_> = std::fs::read_dir(env.dir.path().join("run/libcontainer"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(state.is_empty(), "libcontainer state left: {state:?}");
+    for dir in env.cgroup_parent_dirs() {
+        let children: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name())
+            .collect();
+        assert!(
+            children.is_empty(),
+            "cgroups left in {}: {children:?}",
+            dir.display()
+        );
+    }
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let root = env.root().display().to_string();
+    assert!(
+        !mounts.lines().any(|l| l.contains(&root)),
+        "mounts left under {root}"
+    );
 }
 
 /// `GET /` on a UNIX socket; the response (empty on failure).
@@ -592,6 +609,97 @@ fn test_emperor_on_demand_socket_reaches_the_container_as_fd_0() {
     wait_http_ok(&emperor, &socket);
     emperor.wait_vassal("app.ini", "loyal");
     assert_eq!(emperor.env.container_ids().len(), 1);
+}
+
+/// A config-pipe spawn (`emperor://NAME`, as the zeromq, amqp, pg … monitors
+/// make), played by the test itself: the wrapper reads the attributes from the
+/// pushed config without consuming it, the vassal reads the same config, and
+/// closing the Emperor's end of the control fd ends vassal and container.
+#[test]
+fn test_emperor_config_pipe_vassal_reads_the_pushed_config() {
+    if !can_run() {
+        return;
+    }
+    let env = TestEnv::new();
+    let out = env.run(&[
+        "image",
+        "import",
+        &uwsgi_tarball().display().to_string(),
+        IMAGE,
+    ]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let socket = env.dir.path().join("piped.sock");
+    let (mut emperor_end, vassal_end) = UnixStream::pair().unwrap();
+    let (mut config_end, vassal_config) = UnixStream::pair().unwrap();
+    let body = format!(
+        "[emperor]\ndocker-image = {IMAGE}\ndocker-socket = {}\ndocker-network-mode = none\n\
+         [uwsgi]\nhttp-socket = fd://0\nmaster = true\nroute-run = return:200\n",
+        socket.display()
+    );
+    let mut packet = vec![115u8];
+    packet.extend((body.len() as u16).to_le_bytes());
+    packet.push(0);
+    packet.extend(body.as_bytes());
+    config_end.write_all(&packet).unwrap();
+    let log_path = env.dir.path().join("wrapper.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vassalrun"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("VASSALRUN_") || key.starts_with("UWSGI_") {
+            cmd.env_remove(key);
+        }
+    }
+    use std::os::fd::AsRawFd;
+    let (vassal_fd, config_fd) = (vassal_end.as_raw_fd(), vassal_config.as_raw_fd());
+    cmd.args(["--ini", "emperor://piped.ini"])
+        .current_dir(env.dir.path())
+        .env("UWSGI_EMPEROR_FD", "5")
+        .env("UWSGI_EMPEROR_FD_CONFIG", "6")
+        .env("VASSALRUN_ROOT", env.root())
+        .env("VASSALRUN_RUN_DIR", env.dir.path().join("run"))
+        .env("VASSALRUN_CONFIG_DIR", env.config_dir())
+        .env("VASSALRUN_CGROUP_PARENT", &env.cgroup_parent)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log);
+    // SAFETY: only fcntl and dup2 (async-signal-safe) between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            // Out of the way first: either may already be 5 or 6.
+            let high = |fd| nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_DUPFD(100));
+            let (vassal_fd, config_fd) = (high(vassal_fd)?, high(config_fd)?);
+            nix::unistd::dup2(vassal_fd, 5)?;
+            nix::unistd::dup2(config_fd, 6)?;
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(vassal_end);
+    drop(vassal_config);
+    let read_log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    wait_for_then(
+        Duration::from_secs(30),
+        || format!("HTTP 200 on {}\n{}", socket.display(), read_log()),
+        || is_ok(&http_get_unix(&socket)).then_some(()),
+    );
+    // The vassal announced itself (byte 1) on the control fd.
+    let mut byte = [0u8; 1];
+    emperor_end
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    emperor_end.read_exact(&mut byte).unwrap();
+    assert_eq!(byte[0], 1);
+    // EOF on the control fd: "lost connection with my emperor", the vassal ends.
+    drop(emperor_end);
+    let status = wait_for(Duration::from_secs(30), "the wrapper's exit", || {
+        child.try_wait().unwrap()
+    });
+    assert!(
+        read_log().contains("lost connection with my emperor"),
+        "{status:?}\n{}",
+        read_log()
+    );
+    assert_clean(&env);
 }
 
 #[test]

@@ -305,3 +305,80 @@ fn log_spec(vassal: &str, settings: &Settings, id: &str) {
         eprintln!("[vassalrun] {vassal}: spec: {line}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invocation(args: &[&str]) -> Invocation {
+        let argv: Vec<OsString> = std::iter::once("vassalrun")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect();
+        Invocation::parse(&argv, |k| (k == "UWSGI_EMPEROR_FD").then(|| "7".into())).unwrap()
+    }
+
+    fn plan_of(list: &[(&str, &str)]) -> Plan {
+        let entries: Vec<(String, String)> = list
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        plan(&entries).unwrap()
+    }
+
+    #[test]
+    fn test_container_request_binds_the_vassal_dirs_and_keeps_the_name_relative() {
+        let dir = tempfile::tempdir().unwrap();
+        let vassals = std::fs::canonicalize(dir.path()).unwrap().join("vassals");
+        let templates = vassals.parent().unwrap().join("templates");
+        std::fs::create_dir_all(&vassals).unwrap();
+        std::fs::create_dir_all(&templates).unwrap();
+        let template = templates.join("base.ini").display().to_string();
+        let inv = invocation(&["--ini", "app.ini", "--inherit", &template]);
+        let request =
+            container_request(&inv, &plan_of(&[("docker-image", "app")]), &vassals).unwrap();
+        let v = vassals.display().to_string();
+        let t = templates.display().to_string();
+        assert_eq!(
+            request.host.binds,
+            vec![format!("{v}:{v}:ro"), format!("{t}:{t}:ro")]
+        );
+        assert_eq!(request.config.working_dir, v);
+        assert_eq!(
+            request.config.entrypoint,
+            Some(vec![super::super::attributes::DEFAULT_UWSGI.to_string()])
+        );
+        assert_eq!(
+            request.config.cmd,
+            Some(vec![
+                "--ini".into(),
+                "app.ini".into(),
+                "--inherit".into(),
+                template
+            ])
+        );
+        assert_eq!(request.config.stop_signal, "SIGINT");
+    }
+
+    #[test]
+    fn test_container_request_with_workdir_makes_the_name_absolute() {
+        let dir = tempfile::tempdir().unwrap();
+        let cwd = std::fs::canonicalize(dir.path()).unwrap();
+        let inv = invocation(&["--ini", "app.ini:zerg"]);
+        let plan = plan_of(&[
+            ("docker-image", "app"),
+            ("docker-workdir", "/srv"),
+            ("docker-stop-signal", "SIGQUIT"),
+            ("docker-uwsgi", "/opt/uwsgi"),
+        ]);
+        let request = container_request(&inv, &plan, &cwd).unwrap();
+        assert_eq!(request.config.working_dir, "/srv");
+        assert_eq!(request.config.stop_signal, "SIGQUIT");
+        assert_eq!(
+            request.config.entrypoint,
+            Some(vec!["/opt/uwsgi".to_string()])
+        );
+        let absolute = format!("{}:zerg", cwd.join("app.ini").display());
+        assert_eq!(request.config.cmd, Some(vec!["--ini".into(), absolute]));
+    }
+}
