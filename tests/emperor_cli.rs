@@ -941,11 +941,9 @@ fn test_emperor_twenty_vassals_start_and_stop_together() {
     emperor.assert_clean();
 }
 
-/// Port publishing needs bridge networking (branch `network`): enable once it
-/// is merged. The vassal listens on 8080 in its own network namespace; the
-/// Emperor's namespace reaches it on 127.0.0.1:18080.
+/// `docker-port` through bridge networking: the vassal listens on 8080 in its
+/// own network namespace; the Emperor's namespace reaches it on 127.0.0.1:18080.
 #[test]
-#[ignore = "needs bridge networking (-p), which lands with the network branch"]
 fn test_emperor_docker_port_publishes_the_vassal() {
     if !can_run() {
         return;
@@ -989,5 +987,34 @@ fn test_emperor_docker_port_publishes_the_vassal() {
     });
     std::fs::remove_file(emperor.vassals_dir().join("port.ini")).unwrap();
     std::fs::remove_file(emperor.vassals_dir().join("port2.ini")).unwrap();
+    emperor.assert_clean();
+}
+
+#[test]
+fn test_emperor_vassals_go_through_run_modules() {
+    if !can_run() {
+        return;
+    }
+    let emperor = Emperor::start();
+    let modules = emperor.env.config_dir().join("modules.d");
+    std::fs::create_dir_all(&modules).unwrap();
+    std::fs::write(
+        modules.join("10-vassals.toml"),
+        "args = [\"--label\", \"via=module\"]\n[match]\norigin = [\"emperor\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        modules.join("20-cli-only.toml"),
+        "args = [\"--label\", \"cli=only\"]\n[match]\norigin = [\"cli\"]\n",
+    )
+    .unwrap();
+    let socket = emperor.socket("mod.sock");
+    emperor.add_vassal("mod.ini", &socket_vassal(&socket, ""));
+    emperor.wait_vassal("mod.ini", "ready");
+    let container = emperor.inspect("mod.ini").expect("the vassal's container");
+    let labels = &container["Config"]["Labels"];
+    assert_eq!(labels["via"], "module", "{labels}");
+    assert!(labels.get("cli").is_none(), "{labels}");
+    std::fs::remove_file(emperor.vassals_dir().join("mod.ini")).unwrap();
     emperor.assert_clean();
 }

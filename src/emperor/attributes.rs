@@ -236,20 +236,36 @@ pub fn clap_line(e: &clap::Error) -> String {
 }
 
 /// The container request: the attributes' flags after the wrapper's own
-/// (`extra`), the image and the command.
+/// (`extra`), the image and the command; with `settings`, through the run
+/// modules of vassalrun's config directory (origin `emperor`), as every
+/// other route is.
 pub fn request(
     plan: &Plan,
     extra: &[String],
     command: &[String],
     env: &dyn Fn(&str) -> Option<String>,
+    settings: Option<&crate::config::Settings>,
 ) -> Result<CreateRequest, AttributeError> {
     let image = plan.image.clone().unwrap_or_default();
     let args: Vec<String> = extra.iter().chain(&plan.flags).cloned().collect();
     let parsed = FlagsOnly::try_parse_from(&args).map_err(|e| refuse("docker-*", clap_line(&e)))?;
-    parsed
-        .flags
-        .to_request(&image, command, env)
-        .map_err(|e| refuse("docker-*", e))
+    let Some(settings) = settings else {
+        return parsed
+            .flags
+            .to_request(&image, command, env)
+            .map_err(|e| refuse("docker-*", e));
+    };
+    let invocation = crate::modules::Invocation::new(crate::modules::Origin::Emperor);
+    crate::modules::prepare(&crate::modules::RunInput {
+        settings,
+        invocation: &invocation,
+        flags: &parsed.flags,
+        image: &image,
+        command,
+        env,
+    })
+    .map(|prepared| prepared.request)
+    .map_err(|e| refuse("run module", e))
 }
 
 #[cfg(test)]
@@ -306,7 +322,7 @@ mod tests {
                 "--dns=1.1.1.1",
             ]
         );
-        let r = request(&p, &[], &["--ini".into(), "a.ini".into()], &no_env).unwrap();
+        let r = request(&p, &[], &["--ini".into(), "a.ini".into()], &no_env, None).unwrap();
         assert_eq!(r.host.memory, 268435456);
         assert_eq!(r.host.memory_swap, 536870912);
         assert_eq!(r.host.network_mode, "none");
@@ -334,7 +350,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(p.uwsgi, "/usr/local/bin/uwsgi");
-        let r = request(&p, &[], &[], &no_env).unwrap();
+        let r = request(&p, &[], &[], &no_env, None).unwrap();
         assert!(r.host.readonly_rootfs);
         assert_eq!(r.host.init, Some(true));
         assert_eq!(r.host.cap_drop, vec!["ALL"]);

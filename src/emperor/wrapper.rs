@@ -169,7 +169,7 @@ fn create_and_run(
     let vassal = invocation.name.as_str();
     let preserved_fds = fds.preserved_fds;
     let options = CreateOptions {
-        request: container_request(invocation, plan, cwd)?,
+        request: container_request(invocation, plan, cwd, Some(settings))?,
         name: Some(invocation.container_name()),
         replace: true,
         stdio: MonitorStdio::Null,
@@ -231,6 +231,7 @@ fn container_request(
     invocation: &Invocation,
     plan: &Plan,
     cwd: &Path,
+    settings: Option<&Settings>,
 ) -> Result<crate::spec::CreateRequest, WrapperError> {
     let mut extra = vec![
         format!("--name={}", invocation.container_name()),
@@ -260,7 +261,7 @@ fn container_request(
         extra.push(format!("--workdir={}", cwd.display()));
     }
     let env = |key: &str| std::env::var(key).ok();
-    let mut request = request(plan, &extra, &command, &env)?;
+    let mut request = request(plan, &extra, &command, &env, settings)?;
     // What the Emperor set (UWSGI_EMPEROR_FD, ...) and passes on (UWSGI_*
     // options), for the vassal; nothing of our own.
     for (key, value) in std::env::vars() {
@@ -336,7 +337,7 @@ mod tests {
         let template = templates.join("base.ini").display().to_string();
         let inv = invocation(&["--ini", "app.ini", "--inherit", &template]);
         let request =
-            container_request(&inv, &plan_of(&[("docker-image", "app")]), &vassals).unwrap();
+            container_request(&inv, &plan_of(&[("docker-image", "app")]), &vassals, None).unwrap();
         let v = vassals.display().to_string();
         let t = templates.display().to_string();
         assert_eq!(
@@ -371,7 +372,7 @@ mod tests {
             ("docker-stop-signal", "SIGQUIT"),
             ("docker-uwsgi", "/opt/uwsgi"),
         ]);
-        let request = container_request(&inv, &plan, &cwd).unwrap();
+        let request = container_request(&inv, &plan, &cwd, None).unwrap();
         assert_eq!(request.config.working_dir, "/srv");
         assert_eq!(request.config.stop_signal, "SIGQUIT");
         assert_eq!(

@@ -71,7 +71,16 @@ impl PidHolder {
 impl Drop for PidHolder {
     fn drop(&mut self) {
         let _ = kill(self.pid, Signal::SIGKILL);
-        let _ = waitpid(self.pid, None);
+        // A dying namespace init waits until every process of its namespace
+        // is reaped, and the container's init is our child (libcontainer
+        // clones it with CLONE_PARENT): reap whatever ends until the holder does.
+        loop {
+            match waitpid(None::<nix::unistd::Pid>, None) {
+                Ok(status) if status.pid() == Some(self.pid) => return,
+                Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
+                Err(_) => return,
+            }
+        }
     }
 }
 
