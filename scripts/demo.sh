@@ -8,8 +8,9 @@
 #
 # Vassal "socket" gets a TCP socket bound on the host (docker-socket) as its
 # fd 0 and runs with no network at all. Vassal "port" publishes its port
-# (docker-port) through bridge networking when DEMO_PORT=1; until bridge
-# networking is in, it serves on a host UNIX socket (docker-socket) instead.
+# (docker-port) through bridge networking (the vassal0 bridge and vassalrun's
+# nftables table exist while it runs); DEMO_PORT=0 serves it on a host UNIX
+# socket (docker-socket) instead, leaving the host's network untouched.
 #
 # DEMO_PROFILE=dev builds a debug binary (faster to build) instead of release.
 set -eu
@@ -38,7 +39,7 @@ cleanup() {
         kill -KILL "$emperor_pid" 2>/dev/null || true
     fi
     for id in $(vr ps -aq 2>/dev/null); do vr rm -f "$id" >/dev/null 2>&1 || true; done
-    umount "$state/run/bin/vassalrun" 2>/dev/null || true
+    umount "$state/run/bin/vassalrun" "$state/run/bin/vassalrun-relay" 2>/dev/null || true
     for d in /sys/fs/cgroup/vassalrun-demo /sys/fs/cgroup/*/vassalrun-demo; do
         [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
     done
@@ -66,7 +67,7 @@ processes = 2
 route-run = addheader:X-Vassal: socket
 route-run = return:200
 INI
-if [ "${DEMO_PORT:-0}" = 1 ]; then
+if [ "${DEMO_PORT:-1}" = 1 ]; then
     port_url=http://127.0.0.1:18082/
     cat > "$state/vassals/port.ini" <<'INI'
 [emperor]
@@ -85,7 +86,7 @@ else
     cat > "$state/vassals/port.ini" <<INI
 [emperor]
 docker-image = uwsgi
-; DEMO_PORT=1 (bridge networking) publishes 127.0.0.1:18082 instead
+; with bridge networking (DEMO_PORT=1, the default) it publishes 127.0.0.1:18082
 docker-socket = $state/port.sock
 docker-network-mode = none
 docker-memory = 64m

@@ -144,21 +144,83 @@ fn for_each_row(rows: &[Row], args: &PsArgs, short: bool) {
         }
         return;
     }
-    println!(
-        "{:<14}{:<24}{:<24}{:<26}{:<30}{:<24}NAMES",
-        "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS"
-    );
-    for r in rows {
-        println!(
-            "{:<14}{:<24}{:<24}{:<26}{:<30}{:<24}{}",
-            if short { &r.id[..12] } else { &r.id },
-            truncate(&r.image, 22, short),
-            format!("\"{}\"", truncate(&r.command, 20, short)),
-            r.created,
-            r.status,
-            r.ports,
-            r.names
+    let header = [
+        "CONTAINER ID",
+        "IMAGE",
+        "COMMAND",
+        "CREATED",
+        "STATUS",
+        "PORTS",
+        "NAMES",
+    ];
+    let table: Vec<[String; 7]> = rows
+        .iter()
+        .map(|r| {
+            [
+                if short {
+                    r.id[..12].to_string()
+                } else {
+                    r.id.clone()
+                },
+                truncate(&r.image, 22, short),
+                format!("\"{}\"", truncate(&r.command, 20, short)),
+                r.created.clone(),
+                r.status.clone(),
+                r.ports.clone(),
+                r.names.clone(),
+            ]
+        })
+        .collect();
+    print!("{}", align(&header.map(String::from), &table));
+}
+
+/// Columns as wide as their widest cell plus three spaces (Docker's
+/// tabwriter padding); the last one unpadded.
+fn align(header: &[String; 7], rows: &[[String; 7]]) -> String {
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(header).chain(rows) {
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<0$}", widths[i] + 3));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_align_pads_to_the_widest_cell() {
+        let header = ["A", "B", "C", "D", "E", "F", "G"].map(String::from);
+        let row = [
+            "1",
+            "22",
+            "3",
+            "4",
+            "Exited (0) 2 seconds ago",
+            "127.0.0.1:1->2/tcp",
+            "n",
+        ]
+        .map(String::from);
+        let text = align(&header, &[row]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1],
+            "1   22   3   4   Exited (0) 2 seconds ago   127.0.0.1:1->2/tcp   n"
         );
+        assert_eq!(lines[0].rfind('G'), lines[1].rfind('n'));
     }
 }
 
