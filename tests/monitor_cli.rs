@@ -135,6 +135,9 @@ fn test_output_reaches_log_two_attaches_and_run_byte_for_byte() {
             && container_dir(&env, "bytes").join("rootfs/ready").exists()
     });
     let monitor = monitor_pid(&env, "bytes");
+    // The monitor relays from its small image (see relay_process.rs).
+    let image = std::fs::read_link(format!("/proc/{monitor}/exe")).unwrap();
+    assert!(image.ends_with("vassalrun-relay"), "{}", image.display());
     let before = monitor_sockets(monitor);
     let mut attaches: Vec<Attached> = (0..2)
         .map(|_| {
@@ -575,6 +578,8 @@ fn test_foreground_run_without_sig_proxy_leaves_the_container_alone() {
     .unwrap();
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(child.wait().unwrap().signal(), Some(15));
+    // Time for a forwarded TERM's trap to run (the shell runs it between sleeps).
+    std::thread::sleep(Duration::from_millis(500));
     assert_eq!(status_of(&env, "nsp"), "running");
     let logs = env.run(&["logs", "nsp"]);
     assert_eq!(
@@ -690,4 +695,14 @@ fn test_monitor_relays_itself_without_the_relay_binary() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "err\n");
     assert_eq!(stdout(&env.run(&["logs", "lone"])), "out\n");
     assert_eq!(status_of(&env, "lone"), "exited");
+    // While it runs, the monitor is vassalrun itself.
+    let mut detached = Command::new(&parts[0]);
+    detached
+        .args(&parts[1..])
+        .args(["run", "-d", "--name", "lone2", &img(), "sleep", "300"]);
+    let out = detached.output().unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let monitor = monitor_pid(&env, "lone2");
+    let image = std::fs::read_link(format!("/proc/{monitor}/exe")).unwrap();
+    assert!(image.ends_with("vassalrun"), "{}", image.display());
 }

@@ -152,6 +152,8 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
         tty: false,
         detach_keys: args.flags.detach_keys()?,
         sig_proxy: args.flags.sig_proxy()?,
+        // A foreground `run -i` is Docker's StdinOnce.
+        close_stdin_on_eof: true,
     };
     if !detach {
         // Before the container exists: its output may reach whoever signals us.
@@ -243,6 +245,7 @@ fn start_attached(settings: &Settings, args: &StartArgs, id: &str) -> anyhow::Re
         tty: config.tty,
         detach_keys,
         sig_proxy: true,
+        close_stdin_on_eof: config.stdin_once,
     };
     let layout = Layout::new(settings);
     let code = stay_attached(attachment, &options, &layout, id, None);
@@ -274,6 +277,7 @@ pub fn run_attach(settings: &Settings, args: &AttachArgs) -> anyhow::Result<Exit
         tty: config.tty,
         detach_keys,
         sig_proxy,
+        close_stdin_on_eof: config.stdin_once,
     };
     let code = stay_attached(attachment, &options, &layout, &id, None);
     Ok(ExitCode::from(code))

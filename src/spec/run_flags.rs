@@ -350,6 +350,9 @@ impl RunFlags {
         }
         if let Some(i) = parse_bool_flag("-i, --interactive", &self.interactive)? {
             c.open_stdin = i;
+            // Docker's CLI: stdin attached (not -d) makes it StdinOnce, so
+            // the end of the attached client's stdin closes the container's.
+            c.stdin_once = i && !self.detach()?;
         }
         if let Some(s) = &self.stop_signal {
             validate_signal(s)?;

@@ -39,6 +39,10 @@ pub struct AttachOptions {
     pub detach_keys: Vec<u8>,
     /// Forward the signals in [`PROXIED`] to the container.
     pub sig_proxy: bool,
+    /// The end of this client's stdin closes the container's (Docker's
+    /// StdinOnce: a foreground `run -i`); otherwise the container's stdin
+    /// stays open for the next client.
+    pub close_stdin_on_eof: bool,
 }
 
 /// Signals a client forwards to the container (Docker's sig-proxy forwards
@@ -118,6 +122,7 @@ impl Attachment {
         let mut session = Session {
             attachment: &self,
             reading_stdin: options.stdin,
+            close_stdin_on_eof: options.close_stdin_on_eof,
             matcher: Matcher::new(options.detach_keys.clone()),
         };
         loop {
@@ -177,35 +182,39 @@ impl Attachment {
 struct Session<'a> {
     attachment: &'a Attachment,
     reading_stdin: bool,
+    close_stdin_on_eof: bool,
     matcher: Matcher,
 }
 
 impl Session<'_> {
-    /// Handles one message from the monitor; `Some` when the attach is over.
+    /// Handles every message the monitor has sent so far (a client that
+    /// took one per wakeup would fall behind); `Some` when the attach is over.
     fn receive(&mut self) -> Option<Outcome> {
         let mut buf = vec![0u8; MAX_PACKET];
-        let n = match recv(
-            self.attachment.socket.as_raw_fd(),
-            &mut buf,
-            MsgFlags::MSG_DONTWAIT,
-        ) {
-            Ok(0) => return Some(Outcome::Lost),
-            Ok(n) => n,
-            Err(nix::errno::Errno::EAGAIN | nix::errno::Errno::EINTR) => return None,
-            Err(_) => return Some(Outcome::Lost),
-        };
-        match decode_event(&buf[..n]) {
-            Some(Event::Stdout(data)) => {
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(data).and_then(|()| out.flush());
+        loop {
+            let n = match recv(
+                self.attachment.socket.as_raw_fd(),
+                &mut buf,
+                MsgFlags::MSG_DONTWAIT,
+            ) {
+                Ok(0) => return Some(Outcome::Lost),
+                Ok(n) => n,
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(nix::errno::Errno::EAGAIN) => return None,
+                Err(_) => return Some(Outcome::Lost),
+            };
+            match decode_event(&buf[..n]) {
+                Some(Event::Stdout(data)) => {
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(data).and_then(|()| out.flush());
+                }
+                Some(Event::Stderr(data)) => {
+                    let _ = std::io::stderr().write_all(data);
+                }
+                Some(Event::Exit(code)) => return Some(Outcome::Exited(code)),
+                Some(Event::Hello) | None => {}
             }
-            Some(Event::Stderr(data)) => {
-                let _ = std::io::stderr().write_all(data);
-            }
-            Some(Event::Exit(code)) => return Some(Outcome::Exited(code)),
-            Some(Event::Hello) | None => {}
         }
-        None
     }
 
     /// Sends what stdin has; `Some(Detached)` when the detach keys came.
@@ -219,7 +228,9 @@ impl Session<'_> {
         };
         if n == 0 {
             self.reading_stdin = false;
-            let _ = self.attachment.send(&[CLOSE_STDIN]);
+            if self.close_stdin_on_eof {
+                let _ = self.attachment.send(&[CLOSE_STDIN]);
+            }
             return None;
         }
         let (forward, detach) = match self.matcher.scan(&buf[1..=n]) {

@@ -214,8 +214,9 @@ impl Clients {
             let mut fds = self.poll_fds(false);
             let timeout =
                 nix::poll::PollTimeout::try_from(left).unwrap_or(nix::poll::PollTimeout::MAX);
-            if nix::poll::poll(&mut fds, timeout).is_err() {
-                return;
+            match nix::poll::poll(&mut fds, timeout) {
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(_) => return,
             }
             let revents: Vec<PollFlags> = fds
                 .iter()

@@ -37,13 +37,23 @@ pub fn stay_attached(
             code
         }
         Outcome::Detached => 0,
-        Outcome::Lost => match monitor {
-            Some(monitor) => code_of(monitor.wait().ok()),
-            None => match status(layout, id) {
-                Status::Exited(exit) => exit.exit_code as u8,
-                _ => 125,
-            },
-        },
+        Outcome::Lost => {
+            // Dropped for falling too far behind (or the monitor died): the
+            // output seen here is incomplete, whatever the container does.
+            if let Status::Running { .. } = status(layout, id) {
+                eprintln!(
+                    "vassalrun: container {id}: the monitor dropped this client (more than 8 MiB behind); the container goes on, its full output is in `vassalrun logs`"
+                );
+                return 125;
+            }
+            match monitor {
+                Some(monitor) => code_of(monitor.wait().ok()),
+                None => match status(layout, id) {
+                    Status::Exited(exit) => exit.exit_code as u8,
+                    _ => 125,
+                },
+            }
+        }
     }
 }
 

@@ -13,6 +13,8 @@ struct Mapping {
     writable: bool,
     file_backed: bool,
     anonymous_kb: u64,
+    /// Private copies swapped out (not counted as `Anonymous`).
+    swap_kb: u64,
 }
 
 /// Drops clean file-backed pages and trims the heap; best effort.
@@ -45,7 +47,11 @@ pub fn release_unused_memory() {
         }
         // Only read-only file mappings without private (copied) pages: what
         // DONTNEED drops there is exactly what a fault reads back.
-        if mapping.file_backed && !mapping.writable && mapping.anonymous_kb == 0 {
+        if mapping.file_backed
+            && !mapping.writable
+            && mapping.anonymous_kb == 0
+            && mapping.swap_kb == 0
+        {
             // SAFETY: the range is a whole mapping of ours whose pages all
             // equal the file's; discarding them changes no memory contents.
             unsafe {
@@ -79,11 +85,16 @@ fn parse(smaps: &str) -> Vec<Mapping> {
                 writable: perms.contains('w'),
                 file_backed: path.starts_with('/'),
                 anonymous_kb: 0,
+                swap_kb: 0,
             });
-        } else if first == "Anonymous:" {
+        } else if first == "Anonymous:" || first == "Swap:" {
             if let (Some(last), Some(Ok(kb))) = (mappings.last_mut(), fields.next().map(str::parse))
             {
-                last.anonymous_kb = kb;
+                if first == "Swap:" {
+                    last.swap_kb = kb;
+                } else {
+                    last.anonymous_kb = kb;
+                }
             }
         }
     }
@@ -102,6 +113,7 @@ Size:                  4 kB
 Anonymous:             0 kB
 5555b000-5555c000 rw-p 00002000 fd:01 123 /usr/bin/vassalrun
 Anonymous:             4 kB
+Swap:                  8 kB
 7ffd0000-7ffd1000 rw-p 00000000 00:00 0 [stack]
 Anonymous:             4 kB
 7ffe0000-7ffe1000 r-xp 00000000 00:00 0
@@ -116,10 +128,11 @@ Anonymous:             0 kB
                 end: 0x5555b000,
                 writable: false,
                 file_backed: true,
-                anonymous_kb: 0
+                anonymous_kb: 0,
+                swap_kb: 0
             }
         );
-        assert!(parsed[1].writable && parsed[1].anonymous_kb == 4);
+        assert!(parsed[1].writable && parsed[1].anonymous_kb == 4 && parsed[1].swap_kb == 8);
         assert!(!parsed[2].file_backed && !parsed[3].file_backed);
     }
 

@@ -95,7 +95,8 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
     let mut relay = *relay;
     super::memory_trim::release_unused_memory();
     let code = relay.run_until_exit(pids.own);
-    finish_and_tell(layout, id, code, relay.clients)
+    let Relay { clients, .. } = relay;
+    finish_and_tell(layout, id, code, clients)
 }
 
 /// The last steps, in the monitor's vassalrun image: record the exit and
@@ -143,6 +144,12 @@ fn exec_relay_image(
 fn take_sync_pipe() -> Option<File> {
     let fd: i32 = std::env::var(SYNC_FD_ENV).ok()?.parse().ok()?;
     std::env::remove_var(SYNC_FD_ENV);
+    // Close-on-exec again: the container's init must not hold it (the
+    // spawner waits for its EOF if this monitor dies before reporting).
+    let _ = nix::fcntl::fcntl(
+        fd,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    );
     // SAFETY: the spawner handed us this fd, open, for our exclusive use.
     Some(unsafe { File::from_raw_fd(fd) })
 }
@@ -236,11 +243,42 @@ pub fn build(
     if let Some(oom) = oom {
         let _ = std::fs::write("/proc/self/oom_score_adj", oom.trim());
     }
-    let mut container = built?;
+    let mut container = built.inspect_err(|_| remove_sockets(&files))?;
+    let finished = finish_build(&mut container, id, stdio);
+    match finished {
+        Ok((pids, None)) => Ok((pids, None)),
+        Ok((pids, Some((output, stdin)))) => Ok((
+            pids,
+            Some(Relay {
+                output,
+                stdin,
+                log,
+                attach,
+                clients: Clients::default(),
+            }),
+        )),
+        Err(e) => {
+            // Built but unusable: no container may be left waiting for a start.
+            let _ = container.delete(true);
+            remove_sockets(&files);
+            Err(e)
+        }
+    }
+}
+
+/// The container's streams once it is built, as the relay takes them.
+type Streams = (Output, Option<Stdin>);
+
+/// After libcontainer's build: the init's pids (libcontainer's state must
+/// hold the host's, while the monitor, as init of its own pid namespace, sees
+/// namespace-local ones) and the container's streams.
+fn finish_build(
+    container: &mut Container,
+    id: &str,
+    stdio: Option<PendingStdio>,
+) -> Result<(InitPids, Option<Streams>), String> {
     let own = container.pid().ok_or("libcontainer returned no pid")?;
     let mut pids = InitPids { own, host: own };
-    // As init of its own pid namespace the monitor sees namespace-local pids:
-    // libcontainer's state must hold the host's.
     if nix::unistd::getpid().as_raw() == 1 {
         pids.host = host_pid_of_only_child().map_err(|e| format!("container {id}: {e}"))?;
         container
@@ -248,20 +286,14 @@ pub fn build(
             .save()
             .map_err(|e| format!("container {id}: saving its pid: {e}"))?;
     }
-    let Some(stdio) = stdio else {
-        return Ok((pids, None));
-    };
-    let (output, stdin) = stdio.finish()?;
-    Ok((
-        pids,
-        Some(Relay {
-            output,
-            stdin,
-            log,
-            attach,
-            clients: Clients::default(),
-        }),
-    ))
+    let streams = stdio.map(PendingStdio::finish).transpose()?;
+    Ok((pids, streams))
+}
+
+/// The sockets a failed build leaves (the console one is consumed on success).
+fn remove_sockets(files: &ContainerFiles) {
+    let _ = std::fs::remove_file(files.attach_socket());
+    let _ = std::fs::remove_file(files.console_socket());
 }
 
 /// The container's stdio as the monitor holds it until the container exists.

@@ -12,7 +12,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{SigSet, SigmaskHow, Signal};
-use nix::sys::signalfd::SignalFd;
+use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::unistd::{read, write, Pid};
 
 use super::reap::try_reap;
@@ -122,7 +122,7 @@ impl Relay {
         mask.add(Signal::SIGCHLD);
         let signals = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
             .ok()
-            .and_then(|()| SignalFd::new(&mask).ok());
+            .and_then(|()| SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC).ok());
         let mut sources = self.sources();
         loop {
             if let Some(code) = try_reap(pid) {
@@ -149,26 +149,22 @@ impl Relay {
                 fds.push(PollFd::new(fd.as_fd(), PollFlags::POLLIN));
                 PollTimeout::NONE
             }
-            None => {
-                fds.push(PollFd::new(
-                    self.source_fd(Stream::Stdout).as_fd(),
-                    PollFlags::empty(),
-                ));
-                PollTimeout::from(100u16)
-            }
+            None => PollTimeout::from(100u16),
         };
+        let signal_ready_at = signals.map(|_| 0);
         let attach_at = fds.len();
         if let Some(listener) = &self.attach {
             fds.push(PollFd::new(listener.as_fd(), PollFlags::POLLIN));
         }
+        // A source at its end is not polled: poll would report its hang-up
+        // at once, every time, while the container lives on.
         let sources_at = fds.len();
-        for source in sources.iter() {
-            let flags = if source.open {
-                PollFlags::POLLIN
-            } else {
-                PollFlags::empty()
-            };
-            fds.push(PollFd::new(self.source_fd(source.stream).as_fd(), flags));
+        let open: Vec<usize> = (0..sources.len()).filter(|&i| sources[i].open).collect();
+        for &i in &open {
+            fds.push(PollFd::new(
+                self.source_fd(sources[i].stream).as_fd(),
+                PollFlags::POLLIN,
+            ));
         }
         let stdin_at = fds.len();
         if let (Some(stdin), true) = (&self.stdin, stdin_pending) {
@@ -188,15 +184,15 @@ impl Relay {
             .collect();
         drop(fds);
         let ready = |i: usize| revents.get(i).is_some_and(|r| !r.is_empty());
-        if signals.is_some() && ready(0) {
+        if signal_ready_at.is_some_and(ready) {
             let _ = signals.map(SignalFd::read_signal);
         }
         if let (Some(listener), true) = (&self.attach, ready(attach_at)) {
             self.clients.accept(listener);
         }
-        for (i, source) in sources.iter_mut().enumerate() {
-            if source.open && ready(sources_at + i) && !self.copy_once(source.stream) {
-                source.open = false;
+        for (slot, &i) in open.iter().enumerate() {
+            if ready(sources_at + slot) && !self.copy_once(sources[i].stream) {
+                sources[i].open = false;
             }
         }
         if stdin_pending && ready(stdin_at) {

@@ -120,7 +120,15 @@ pub fn take_back(handoff: Handoff) -> Relay {
 
 fn relay_from(handoff: &Handoff) -> Relay {
     // SAFETY: the descriptors were handed over, open, to this image alone.
-    let own = |fd: RawFd| unsafe { OwnedFd::from_raw_fd(fd) };
+    // They are close-on-exec again at once: the next image gets only what
+    // it is handed explicitly.
+    let own = |fd: RawFd| {
+        let _ = nix::fcntl::fcntl(
+            fd,
+            nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+        );
+        unsafe { OwnedFd::from_raw_fd(fd) }
+    };
     let terminal = handoff.stderr.is_none();
     let output = match handoff.stderr {
         Some(stderr) => Output::Pipes {
@@ -164,7 +172,10 @@ pub fn relay_main(args: &[OsString]) -> i32 {
     let code = relay.run_until_exit(nix::unistd::Pid::from_raw(handoff.init_pid));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     relay.clients.flush(deadline);
-    let clients = relay.clients.into_fds();
+    // Only the clients go on to the finishing image: the output, stdin and
+    // the attach listener (no new client once the container is gone) close.
+    let Relay { clients, .. } = relay;
+    let clients = clients.into_fds();
     let mut finish = handoff.finish.clone();
     finish.extend(["--finish".to_string(), code.to_string()]);
     if !clients.is_empty() {

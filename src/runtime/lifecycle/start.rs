@@ -68,16 +68,28 @@ fn recreate(
             step: "start",
             reason: "container record missing".into(),
         })?;
-    let _ = std::fs::remove_file(files.exit());
     if let Ok(mut stale) = Container::load(store.layout.libcontainer_root().join(id)) {
         let _ = stale.delete(true);
     }
     files.overlay(&record.image_rootfs).mount()?;
-    let spawned = spawn_monitor(settings, id, stdio).map_err(|reason| LifecycleError::Runtime {
-        id: id.to_string(),
-        step: "create",
-        reason,
-    })?;
+    // The old exit record stays until a new monitor exists: a failed restart
+    // leaves the container as it was, exited and unmounted.
+    let exit = files.exit();
+    let stashed = dir.join("exit.previous");
+    let _ = std::fs::rename(&exit, &stashed);
+    let spawned = match spawn_monitor(settings, id, stdio) {
+        Ok(spawned) => spawned,
+        Err(reason) => {
+            let _ = std::fs::rename(&stashed, &exit);
+            let _ = crate::runtime::rootfs::unmount(&files.rootfs());
+            return Err(LifecycleError::Runtime {
+                id: id.to_string(),
+                step: "create",
+                reason,
+            });
+        }
+    };
+    let _ = std::fs::remove_file(&stashed);
     // The network, as `create` sets it up; on failure the new init is killed
     // (its monitor records the exit and cleans up).
     crate::network::setup::attach_again(settings, id, &record.name, &record.request, spawned.pid)?;

@@ -47,6 +47,8 @@ impl Follower {
             _ => false,
         };
         if moved {
+            // What was appended to the old file after the read above.
+            entries.extend(self.read_current()?);
             entries.extend(self.read_rotated_since()?);
             self.current = match File::open(&self.path) {
                 Ok(file) => {
