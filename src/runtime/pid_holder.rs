@@ -16,7 +16,7 @@ use nix::fcntl::OFlag;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sched::{setns, unshare, CloneFlags};
 use nix::sys::signal::{kill, Signal};
-use nix::sys::wait::waitpid;
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, pipe2, ForkResult, Pid};
 
 /// The holder process; killed and reaped on drop.
@@ -108,12 +108,17 @@ fn hold(alive: OwnedFd) -> ! {
         let _ = nix::unistd::dup2(null.as_raw_fd(), 0);
     }
     let _ = std::env::set_current_dir("/");
+    // A blocked SIGCHLD stays pending even for a namespace's PID 1, so the
+    // holder sleeps in sigwait until an orphan of its namespace ends.
+    let mut chld = nix::sys::signal::SigSet::empty();
+    chld.add(nix::sys::signal::Signal::SIGCHLD);
+    let _ = chld.thread_block();
     loop {
-        match nix::sys::wait::wait() {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            // Nothing to reap yet: sleep until a signal (SIGCHLD of an orphan
-            // is not delivered to a handler-less PID 1, so poll slowly).
-            Err(_) => std::thread::sleep(std::time::Duration::from_millis(200)),
+        match nix::sys::wait::waitpid(None::<nix::unistd::Pid>, Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) | Err(nix::errno::Errno::ECHILD) => {
+                let _ = chld.wait();
+            }
+            Ok(_) | Err(_) => {}
         }
     }
 }
