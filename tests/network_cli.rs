@@ -578,6 +578,9 @@ fn test_publish_forms() {
     );
     // A host range for one container port: its first free port.
     assert!(port.contains("0.0.0.0:7200\n"), "{port}");
+    // ps shows the ports as published, the ephemeral one resolved.
+    let ps = lab.vr_ok(&["ps", "--format", "json"]);
+    assert!(ps.contains(&format!("0.0.0.0:{picked}->80/tcp")), "{ps}");
     lab.vr_ok(&["rm", "-f", "forms"]);
     lab.assert_clean();
 }

@@ -59,23 +59,16 @@ fn row(layout: &Layout, id: &str) -> Row {
     match read_json::<ContainerRecord>(&ContainerFiles(&dir).record()) {
         Ok(Some(record)) => {
             let started = std::fs::read_to_string(dir.join("started")).unwrap_or_default();
-            let ports = record
-                .request
-                .host
-                .port_bindings
+            // The ports as published (ephemeral ones resolved), while running.
+            let endpoint = running
+                .then(|| crate::network::setup::endpoint_of(&layout.network_dir(), id))
+                .flatten();
+            let ports = crate::network::summary::port_lines(endpoint.as_ref())
                 .iter()
-                .flat_map(|(ctr, bindings)| {
-                    bindings.iter().map(move |b| {
-                        format!(
-                            "{}:{}->{ctr}",
-                            if b.host_ip.is_empty() {
-                                "0.0.0.0"
-                            } else {
-                                &b.host_ip
-                            },
-                            b.host_port
-                        )
-                    })
+                .flat_map(|(ctr, hosts)| {
+                    hosts
+                        .iter()
+                        .map(move |(ip, port)| format!("{ip}:{port}->{ctr}"))
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
