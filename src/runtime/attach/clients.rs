@@ -131,7 +131,8 @@ impl Clients {
                 client.push(&packet);
             }
         }
-        self.list.retain(|c| !c.closed);
+        // Dropped clients leave in `service`, so the list keeps the order
+        // its poll entries were made in.
     }
 
     /// Poll entries for the clients: readable when `reading`, writable while
