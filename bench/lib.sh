@@ -164,7 +164,7 @@ mem_of() {
     echo "$rss $pss"
 }
 
-# The monitors of vassalrun's containers (and any vassalrun child of one).
+# The monitors of vassalrun's containers (and any vassalrun* child of one).
 vr_monitor_pids() {
     for f in "$WORK"/vr/root/containers/*/monitor.pid; do
         [ -f "$f" ] || continue
@@ -172,7 +172,9 @@ vr_monitor_pids() {
         [ -d "/proc/$m" ] || continue
         printf '%s ' "$m"
         for c in $(cat "/proc/$m/task/$m/children" 2>/dev/null); do
-            [ "$(cat "/proc/$c/comm" 2>/dev/null)" = vassalrun ] && printf '%s ' "$c"
+            case $(cat "/proc/$c/comm" 2>/dev/null) in
+            vassalrun*) printf '%s ' "$c" ;;
+            esac
         done
     done
 }

@@ -38,7 +38,7 @@ vr rm -f $(vr ps -aq) >/dev/null
 pm rm -af -t 0 >/dev/null
 
 WRITE="yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz | head -c $((LOG_MIB * 1048576))"
-hyperfine --style basic --runs 3 --export-markdown "$WORK/log.md" \
+hyperfine --style basic --runs 3 --time-unit millisecond --export-markdown "$WORK/log.md" \
     -n vassalrun "$VR run --rm --network none --log-driver json-file bb sh -c '$WRITE' >/dev/null" \
     -n podman "$PM run $PMRUN --rm --network none --log-driver k8s-file localhost/bb sh -c '$WRITE' >/dev/null" \
     >/dev/null

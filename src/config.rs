@@ -38,6 +38,18 @@ pub struct ConfigFile {
     pub bridge: Option<String>,
     pub subnet: Option<String>,
     pub gateway: Option<String>,
+    /// `[emperor]`: the uWSGI Emperor wrapper's settings.
+    pub emperor: Option<EmperorConfigFile>,
+}
+
+/// `[emperor]` in `config.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EmperorConfigFile {
+    /// Refuse vassals without a `docker-image` attribute (`VASSALRUN_REQUIRE_IMAGE=1`).
+    pub require_image: Option<bool>,
+    /// The host's uWSGI for vassals without an image (`VASSALRUN_HOST_UWSGI`).
+    pub host_uwsgi: Option<PathBuf>,
 }
 
 /// Values given on the command line or in the environment (`None`: not given).
@@ -52,6 +64,8 @@ pub struct Overrides {
     pub bridge: Option<String>,
     pub subnet: Option<String>,
     pub gateway: Option<String>,
+    pub require_image: Option<bool>,
+    pub host_uwsgi: Option<PathBuf>,
 }
 
 /// The settings in force.
@@ -72,6 +86,11 @@ pub struct Settings {
     pub subnet: String,
     /// The bridge's address; `None`: the subnet's first host address.
     pub gateway: Option<String>,
+    /// Emperor wrapper: refuse vassals without an image.
+    pub require_image: bool,
+    /// Emperor wrapper: the uWSGI run for vassals without an image (a name
+    /// searched in `PATH`, or a path).
+    pub host_uwsgi: PathBuf,
 }
 
 impl Settings {
@@ -81,7 +100,16 @@ impl Settings {
             .config_dir
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_DIR));
         let file = read_config_file(&config_dir.join("config.toml"))?;
+        let emperor = file.emperor.unwrap_or_default();
         Ok(Settings {
+            require_image: overrides
+                .require_image
+                .or(emperor.require_image)
+                .unwrap_or(false),
+            host_uwsgi: overrides
+                .host_uwsgi
+                .or(emperor.host_uwsgi)
+                .unwrap_or_else(|| "uwsgi".into()),
             root: overrides
                 .root
                 .or(file.root)
@@ -173,6 +201,32 @@ mod tests {
         .unwrap();
         assert_eq!(s.root, PathBuf::from("/srv/v"));
         assert_eq!(s.cgroup_parent, "flag");
+    }
+
+    #[test]
+    fn test_load_emperor_section_then_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[emperor]\nrequire-image = true\n").unwrap();
+        let load = |require_image| {
+            Settings::load(Overrides {
+                config_dir: Some(dir.path().into()),
+                require_image,
+                ..Default::default()
+            })
+            .unwrap()
+        };
+        assert!(load(None).require_image);
+        assert!(!load(Some(false)).require_image);
+        assert_eq!(load(None).host_uwsgi, PathBuf::from("uwsgi"));
+        std::fs::write(&path, "[emperor]\nrequire-images = true\n").unwrap();
+        let err = Settings::load(Overrides {
+            config_dir: Some(dir.path().into()),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown field `require-images`"), "{err}");
     }
 
     #[test]

@@ -4,10 +4,14 @@
 //! - [`runtime`]: images, rootfs and container lifecycle.
 //! - [`network`]: bridge, addresses, veth pairs, nftables port mapping.
 //! - [`config`]: settings from `/etc/vassalrun/config.toml`, environment and flags.
+//! - [`emperor`]: the uWSGI Emperor wrapper (`--emperor-wrapper vassalrun`).
 //! - [`cli`]: the command line.
+//! - [`oci`]: OCI runtime mode (runc's command grammar).
 
 pub mod cli;
 pub mod config;
+pub mod emperor;
 pub mod network;
+pub mod oci;
 pub mod runtime;
 pub mod spec;

@@ -1,6 +1,11 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    if vassalrun::emperor::invoked_by_emperor() {
+        // Before any reset: a vassal without an image gets the Emperor's
+        // dispositions untouched.
+        return vassalrun::cli::emperor_cmd::main(restore_default_signals);
+    }
     restore_default_signals();
     vassalrun::cli::main()
 }

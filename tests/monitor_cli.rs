@@ -93,14 +93,17 @@ fn spawn(mut command: Command) -> Child {
 /// Removes the container if the test is stuck, so blocked reads end.
 fn hang_guard(env: &TestEnv, name: &str) {
     let root = env.root();
-    let args: Vec<std::ffi::OsString> =
-        env.command().get_args().map(|a| a.to_os_string()).collect();
+    let own = env.command();
+    let program = own.get_program().to_os_string();
+    let args: Vec<std::ffi::OsString> = own.get_args().map(|a| a.to_os_string()).collect();
     let name = name.to_string();
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_secs(90));
         if root.exists() {
-            let mut rm = Command::new(env!("CARGO_BIN_EXE_vassalrun"));
-            let _ = rm.args(&args).args(["rm", "-f", &name]).output();
+            let _ = Command::new(&program)
+                .args(&args)
+                .args(["rm", "-f", &name])
+                .output();
         }
     });
 }
@@ -648,4 +651,43 @@ fn test_start_attach_and_logs_follow_across_rotation() {
         &out,
         "invalid argument \"soon\" for \"--since\" flag: expected an RFC 3339 time, a date, Unix seconds or a duration such as 10m",
     );
+}
+
+#[test]
+fn test_monitor_relays_itself_without_the_relay_binary() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    // A vassalrun with no vassalrun-relay beside it.
+    let lone = env.dir.path().join("lone");
+    std::fs::create_dir(&lone).unwrap();
+    let exe = lone.join("vassalrun");
+    std::fs::copy(env!("CARGO_BIN_EXE_vassalrun"), &exe).unwrap();
+    // The test's own command line (possibly behind nsenter), with the copy.
+    let own = env.command();
+    let mut parts: Vec<std::ffi::OsString> = std::iter::once(own.get_program().to_os_string())
+        .chain(own.get_args().map(|a| a.to_os_string()))
+        .collect();
+    let at = parts
+        .iter()
+        .position(|a| a.as_os_str() == std::ffi::OsStr::new(env!("CARGO_BIN_EXE_vassalrun")))
+        .unwrap();
+    parts[at] = exe.into_os_string();
+    let mut cmd = Command::new(&parts[0]);
+    cmd.args(&parts[1..]).args([
+        "run",
+        "--name",
+        "lone",
+        &img(),
+        "sh",
+        "-c",
+        "echo out; echo err >&2; exit 6",
+    ]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", describe(&out));
+    assert_eq!(stdout(&out), "out\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "err\n");
+    assert_eq!(stdout(&env.run(&["logs", "lone"])), "out\n");
+    assert_eq!(status_of(&env, "lone"), "exited");
 }

@@ -12,7 +12,7 @@ use crate::runtime::layout::ContainerFiles;
 use crate::runtime::layout::Layout;
 use crate::runtime::lifecycle::create::{create, CreateOptions, Created};
 use crate::runtime::lifecycle::foreground::{connect, stay_attached};
-use crate::runtime::lifecycle::monitor::{run_monitor, MonitorStdio};
+use crate::runtime::lifecycle::monitor::{finish_and_tell, run_monitor, MonitorStdio};
 use crate::runtime::lifecycle::remove::{remove_container, RemoveMode};
 use crate::runtime::lifecycle::start::{start, start_with};
 use crate::runtime::lifecycle::status::{status, Status};
@@ -81,6 +81,12 @@ pub struct RmArgs {
 #[derive(Args, Debug)]
 pub struct MonitorArgs {
     id: String,
+    /// (from the relay image) the container exited with this code: finish
+    #[arg(long)]
+    finish: Option<u8>,
+    /// (from the relay image) attached clients' sockets, to tell the code
+    #[arg(long, value_delimiter = ',')]
+    clients: Vec<i32>,
 }
 
 fn create_from(
@@ -274,8 +280,19 @@ pub fn run_rm(settings: &Settings, args: &RmArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run_monitor_cmd(settings: &Settings, args: &MonitorArgs) -> anyhow::Result<ExitCode> {
-    Ok(ExitCode::from(run_monitor(
-        &Layout::new(settings),
-        &args.id,
+    let layout = Layout::new(settings);
+    let Some(code) = args.finish else {
+        return Ok(ExitCode::from(run_monitor(&layout, &args.id)));
+    };
+    use std::os::fd::FromRawFd;
+    // SAFETY: the relay image handed these sockets over, open, to us alone.
+    let fds = args
+        .clients
+        .iter()
+        .map(|&fd| unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+        .collect();
+    let clients = crate::runtime::attach::clients::Clients::adopt(fds);
+    Ok(ExitCode::from(finish_and_tell(
+        &layout, &args.id, code, clients,
     )))
 }

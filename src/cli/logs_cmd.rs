@@ -10,7 +10,7 @@ use clap::Args;
 
 use crate::config::Settings;
 use crate::runtime::layout::{ContainerFiles, Layout};
-use crate::runtime::lifecycle::status::{status, Status};
+use crate::runtime::lifecycle::status::{monitor_alive, status, Status};
 use crate::runtime::logs::follow::Follower;
 use crate::runtime::logs::json_file::{Entry, Stream};
 use crate::runtime::logs::time_filter::parse_time;
@@ -94,10 +94,14 @@ pub fn run_logs(settings: &Settings, args: &LogsArgs) -> anyhow::Result<ExitCode
     }
     // The log only grows while the container runs; read once more after.
     loop {
-        let running = matches!(
-            status(&layout, &id),
-            Status::Running { .. } | Status::Created
-        );
+        // Between the init's death and the exit record the monitor is still
+        // draining output into the log: the log is complete once it recorded
+        // the exit (or is gone).
+        let running = match status(&layout, &id) {
+            Status::Running { .. } | Status::Created => true,
+            Status::Exited(_) => false,
+            Status::Dead => monitor_alive(&dir),
+        };
         let entries: Vec<Entry> = follower
             .next_entries()?
             .into_iter()

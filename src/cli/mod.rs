@@ -2,10 +2,12 @@
 //! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
 
 mod control_cmd;
+pub mod emperor_cmd;
 mod image_cmd;
 mod lifecycle_cmd;
 mod logs_cmd;
 mod network_cmd;
+mod oci_cmd;
 mod ps_cmd;
 mod spec_cmd;
 mod template;
@@ -137,6 +139,12 @@ pub enum Command {
     /// The per-container monitor (started by create and start)
     #[command(hide = true)]
     Monitor(lifecycle_cmd::MonitorArgs),
+    /// OCI runtime mode, runc's command line: `vassalrun oci [runc flags] COMMAND` (must come first)
+    #[command(disable_help_flag = true)]
+    Oci {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        args: Vec<String>,
+    },
 }
 
 impl GlobalOptions {
@@ -151,6 +159,7 @@ impl GlobalOptions {
             bridge: self.bridge.clone(),
             subnet: self.subnet.clone(),
             gateway: self.gateway.clone(),
+            ..Default::default()
         })?)
     }
 }
@@ -162,6 +171,10 @@ pub fn main() -> ExitCode {
 
 /// Parses and runs a command line; returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    if let Some(oci_argv) = crate::oci::dispatch::oci_argv(&args) {
+        return oci_cmd::run(oci_argv);
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
@@ -193,6 +206,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             Command::Network(command) => network_cmd::run_network(&settings, command),
             Command::Port(args) => network_cmd::run_port(&settings, args),
             Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
+            // Reached only with vassalrun's own flags before `oci`.
+            Command::Oci { .. } => Err(anyhow::anyhow!(
+                "oci must be the first argument: vassalrun oci [runc flags] COMMAND"
+            )),
         }
     });
     match result {

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod lifecycle;
 pub mod logs;
 pub mod network_files;
+pub mod pid_holder;
 pub mod prepare;
 pub mod protected_exe;
 pub mod record;

@@ -19,14 +19,21 @@ use super::store::lock_path;
 
 /// The read-only path to execute vassalrun from, creating the mount if needed.
 pub fn protected_exe(run_dir: &Path) -> io::Result<PathBuf> {
-    let target = run_dir.join("bin").join("vassalrun");
-    if is_protected_copy(&target)? {
+    let exe = fs::read_link("/proc/self/exe")?;
+    protected_copy_of(run_dir, &exe, "vassalrun")
+}
+
+/// The read-only path to execute `binary` from, as `<run-dir>/bin/<name>`
+/// (the monitor's relay image is protected the same way).
+pub fn protected_copy_of(run_dir: &Path, binary: &Path, name: &str) -> io::Result<PathBuf> {
+    let target = run_dir.join("bin").join(name);
+    if is_protected_copy(&target, binary)? {
         return Ok(target);
     }
     let dir = run_dir.join("bin");
     fs::create_dir_all(&dir)?;
     let _lock = lock_path(&dir.join(".lock")).map_err(io::Error::other)?;
-    if is_protected_copy(&target)? {
+    if is_protected_copy(&target, binary)? {
         return Ok(target);
     }
     // A stale mount (older binary) is replaced.
@@ -36,9 +43,8 @@ pub fn protected_exe(run_dir: &Path) -> io::Result<PathBuf> {
         .create(true)
         .truncate(false)
         .open(&target)?;
-    let exe = fs::read_link("/proc/self/exe")?;
     mount(
-        Some(&exe),
+        Some(binary),
         &target,
         None::<&str>,
         MsFlags::MS_BIND,
@@ -52,12 +58,12 @@ pub fn protected_exe(run_dir: &Path) -> io::Result<PathBuf> {
     Ok(target)
 }
 
-/// Whether `target` is this very binary and cannot be written through.
-fn is_protected_copy(target: &Path) -> io::Result<bool> {
+/// Whether `target` is `binary` itself and cannot be written through.
+fn is_protected_copy(target: &Path, binary: &Path) -> io::Result<bool> {
     let Ok(mounted) = fs::metadata(target) else {
         return Ok(false);
     };
-    let exe = fs::metadata("/proc/self/exe")?;
-    let same = mounted.dev() == exe.dev() && mounted.ino() == exe.ino();
+    let original = fs::metadata(binary)?;
+    let same = mounted.dev() == original.dev() && mounted.ino() == original.ino();
     Ok(same && access(target, AccessFlags::W_OK) == Err(nix::errno::Errno::EROFS))
 }

@@ -125,10 +125,12 @@ impl Drop for TestEnv {
             let _ = std::fs::remove_dir(dir);
         }
         // The read-only bind mount of the binary that monitors run from.
-        let _ = nix::mount::umount2(
-            &self.dir.path().join("run/bin/vassalrun"),
-            nix::mount::MntFlags::MNT_DETACH,
-        );
+        for binary in ["vassalrun", "vassalrun-relay"] {
+            let _ = nix::mount::umount2(
+                &self.dir.path().join("run/bin").join(binary),
+                nix::mount::MntFlags::MNT_DETACH,
+            );
+        }
         if let Some(ns) = &self.netns {
             let _ = Command::new("ip").args(["netns", "del", ns]).status();
         }

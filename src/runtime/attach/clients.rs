@@ -166,6 +166,27 @@ impl Clients {
         self.list.retain(|c| !c.closed);
     }
 
+    /// Clients handed over from another image of the monitor (their queues
+    /// were flushed before the handoff).
+    pub fn adopt(fds: Vec<OwnedFd>) -> Clients {
+        Clients {
+            list: fds
+                .into_iter()
+                .map(|fd| Client {
+                    fd,
+                    queue: VecDeque::new(),
+                    queued: 0,
+                    closed: false,
+                })
+                .collect(),
+        }
+    }
+
+    /// The clients' sockets, for a handoff.
+    pub fn into_fds(self) -> Vec<OwnedFd> {
+        self.list.into_iter().map(|c| c.fd).collect()
+    }
+
     /// Tells every client the exit code and gives them until `deadline` to
     /// take what is queued.
     pub fn finish(&mut self, code: u8, deadline: std::time::Instant) {
@@ -173,10 +194,21 @@ impl Clients {
         for client in &mut self.list {
             client.push(&packet);
         }
+        self.flush(deadline);
+    }
+
+    /// Gives the clients until `deadline` to take what is queued; those that
+    /// do not are dropped.
+    pub fn flush(&mut self, deadline: std::time::Instant) {
         loop {
-            self.list.retain(|c| !c.closed && !c.queue.is_empty());
+            if self.list.iter().all(|c| c.closed || c.queue.is_empty()) {
+                self.list.retain(|c| !c.closed);
+                return;
+            }
+            self.list.retain(|c| !c.closed);
             let left = deadline.saturating_duration_since(std::time::Instant::now());
-            if self.list.is_empty() || left.is_zero() {
+            if left.is_zero() {
+                self.list.retain(|c| c.queue.is_empty());
                 return;
             }
             let mut fds = self.poll_fds(false);

@@ -33,6 +33,80 @@ pub struct Created {
 }
 
 pub fn create(settings: &Settings, options: CreateOptions) -> Result<Created, LifecycleError> {
+    let stdio = options.stdio;
+    let request = &options.request;
+    create_then(settings, &options, |id, name, network| {
+        let spawned =
+            spawn_monitor(settings, id, stdio).map_err(|reason| LifecycleError::Runtime {
+                id: id.to_string(),
+                step: "create",
+                reason,
+            })?;
+        // After create, before start (Docker's order): the command's first
+        // instruction already sees its network.
+        attach_network(settings, id, name, request, network, spawned.pid)?;
+        Ok(spawned)
+    })
+    .map(|(id, name, monitor, _)| Created { id, name, monitor })
+}
+
+/// What the container's network setup needs from `create`.
+#[derive(Debug, Clone)]
+pub struct NetworkPlan {
+    pub hostname: String,
+    /// The container's generated `/etc/hosts` (none when it shares another's).
+    pub hosts_file: Option<std::path::PathBuf>,
+}
+
+/// Sets up the network of container `id`, whose init `pid` waits for `start`.
+pub fn attach_network(
+    settings: &Settings,
+    id: &str,
+    name: &str,
+    request: &CreateRequest,
+    plan: &NetworkPlan,
+    pid: i32,
+) -> Result<(), LifecycleError> {
+    crate::network::setup::attach(&crate::network::setup::Attach {
+        settings,
+        id,
+        names: [&plan.hostname, name],
+        pid,
+        request,
+        hosts_file: plan.hosts_file.clone(),
+    })?;
+    Ok(())
+}
+
+/// A container whose state (record, spec, mounted rootfs) is ready but which
+/// no monitor builds: the caller builds and runs it itself (the Emperor
+/// wrapper, [`super::inline`]). `options.stdio` is unused.
+pub struct Prepared {
+    pub id: String,
+    pub name: String,
+    /// For [`attach_network`] once the container's init exists.
+    pub network: NetworkPlan,
+}
+
+/// `create` without spawning a monitor.
+pub fn create_prepared(
+    settings: &Settings,
+    options: &CreateOptions,
+) -> Result<Prepared, LifecycleError> {
+    create_then(settings, options, |_, _, _| Ok(())).map(|(id, name, (), network)| Prepared {
+        id,
+        name,
+        network,
+    })
+}
+
+/// Claims an id and a name, writes the state, then runs `last` (spawning the
+/// monitor); every step is undone if a later one fails.
+fn create_then<T>(
+    settings: &Settings,
+    options: &CreateOptions,
+    last: impl FnOnce(&str, &str, &NetworkPlan) -> Result<T, LifecycleError>,
+) -> Result<(String, String, T, NetworkPlan), LifecycleError> {
     let store = Store::new(Layout::new(settings));
     let id = new_container_id();
     // The directory first: a name then always points at an existing directory,
@@ -40,15 +114,12 @@ pub fn create(settings: &Settings, options: CreateOptions) -> Result<Created, Li
     store.claim_dir(&id)?;
     let result =
         claim_name(&store, &id, options.name.as_deref(), options.replace).and_then(|name| {
-            let monitor = create_claimed(settings, &store, &id, &name, &options);
+            let monitor = create_claimed(settings, &store, &id, &name, options)
+                .and_then(|plan| last(&id, &name, &plan).map(|monitor| (monitor, plan)));
             if monitor.is_err() {
                 store.release_name(&name, &id);
             }
-            monitor.map(|monitor| Created {
-                id: id.clone(),
-                name,
-                monitor,
-            })
+            monitor.map(|(monitor, plan)| (id.clone(), name, monitor, plan))
         });
     if result.is_err() {
         let _ = remove_container(&store, &id, RemoveMode::Force);
@@ -94,7 +165,7 @@ fn create_claimed(
     id: &str,
     name: &str,
     options: &CreateOptions,
-) -> Result<Spawned, LifecycleError> {
+) -> Result<NetworkPlan, LifecycleError> {
     let request = &options.request;
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
@@ -137,26 +208,15 @@ fn create_claimed(
     if !request.host.container_id_file.is_empty() {
         write_cidfile(&request.host.container_id_file, id)?;
     }
-    let spawned =
-        spawn_monitor(settings, id, options.stdio).map_err(|reason| LifecycleError::Runtime {
-            id: id.to_string(),
-            step: "create",
-            reason,
-        })?;
-    let hostname = spec.hostname().clone().unwrap_or_default();
-    crate::network::setup::attach(&crate::network::setup::Attach {
-        settings,
-        id,
-        names: [&hostname, name],
-        pid: spawned.pid,
-        request,
+    let _ = name;
+    Ok(NetworkPlan {
+        hostname: spec.hostname().clone().unwrap_or_default(),
         hosts_file: context
             .network_files
             .as_ref()
             .filter(|_| context.donor.is_none())
             .map(|f| f.hosts.clone()),
-    })?;
-    Ok(spawned)
+    })
 }
 
 /// Mounts the overlay, creates the workdir with the process's owner (as Docker

@@ -24,11 +24,13 @@ use serde::{Deserialize, Serialize};
 use super::console::ConsoleSocket;
 use super::pid_namespace::{host_pid_of_only_child, host_pid_of_self, in_new_pid_namespace};
 use super::relay::{Output, Relay, Stdin};
+use super::relay_process::{exec_keeping, hand_off, relay_binary_beside, take_back, RELAY_ENV};
 use super::remove::{remove_container, RemoveMode};
 use crate::runtime::attach::clients::Clients;
 use crate::runtime::attach::socket::listen_at;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::logs::json_file::JsonFileWriter;
+use crate::runtime::protected_exe::protected_copy_of;
 use crate::runtime::record::{now_rfc3339, read_json, ContainerRecord, ExitRecord};
 use crate::runtime::rootfs;
 use crate::runtime::store::Store;
@@ -62,8 +64,9 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
             pid.to_string().as_bytes(),
         );
     }
-    let (pids, mut relay) = match build(layout, id, &dir) {
-        Ok(built) => built,
+    let (pids, relay) = match build(layout, id, &dir, &BuildOptions::default()) {
+        Ok((pids, Some(relay))) => (pids, relay),
+        Ok((_, None)) => unreachable!("the monitor always relays"),
         Err(message) => {
             report(
                 &mut sync,
@@ -85,14 +88,56 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
         },
     );
     drop(sync);
+    let relay = match exec_relay_image(id, relay, pids.own) {
+        Ok(never) => match never {},
+        Err(relay) => relay,
+    };
+    let mut relay = *relay;
     super::memory_trim::release_unused_memory();
     let code = relay.run_until_exit(pids.own);
+    finish_and_tell(layout, id, code, relay.clients)
+}
+
+/// The last steps, in the monitor's vassalrun image: record the exit and
+/// clean up, then tell the attached clients the code (so whoever learns it
+/// finds the container exited); slow clients get a few seconds.
+pub fn finish_and_tell(layout: &Layout, id: &str, code: u8, mut clients: Clients) -> u8 {
+    let dir = layout.container_dir(id);
     let _ = std::fs::remove_file(ContainerFiles(&dir).attach_socket());
     finish(layout, id, &dir, code);
-    // Clients learn the code once it is recorded; slow ones get a few seconds.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    relay.clients.finish(code, deadline);
+    clients.finish(code, deadline);
     code
+}
+
+/// Becomes the small relay image when it is installed beside vassalrun;
+/// gives the relay back when it is not (or the exec fails).
+fn exec_relay_image(
+    id: &str,
+    relay: Relay,
+    init_pid: Pid,
+) -> Result<std::convert::Infallible, Box<Relay>> {
+    let Some(program) = std::env::var_os(RELAY_ENV).map(std::path::PathBuf::from) else {
+        return Err(Box::new(relay));
+    };
+    let Ok(vassalrun) = std::env::current_exe() else {
+        return Err(Box::new(relay));
+    };
+    let log = relay.log.as_ref().map(|log| log.target());
+    // The same command line this monitor was started with.
+    let mut finish: Vec<String> = std::env::args().collect();
+    if let Some(first) = finish.first_mut() {
+        *first = vassalrun.display().to_string();
+    }
+    let handoff = hand_off(relay, init_pid.as_raw(), log, finish);
+    let args = vec![
+        "monitor".to_string(),
+        id.to_string(),
+        serde_json::to_string(&handoff).unwrap_or_default(),
+    ];
+    let error = exec_keeping(&program, &args, &handoff.fds());
+    tracing::warn!("exec {}: {error}; relaying in vassalrun", program.display());
+    Err(Box::new(take_back(handoff)))
 }
 
 fn take_sync_pipe() -> Option<File> {
@@ -124,15 +169,30 @@ pub fn has_own_pid_namespace(spec: &Spec) -> bool {
 
 /// The container init's pid in the monitor's pid namespace (to wait for it)
 /// and in the host's (for everyone else).
-struct InitPids {
-    own: Pid,
-    host: Pid,
+pub struct InitPids {
+    pub own: Pid,
+    pub host: Pid,
 }
 
-/// Creates the container; returns its init's pids and the relay for its
-/// stdio. libcontainer overwrites the caller's `oom_score_adj`, so ours is
-/// restored afterwards.
-fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(InitPids, Relay), String> {
+/// How [`build`] differs for a caller other than the monitor (the Emperor
+/// wrapper, `inline.rs`): the default is the monitor's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// The container keeps the caller's stdin, stdout and stderr: no relay, no log.
+    pub inherit_stdio: bool,
+    /// fds 3..3+N stay open in the container (libcontainer's `preserve_fds`).
+    pub preserved_fds: i32,
+}
+
+/// Creates the container; returns its init's pids and (unless it inherits
+/// the caller's stdio) the relay for its stdio. libcontainer overwrites the
+/// caller's `oom_score_adj`, so ours is restored afterwards.
+pub fn build(
+    layout: &Layout,
+    id: &str,
+    dir: &Path,
+    options: &BuildOptions,
+) -> Result<(InitPids, Option<Relay>), String> {
     let oom = std::fs::read_to_string("/proc/self/oom_score_adj").ok();
     let files = ContainerFiles(dir);
     let record: ContainerRecord = read_json(&files.record())
@@ -142,17 +202,30 @@ fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(InitPids, Relay), Str
     let builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
         .and_then(|b| b.validate_id())
-        .map_err(|e| format!("container {id}: create: {e}"))?;
-    let (builder, stdio) = wire_stdio(builder, &files, config.tty, config.open_stdin)?;
-    let log = match log_settings(&record.request.host.log_config).map_err(|e| e.to_string())? {
-        LogSettings::None => None,
-        LogSettings::JsonFile { max_size, max_file } => Some(
+        .map_err(|e| format!("container {id}: create: {e}"))?
+        .with_preserved_fds(options.preserved_fds);
+    let (builder, stdio) = if options.inherit_stdio {
+        (builder, None)
+    } else {
+        let (builder, stdio) = wire_stdio(builder, &files, config.tty, config.open_stdin)?;
+        (builder, Some(stdio))
+    };
+    let log = match (&stdio, log_settings(&record.request.host.log_config)) {
+        (None, _) => None,
+        (_, Err(e)) => return Err(e.to_string()),
+        (_, Ok(LogSettings::None)) => None,
+        (_, Ok(LogSettings::JsonFile { max_size, max_file })) => Some(
             JsonFileWriter::open_rotating(&files.log(id), max_size, max_file)
                 .map_err(|e| format!("log file: {e}"))?,
         ),
     };
-    let attach = listen_at(&files.attach_socket(), SockType::SeqPacket)
-        .map_err(|e| format!("attach socket: {e}"))?;
+    let attach = match stdio {
+        Some(_) => Some(
+            listen_at(&files.attach_socket(), SockType::SeqPacket)
+                .map_err(|e| format!("attach socket: {e}"))?,
+        ),
+        None => None,
+    };
     let built = builder
         .as_init(dir)
         .with_systemd(false)
@@ -175,16 +248,19 @@ fn build(layout: &Layout, id: &str, dir: &Path) -> Result<(InitPids, Relay), Str
             .save()
             .map_err(|e| format!("container {id}: saving its pid: {e}"))?;
     }
+    let Some(stdio) = stdio else {
+        return Ok((pids, None));
+    };
     let (output, stdin) = stdio.finish()?;
     Ok((
         pids,
-        Relay {
+        Some(Relay {
             output,
             stdin,
             log,
-            attach: Some(attach),
+            attach,
             clients: Clients::default(),
-        },
+        }),
     ))
 }
 
@@ -305,7 +381,7 @@ fn oom_killed(spec_path: &Path) -> bool {
 
 /// Records the exit and releases what only a running container needs. Waits for
 /// the container lock so a `start` still finishing is never raced.
-fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
+pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     let store = Store::new(layout.clone());
     let Ok(lock) = store.lock(id) else {
         return;
@@ -386,6 +462,13 @@ pub fn spawn_monitor(
         .arg("monitor")
         .arg(id)
         .env(SYNC_FD_ENV, write_fd.to_string());
+    let relay = std::env::current_exe()
+        .ok()
+        .and_then(|exe| relay_binary_beside(&exe))
+        .and_then(|relay| protected_copy_of(&settings.run_dir, &relay, "vassalrun-relay").ok());
+    if let Some(relay) = relay {
+        command.env(RELAY_ENV, relay);
+    }
     if stdio == MonitorStdio::Null {
         command
             .stdin(Stdio::null())

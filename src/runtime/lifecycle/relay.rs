@@ -57,6 +57,11 @@ impl Stdin {
         }
     }
 
+    /// The descriptor, for a handoff to the relay image.
+    pub fn into_fd(self) -> OwnedFd {
+        self.fd
+    }
+
     fn flush(&mut self) -> bool {
         while !self.queue.is_empty() {
             let (front, _) = self.queue.as_slices();

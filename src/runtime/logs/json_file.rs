@@ -68,6 +68,15 @@ pub fn rotated_path(path: &Path, n: u32) -> PathBuf {
 }
 
 impl JsonFileWriter {
+    /// Where and how this writer writes (for the monitor's relay image).
+    pub fn target(&self) -> crate::runtime::lifecycle::relay_process::LogTarget {
+        crate::runtime::lifecycle::relay_process::LogTarget {
+            path: self.path.clone(),
+            max_size: self.max_size,
+            max_file: self.max_file,
+        }
+    }
+
     /// A writer that never rotates.
     pub fn open(path: &Path) -> io::Result<JsonFileWriter> {
         JsonFileWriter::open_rotating(path, 0, 1)

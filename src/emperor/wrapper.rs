@@ -1,0 +1,307 @@
+//! One Emperor spawn: read the vassal's attributes, then either exec the
+//! host's uWSGI unchanged (no `docker-image`) or run the vassal's uWSGI in a
+//! container in the foreground and exit with its status.
+
+use std::ffi::{CString, OsString};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+
+use super::attributes::{plan, request, Plan};
+use super::error::WrapperError;
+use super::fds::{is_socket, FdLayout};
+use super::invocation::Invocation;
+use super::log;
+use super::socket::bind;
+use crate::config::Settings;
+use crate::runtime::layout::{ContainerFiles, Layout};
+use crate::runtime::lifecycle::create::{attach_network, create_prepared, CreateOptions};
+use crate::runtime::lifecycle::inline::{catch_forwarded_signals, run_inline, InlineOptions};
+use crate::runtime::lifecycle::monitor::MonitorStdio;
+
+/// Exit code for the wrapper's own failures (vassalrun's convention).
+pub const EXIT_WRAPPER_ERROR: u8 = 125;
+
+/// Runs the spawn; returns the exit code (the vassal's, when it ran).
+pub fn run(args: &[OsString], settings: Result<Settings, String>, restore_signals: fn()) -> u8 {
+    let env = |key: &str| std::env::var(key).ok();
+    let invocation = match Invocation::parse(args, env) {
+        Ok(invocation) => invocation,
+        Err(e) => {
+            log("?", WrapperError::Invocation(e));
+            return EXIT_WRAPPER_ERROR;
+        }
+    };
+    let vassal = invocation.name.clone();
+    match run_vassal(args, &invocation, settings, restore_signals) {
+        Ok(code) => code,
+        Err(e) => {
+            log(&vassal, e);
+            EXIT_WRAPPER_ERROR
+        }
+    }
+}
+
+fn run_vassal(
+    args: &[OsString],
+    invocation: &Invocation,
+    settings: Result<Settings, String>,
+    restore_signals: fn(),
+) -> Result<u8, WrapperError> {
+    let settings = settings.map_err(WrapperError::Settings)?;
+    let cwd = std::env::current_dir().map_err(WrapperError::WorkingDir)?;
+    let entries = super::source::attributes(invocation, &cwd).map_err(WrapperError::Source)?;
+    let plan = plan(&entries)?;
+    if plan.image.is_none() {
+        if settings.require_image {
+            return Err(WrapperError::ImageRequired);
+        }
+        return Err(exec_host_uwsgi(&settings.host_uwsgi, args));
+    }
+    restore_signals();
+    reexec_protected(&settings, args)?;
+    run_container(&settings, invocation, &plan, &cwd)
+}
+
+/// Replaces this process with the host's uWSGI, argv\[1..\], env, fds and
+/// signal dispositions untouched; returns only on failure.
+fn exec_host_uwsgi(uwsgi: &Path, args: &[OsString]) -> WrapperError {
+    match exec(uwsgi, uwsgi.as_os_str(), args, true) {
+        Err(e) => e,
+        Ok(never) => match never {},
+    }
+}
+
+/// `execv(p)` of `program` with `argv0` and `args[1..]`.
+fn exec(
+    program: &Path,
+    argv0: &std::ffi::OsStr,
+    args: &[OsString],
+    search_path: bool,
+) -> Result<std::convert::Infallible, WrapperError> {
+    let c_string = |s: &std::ffi::OsStr| {
+        CString::new(s.as_encoded_bytes())
+            .map_err(|_| WrapperError::NulByte(s.to_string_lossy().into_owned()))
+    };
+    let path = c_string(program.as_os_str())?;
+    let argv: Vec<CString> = std::iter::once(argv0)
+        .chain(args.iter().skip(1).map(OsString::as_os_str))
+        .map(c_string)
+        .collect::<Result<_, _>>()?;
+    let result = if search_path {
+        nix::unistd::execvp(&path, &argv)
+    } else {
+        nix::unistd::execv(&path, &argv)
+    };
+    result.map_err(|errno| WrapperError::Exec {
+        path: program.to_path_buf(),
+        errno,
+    })
+}
+
+/// A container's first process starts as a fork of this one: run from the
+/// read-only bind mount of the binary (CVE-2019-5736), as monitors do. Execs
+/// that path with the same argv and environment if we are not running from it.
+fn reexec_protected(settings: &Settings, args: &[OsString]) -> Result<(), WrapperError> {
+    let target = crate::runtime::protected_exe::protected_exe(&settings.run_dir)
+        .map_err(WrapperError::Protect)?;
+    if std::fs::read_link("/proc/self/exe").ok().as_deref() == Some(target.as_path()) {
+        return Ok(());
+    }
+    let argv0 = args.first().cloned().unwrap_or_else(|| "vassalrun".into());
+    exec(&target, &argv0, args, false).map(|never| match never {})
+}
+
+fn run_container(
+    settings: &Settings,
+    invocation: &Invocation,
+    plan: &Plan,
+    cwd: &Path,
+) -> Result<u8, WrapperError> {
+    let vassal = invocation.name.as_str();
+    if plan.proxy {
+        log(
+            vassal,
+            "docker-proxy is not needed: the Emperor's fds reach the container directly",
+        );
+    }
+    catch_forwarded_signals();
+    // libcontainer passes LISTEN_FDS sockets on to the container: only on purpose.
+    std::env::remove_var("LISTEN_FDS");
+    std::env::remove_var("LISTEN_PID");
+    let keep: Vec<i32> = std::iter::once(invocation.emperor_fd)
+        .chain(invocation.config_fd)
+        .collect();
+    let layout = FdLayout::arrange(&keep).map_err(WrapperError::Fds)?;
+    let socket_file = match &plan.socket {
+        Some(address) => hand_over_socket(address, plan.socket_mode)?,
+        None => None,
+    };
+    let result = create_and_run(settings, invocation, plan, cwd, layout, &keep);
+    if let Some(path) = socket_file {
+        let _ = std::fs::remove_file(path);
+    }
+    result
+}
+
+/// Binds `docker-socket` and puts it on fd 0 (where the Emperor's on-demand
+/// socket would be; both at once cannot work). Returns the UNIX socket's file.
+fn hand_over_socket(address: &str, mode: Option<u32>) -> Result<Option<PathBuf>, WrapperError> {
+    if is_socket(0) {
+        return Err(WrapperError::SocketOnDemand);
+    }
+    let error = |reason| WrapperError::Socket {
+        address: address.to_string(),
+        reason,
+    };
+    let bound = bind(address, mode).map_err(error)?;
+    nix::unistd::dup2(bound.fd.as_raw_fd(), 0).map_err(|e| error(e.into()))?;
+    Ok(bound.path)
+}
+
+fn create_and_run(
+    settings: &Settings,
+    invocation: &Invocation,
+    plan: &Plan,
+    cwd: &Path,
+    fds: FdLayout,
+    keep: &[i32],
+) -> Result<u8, WrapperError> {
+    let vassal = invocation.name.as_str();
+    let preserved_fds = fds.preserved_fds;
+    let options = CreateOptions {
+        request: container_request(invocation, plan, cwd)?,
+        name: Some(invocation.container_name()),
+        replace: true,
+        stdio: MonitorStdio::Null,
+    };
+    let prepared = create_prepared(settings, &options)?;
+    if std::env::var("VASSALRUN_DEBUG").is_ok_and(|v| !v.is_empty() && v != "0") {
+        log_spec(vassal, settings, &prepared.id);
+    }
+    if let Some(path) = &plan.cidfile {
+        if let Err(e) =
+            crate::runtime::record::write_file_atomic(Path::new(path), prepared.id.as_bytes())
+        {
+            log(vassal, format!("docker-cidfile: {path}: {e}"));
+        }
+    }
+    log(
+        vassal,
+        format!("container {} ({})", prepared.name, &prepared.id[..12]),
+    );
+    let on_started = Box::new(move || {
+        fds.release(keep);
+        // fd 0 (docker-socket or on-demand socket) is the container's now.
+        if let Ok(null) = std::fs::File::open("/dev/null") {
+            let _ = nix::unistd::dup2(null.as_raw_fd(), 0);
+        }
+    });
+    let result = run_inline(
+        settings,
+        &prepared.id,
+        InlineOptions {
+            preserved_fds,
+            // Between build and start, as `create` does for a monitor's container.
+            before_start: Box::new(|pid| {
+                attach_network(
+                    settings,
+                    &prepared.id,
+                    &prepared.name,
+                    &options.request,
+                    &prepared.network,
+                    pid.as_raw(),
+                )
+            }),
+            on_started,
+        },
+    )
+    .map_err(WrapperError::from);
+    if let Some(path) = &plan.cidfile {
+        if std::fs::read_to_string(path).is_ok_and(|id| id == prepared.id) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    result
+}
+
+/// The request: the wrapper's own flags (name, entrypoint, the vassal's
+/// directories bound read-only at the same paths, the working directory),
+/// then the attributes' flags, then the Emperor's `UWSGI_*` variables.
+fn container_request(
+    invocation: &Invocation,
+    plan: &Plan,
+    cwd: &Path,
+) -> Result<crate::spec::CreateRequest, WrapperError> {
+    let mut extra = vec![
+        format!("--name={}", invocation.container_name()),
+        format!("--entrypoint={}", plan.uwsgi),
+    ];
+    for dir in visible_dirs(invocation, cwd) {
+        let dir = dir.display().to_string();
+        extra.push(format!("--volume={dir}:{dir}:ro"));
+    }
+    // `vassalrun stop` must shut a uWSGI master down, not reload it (SIGTERM).
+    if !plan.flags.iter().any(|f| f.starts_with("--stop-signal=")) {
+        extra.push("--stop-signal=SIGINT".to_string());
+    }
+    let has_workdir = plan.flags.iter().any(|f| f.starts_with("--workdir="));
+    let mut command = invocation.args.clone();
+    if has_workdir {
+        // NAME is relative to the vassals directory: make it absolute.
+        let file = invocation.file_name();
+        if !Path::new(file).is_absolute() && !invocation.is_piped() {
+            for arg in command.iter_mut().filter(|a| **a == invocation.name) {
+                *arg = invocation
+                    .name
+                    .replacen(file, &cwd.join(file).display().to_string(), 1);
+            }
+        }
+    } else {
+        extra.push(format!("--workdir={}", cwd.display()));
+    }
+    let env = |key: &str| std::env::var(key).ok();
+    let mut request = request(plan, &extra, &command, &env)?;
+    // What the Emperor set (UWSGI_EMPEROR_FD, ...) and passes on (UWSGI_*
+    // options), for the vassal; nothing of our own.
+    for (key, value) in std::env::vars() {
+        if key.starts_with("UWSGI_") {
+            request.config.env.push(format!("{key}={value}"));
+        }
+    }
+    Ok(request)
+}
+
+/// Directories the vassal must see at the same paths: the vassal file's, the
+/// working directory and those of `--inherit`/`--include` templates. Never `/`,
+/// never a path with `:` (the bind syntax's separator).
+fn visible_dirs(invocation: &Invocation, cwd: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut add = |dir: Option<&Path>| {
+        if let Some(dir) = dir.and_then(|d| std::fs::canonicalize(d).ok()) {
+            let usable = dir != Path::new("/") && !dir.to_string_lossy().contains([':', ',']);
+            if usable && !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
+    };
+    add(Some(cwd));
+    if !invocation.is_piped() {
+        add(invocation.file_path(cwd).parent());
+    }
+    for template in &invocation.templates {
+        add(cwd.join(template).parent());
+    }
+    dirs
+}
+
+/// `VASSALRUN_DEBUG=1`: the generated OCI spec, line by line.
+fn log_spec(vassal: &str, settings: &Settings, id: &str) {
+    let dir = Layout::new(settings).container_dir(id);
+    let spec = std::fs::read_to_string(ContainerFiles(&dir).spec()).unwrap_or_default();
+    let pretty = serde_json::from_str::<serde_json::Value>(&spec)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or(spec);
+    for line in pretty.lines() {
+        eprintln!("[vassalrun] {vassal}: spec: {line}");
+    }
+}

@@ -1,0 +1,148 @@
+//! `create` (the container waits in status "created" for `start`) and `run`
+//! (create, start, and unless `--detach` wait for it, then delete it).
+//!
+//! The container is built by libcontainer from this process, which is
+//! single-threaded (no thread exists before this point) and runs from the
+//! protected binary ([`super::protect`]). The init is this process's child
+//! until we exit; it is then reparented to the nearest subreaper (conmon, the
+//! containerd shim) as with runc.
+
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+
+use libcontainer::container::builder::ContainerBuilder;
+use libcontainer::container::Container;
+use libcontainer::syscall::syscall::SyscallType;
+use oci_spec::runtime::Spec;
+
+use super::delete::cleanup_failed_create;
+use super::lock::IdLock;
+use super::state::validate_id;
+use super::{OciContext, OciError};
+
+#[derive(clap::Args, Debug)]
+pub struct CreateArgs {
+    /// The bundle directory (holding config.json)
+    #[arg(short = 'b', long, value_name = "DIR", default_value = ".")]
+    pub bundle: PathBuf,
+    /// A unix socket to receive the pseudoterminal's master (process.terminal)
+    #[arg(long = "console-socket", value_name = "PATH")]
+    pub console_socket: Option<PathBuf>,
+    /// Write the container init's pid to this file
+    #[arg(long = "pid-file", value_name = "FILE")]
+    pub pid_file: Option<PathBuf>,
+    /// Use MS_MOVE + chroot instead of pivot_root (e.g. on a ramdisk)
+    #[arg(long = "no-pivot")]
+    pub no_pivot: bool,
+    /// Accepted for runc compatibility: vassalrun never creates a session keyring
+    #[arg(long = "no-new-keyring")]
+    pub no_new_keyring: bool,
+    /// Pass N more descriptors (3 .. 3+N-1) to the container process
+    #[arg(long = "preserve-fds", value_name = "N", default_value_t = 0)]
+    pub preserve_fds: u16,
+    /// The container id
+    pub id: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub create: CreateArgs,
+    /// Return once started, instead of waiting for the container
+    #[arg(short = 'd', long)]
+    pub detach: bool,
+    /// Keep the stopped container (do not delete it after a foreground run)
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// `create`: leaves the container in status "created".
+pub fn run_create(ctx: &OciContext, args: &CreateArgs) -> Result<u8, OciError> {
+    create(ctx, args, true)?;
+    Ok(0)
+}
+
+/// `run`: create + start; in the foreground, waits and exits with its code.
+pub fn run_run(ctx: &OciContext, args: &RunArgs) -> Result<u8, OciError> {
+    let id = &args.create.id;
+    let mut container = create(ctx, &args.create, args.detach)?;
+    {
+        let _lock = IdLock::acquire(ctx, id)?;
+        if let Err(e) = super::start::start(&mut container) {
+            let _ = container.delete(true);
+            return Err(e);
+        }
+    }
+    if args.detach {
+        return Ok(0);
+    }
+    let pid = container
+        .pid()
+        .ok_or_else(|| OciError::NotFound(id.to_string()))?;
+    let code = super::foreground::wait_forwarding(pid);
+    if !args.keep {
+        super::delete::delete(ctx, id, true)?;
+    }
+    Ok(code)
+}
+
+/// Validates, takes the id's lock, and builds the container; a failed build
+/// leaves nothing behind.
+fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container, OciError> {
+    validate_id(&args.id)?;
+    if ctx.systemd_cgroup {
+        return Err(OciError::Unsupported("--systemd-cgroup"));
+    }
+    let bundle = std::fs::canonicalize(&args.bundle).map_err(OciError::io(&args.bundle))?;
+    let spec = load_spec(&bundle)?;
+    super::hooks::check_hooks(&spec)?;
+    super::protect::ensure_protected(&ctx.protected_dir())?;
+    // Private, as runc's: the state names bundles, pids and cgroups.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&ctx.root)
+        .map_err(OciError::io(&ctx.root))?;
+    let lock = IdLock::acquire(ctx, &args.id)?;
+    if ctx.container_dir(&args.id).exists() {
+        return Err(OciError::Exists(args.id.clone()));
+    }
+    build(ctx, args, &bundle, detach)
+        .and_then(|container| super::init_pid::record(&container).map(|()| container))
+        .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))
+}
+
+/// Parses `config.json` ourselves first, for an error naming the file and field.
+fn load_spec(bundle: &Path) -> Result<Spec, OciError> {
+    let path = bundle.join("config.json");
+    Spec::load(&path).map_err(|e| OciError::Spec {
+        path,
+        reason: super::error::error_chain(&e),
+    })
+}
+
+fn build(
+    ctx: &OciContext,
+    args: &CreateArgs,
+    bundle: &Path,
+    detach: bool,
+) -> Result<Container, OciError> {
+    let fail =
+        |e: libcontainer::error::LibcontainerError| OciError::runtime(&args.id, "create", &e);
+    ContainerBuilder::new(args.id.clone(), SyscallType::Linux)
+        .with_root_path(&ctx.root)
+        .map_err(fail)?
+        .with_pid_file(args.pid_file.as_ref())
+        .map_err(fail)?
+        .with_console_socket(args.console_socket.as_ref())
+        .with_preserved_fds(i32::from(args.preserve_fds))
+        .validate_id()
+        .map_err(fail)?
+        .as_init(bundle)
+        .with_systemd(false)
+        .with_detach(detach)
+        .with_no_pivot(args.no_pivot)
+        .as_sibling(false)
+        .build()
+        .map_err(fail)
+}

@@ -1,0 +1,127 @@
+//! A PID namespace that dies with this process: a tiny child that is PID 1 of
+//! a new namespace and has `PR_SET_PDEATHSIG(SIGKILL)`. A container whose spec
+//! joins that namespace (`linux.namespaces[pid].path = /proc/<holder>/ns/pid`)
+//! lives inside it, so when this process dies — even by SIGKILL — the kernel
+//! kills the holder and with it every process of the namespace, at once.
+//!
+//! Inside the container the holder is PID 1 (and reaps orphans); the
+//! container's own command is PID 2. The holder keeps no fds but the
+//! standard ones (fd 0 is /dev/null) and is not dumpable, so the container's
+//! processes cannot reach the host through `/proc/1/{fd,root,exe}`.
+
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::PathBuf;
+
+use nix::fcntl::OFlag;
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sched::{setns, unshare, CloneFlags};
+use nix::sys::signal::{kill, Signal};
+use nix::sys::wait::waitpid;
+use nix::unistd::{fork, pipe2, ForkResult, Pid};
+
+/// The holder process; killed and reaped on drop.
+#[derive(Debug)]
+pub struct PidHolder {
+    pid: Pid,
+    /// Our end of the liveness pipe: the holder exits at once if it sees it
+    /// closed before its death signal was armed.
+    _alive: OwnedFd,
+}
+
+impl PidHolder {
+    /// Forks the holder into a new PID namespace. Call it while this process
+    /// is single-threaded. This process's own later children stay in its
+    /// namespace.
+    pub fn spawn() -> std::io::Result<PidHolder> {
+        let own = std::fs::File::open("/proc/self/ns/pid")?;
+        let (read_end, write_end) = pipe2(OFlag::O_CLOEXEC)?;
+        unshare(CloneFlags::CLONE_NEWPID)?;
+        // SAFETY: single-threaded (documented precondition); the child only
+        // makes system calls and never returns into the caller's code.
+        let forked = unsafe { fork() };
+        // Our later children (libcontainer's) must not land in the holder's namespace.
+        let restored = setns(&own, CloneFlags::CLONE_NEWPID);
+        match forked? {
+            ForkResult::Child => {
+                drop(write_end);
+                hold(read_end)
+            }
+            ForkResult::Parent { child } => {
+                drop(read_end);
+                let holder = PidHolder {
+                    pid: child,
+                    _alive: write_end,
+                };
+                restored?;
+                Ok(holder)
+            }
+        }
+    }
+
+    pub fn pid(&self) -> Pid {
+        self.pid
+    }
+
+    /// The namespace to join.
+    pub fn namespace_path(&self) -> PathBuf {
+        PathBuf::from(format!("/proc/{}/ns/pid", self.pid))
+    }
+}
+
+impl Drop for PidHolder {
+    fn drop(&mut self) {
+        let _ = kill(self.pid, Signal::SIGKILL);
+        let _ = waitpid(self.pid, None);
+    }
+}
+
+/// The holder's life: arm the death signal, make sure the parent did not die
+/// before that, drop every fd, then reap orphans until killed.
+fn hold(alive: OwnedFd) -> ! {
+    // SAFETY: prctl with integer arguments only.
+    unsafe {
+        nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL, 0, 0, 0);
+        nix::libc::prctl(nix::libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+        nix::libc::prctl(nix::libc::PR_SET_NAME, c"vassalrun-pid1".as_ptr(), 0, 0, 0);
+    }
+    let mut fds = [PollFd::new(
+        std::os::fd::AsFd::as_fd(&alive),
+        PollFlags::POLLIN,
+    )];
+    if poll(&mut fds, PollTimeout::ZERO).unwrap_or(1) > 0 {
+        // The parent closed its end: it is gone (or going), and so are we.
+        // SAFETY: _exit ends this forked copy without running the parent's atexit handlers.
+        unsafe { nix::libc::_exit(0) };
+    }
+    let keep = alive.as_raw_fd();
+    close_fds_except(keep);
+    if let Ok(null) = std::fs::File::open("/dev/null") {
+        let _ = nix::unistd::dup2(null.as_raw_fd(), 0);
+    }
+    let _ = std::env::set_current_dir("/");
+    loop {
+        match nix::sys::wait::wait() {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            // Nothing to reap yet: sleep until a signal (SIGCHLD of an orphan
+            // is not delivered to a handler-less PID 1, so poll slowly).
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(200)),
+        }
+    }
+}
+
+/// Closes every fd from 3 up except `keep`.
+fn close_fds_except(keep: i32) {
+    // SAFETY: close_range only closes descriptors; none is in use by Rust objects
+    // in this freshly forked process except `keep`, which is skipped.
+    unsafe {
+        if keep > 3 {
+            nix::libc::syscall(nix::libc::SYS_close_range, 3u32, (keep - 1) as u32, 0u32);
+        }
+        nix::libc::syscall(
+            nix::libc::SYS_close_range,
+            (keep + 1) as u32,
+            u32::MAX,
+            0u32,
+        );
+    }
+}
