@@ -134,8 +134,8 @@ hf_stat() {
 
 # a / b with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-# PASS when a <= b
-at_most() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? "PASS" : "FAIL" }'; }
+# PASS when a <= b (FAIL when either is missing)
+at_most() { awk -v a="$1" -v b="$2" 'BEGIN { print (a != "" && b != "" && a + 0 <= b + 0) ? "PASS" : "FAIL" }'; }
 
 # A markdown table of a hyperfine JSON export: one row per command, with min,
 # median, mean ± σ and the median's ratio to the row named REF.

@@ -16,7 +16,7 @@
 # Environment: RUNS (runs per fast comparison, default 50), WARMUP (5),
 # SLOW_RUNS (runs of the bridge case, default 50), DENSITY_N (200),
 # DENSITY_RUNS (2), NETWORK_N (500), NETWORK_ROUNDS (15), MONITOR_IDLE (20),
-# MONITOR_LOG_MIB (1024), EMPEROR_ROUNDS (5), VASSALRUN (a binary to use
+# MONITOR_LOG_MIB (1024), EMPEROR_ROUNDS (9), VASSALRUN (a binary to use
 # instead of building), OUT (report path).
 set -eu
 cd "$(dirname "$0")/.."
@@ -31,7 +31,7 @@ NETWORK_N=${NETWORK_N:-500}
 NETWORK_ROUNDS=${NETWORK_ROUNDS:-15}
 MONITOR_IDLE=${MONITOR_IDLE:-20}
 MONITOR_LOG_MIB=${MONITOR_LOG_MIB:-1024}
-EMPEROR_ROUNDS=${EMPEROR_ROUNDS:-5}
+EMPEROR_ROUNDS=${EMPEROR_ROUNDS:-9}
 OUT=${OUT:-bench/results/latest.md}
 CASES=${*:-1 2 3 4 5 6}
 
@@ -268,27 +268,36 @@ INI
             --emperor-freq 1 >"$WORK/emperor.log" 2>&1
     ) &
     emperor=$!
-    # ms from dropping $1.ini until $2 answers 200; then the vassal is removed
+    # "drop_ms spawn_ms": ms from dropping $1.ini until $2 answers 200, and
+    # from the Emperor's spawn of it (its process appears) until then; then
+    # the vassal is removed and gone before the next round.
     first_200() {
         t0=$(date +%s%N)
         cp "$WORK/spool/$1.ini" "$WORK/vassals/.$1.tmp"
         mv "$WORK/vassals/.$1.tmp" "$WORK/vassals/$1.ini"
         i=0
+        until pgrep -f -- "--ini $1\.ini" >/dev/null; do
+            i=$((i + 1))
+            [ "$i" -lt 2000 ] || { echo "the Emperor did not spawn $1" >&2; return 1; }
+            sleep 0.002
+        done
+        t1=$(date +%s%N)
+        i=0
         # shellcheck disable=SC2086
         until $NS_ENTER curl -s -o /dev/null -w '%{http_code}' -m 1 "$2" 2>/dev/null | grep -q 200; do
             i=$((i + 1))
             [ "$i" -lt 3000 ] || { echo "no answer from $2" >&2; cat "$WORK/emperor.log" >&2; return 1; }
-            sleep 0.01
+            sleep 0.005
         done
-        echo $((($(date +%s%N) - t0) / 1000000))
+        t2=$(date +%s%N)
+        echo "$(((t2 - t0) / 1000000)) $(((t2 - t1) / 1000000))"
         rm -f "$WORK/vassals/$1.ini"
         i=0
-        # shellcheck disable=SC2086
-        while $NS_ENTER curl -s -o /dev/null -m 1 "$2" 2>/dev/null && [ "$i" -lt 500 ]; do
+        while pgrep -f -- "--ini $1\.ini" >/dev/null && [ "$i" -lt 1000 ]; do
             i=$((i + 1))
-            sleep 0.02
+            sleep 0.01
         done
-        sleep 1
+        sleep 0.5
     }
     : >"$WORK/c6"
     r=0
@@ -299,16 +308,19 @@ INI
     done
     kill -INT "$emperor" 2>/dev/null || true
     wait "$emperor" 2>/dev/null || true
-    stat6() { awk -v k="$1" '$1 == k {print $2}' "$WORK/c6" | sort -n | awk -v w="$2" '{a[NR] = $1} END { if (w == "min") print a[1]; else print a[int((NR + 1) / 2)] }'; }
-    cm=$(stat6 container median) hm=$(stat6 host median)
-    say "The Emperor (\`--emperor-freq 1\`: it scans its directory once a second, so every figure includes 0–1000 ms of waiting for the scan) runs in the bench's network namespace with vassalrun as \`--emperor-wrapper\`; a vassal with \`docker-image\` and \`docker-port = 127.0.0.1:18090:8080\` against the same vassal run on the host (no \`docker-image\`). $EMPEROR_ROUNDS rounds, interleaved (ms)."
+    # stat6 KIND COLUMN(2: from the drop, 3: from the spawn) min|median
+    stat6() { awk -v k="$1" -v c="$2" '$1 == k {print $c}' "$WORK/c6" | sort -n | awk -v w="$3" '{a[NR] = $1} END { if (w == "min") print a[1]; else print a[int((NR + 1) / 2)] }'; }
+    cm=$(stat6 container 2 median) hm=$(stat6 host 2 median)
+    cs=$(stat6 container 3 median) hs=$(stat6 host 3 median)
+    say "A uWSGI Emperor runs in the bench's network namespace with vassalrun as \`--emperor-wrapper\`: a vassal with \`docker-image\` and \`docker-port = 127.0.0.1:18090:8080\` (uWSGI from the machine's uwsgi-core in the fixture image, \`route-run = return:200\`) against the same vassal run on the host (no \`docker-image\`). The Emperor scans its directory once a second (\`--emperor-freq 1\`, its minimum), so \"from the drop\" includes 0–1000 ms of waiting for the scan; \"from the spawn\" starts when the vassal's process appears. $EMPEROR_ROUNDS rounds, interleaved (ms)."
     say
-    say "| vassal | min | median | median / host |"
-    say "|---|---|---|---|"
-    say "| containerized | $(stat6 container min) | $cm | $(ratio "$cm" "$hm") |"
-    say "| host | $(stat6 host min) | $hm | 1.00 |"
+    say "| vassal | from the drop: min | median | from the spawn: min | median | spawn median / host's |"
+    say "|---|---|---|---|---|---|"
+    say "| containerized | $(stat6 container 2 min) | $cm | $(stat6 container 3 min) | $cs | $(ratio "$cs" "$hs") |"
+    say "| host | $(stat6 host 2 min) | $hm | $(stat6 host 3 min) | $hs | 1.00 |"
     say
-    verdict "containerized median ≤ 1.3 × host median" "$cm" "$(awk -v h="$hm" 'BEGIN { printf "%.0f", h * 1.3 }')"
+    verdict "containerized median ≤ 1.3 × host median, from the drop" "$cm" "$(awk -v h="$hm" 'BEGIN { printf "%.0f", h * 1.3 }')"
+    verdict "containerized median ≤ 1.3 × host median, from the spawn" "$cs" "$(awk -v h="$hs" 'BEGIN { printf "%.0f", h * 1.3 }')"
     say
 }
 
