@@ -2,7 +2,7 @@
 # The whole benchmark suite: vassalrun side by side with runc, crun and podman
 # (+ conmon), one hyperfine run per comparison. As root:
 #
-#   sh bench/run-all.sh [CASE...]      # cases 1-6, default all
+#   sh bench/run-all.sh [CASE...]      # cases 1-6, default all, in the order given
 #
 # Installs what it needs (Debian packages: hyperfine runc crun podman conmon
 # jq ...), builds vassalrun in release mode, prepares the same busybox rootfs
@@ -44,7 +44,6 @@ IN_NS=
 vr_image
 oci_bundle
 podman_image
-REPORT=$WORK/report.md
 HF="hyperfine -N --style basic --warmup $WARMUP"
 log() { echo "== $*" >&2; }
 say() { echo "$@" >>"$REPORT"; }
@@ -324,11 +323,21 @@ INI
     say
 }
 
+# Cases run in the order given (e.g. the long ones first) and are reported
+# in numeric order, each with the load average before and after it.
+REPORT=$WORK/case0.md
 header
 for c in $CASES; do
+    REPORT=$WORK/case$c.md
+    load0=$(cut -d' ' -f1 /proc/loadavg)
+    started=$(date -u +%H:%M)
     "case$c"
+    say "_Case $c ran $started–$(date -u +%H:%M) UTC; 1-minute load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after._"
+    say
 done
-say "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 mkdir -p "$(dirname "$OUT")"
-cp "$REPORT" "$OUT"
-cat "$REPORT"
+for c in 0 1 2 3 4 5 6; do
+    [ -f "$WORK/case$c.md" ] && cat "$WORK/case$c.md"
+done >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+cat "$OUT"
