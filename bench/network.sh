@@ -13,42 +13,20 @@
 # target/release/vassalrun, else target/debug/vassalrun).
 set -eu
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 n=${1:-500}
 rounds=${2:-15}
-bin=${VASSALRUN:-}
-if [ -z "$bin" ]; then
-    bin=target/release/vassalrun
-    [ -x "$bin" ] || bin=target/debug/vassalrun
+if [ -z "${VASSALRUN:-}" ]; then
+    VASSALRUN=target/release/vassalrun
+    [ -x "$VASSALRUN" ] || VASSALRUN=target/debug/vassalrun
 fi
-[ -x "$bin" ] || { echo "build vassalrun first (cargo build)" >&2; exit 1; }
-bin=$(realpath "$bin")
-
-tmp=$(mktemp -d)
-ns=vr-bench-$$
-cgroup=vr-bench-$$
-cleanup() {
-    for id in $(ls "$tmp/root/containers" 2>/dev/null); do
-        vr rm -f "$id" >/dev/null 2>&1 || true
-    done
-    umount -l "$tmp/run/bin/vassalrun" 2>/dev/null || true
-    ip netns del "$ns" 2>/dev/null || true
-    for d in /sys/fs/cgroup/$cgroup /sys/fs/cgroup/*/$cgroup; do
-        [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-
-vr() {
-    nsenter --net="/run/netns/$ns" "$bin" --root "$tmp/root" --run-dir "$tmp/run" \
-        --config-dir "$tmp/config" --default-cgroup-parent "$cgroup" "$@"
-}
-
-img="$tmp/img"
-rootfs-fixtures/build-busybox.sh "$tmp/busybox.tar"
-mkdir -p "$img" && tar -xf "$tmp/busybox.tar" -C "$img"
+bench_init
+bench_build
+bench_netns
+bench_fixture
+tmp=$WORK
+img="$WORK/img"
+mkdir -p "$img" && tar -xf "$WORK/busybox.tar" -C "$img"
 
 now_us() { echo $(($(date +%s%N) / 1000)); }
 
@@ -99,7 +77,7 @@ set -- $(network_cost)
 one_total=$1 one_none=$2 one=$3 one_setup=$4
 echo "existing=1: create+rm ${one_total} us (--network none: ${one_none} us): network ${one} us, of which setup ${one_setup} us"
 start_containers 2 "$n"
-elements=$(ip netns exec "$ns" nft list table inet vassalrun | grep -c ' : 10\.' || true)
+elements=$($NS_ENTER nft list table inet vassalrun | grep -c ' : 10\.' || true)
 set -- $(network_cost)
 many_total=$1 many_none=$2 many=$3 many_setup=$4
 echo "existing=$n: create+rm ${many_total} us (--network none: ${many_none} us): network ${many} us, of which setup ${many_setup} us ($elements port elements in the table)"

@@ -78,6 +78,28 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Like [`write_file_atomic`] (temp file + rename: readers see the old or the
+/// new contents, never a mix) without the two fsyncs, for state that describes
+/// running processes and means nothing after a reboot: the monitor's pid, the
+/// start time, the exit record, the network's leases and ports. Durability
+/// would buy nothing there (after a crash every container is dead and `gc`
+/// sweeps what is left), and on a disk-backed run dir each fsync is a journal
+/// commit on the container's critical path.
+pub fn write_volatile_atomic(path: &Path, bytes: &[u8]) -> Result<(), RecordError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp: PathBuf = dir.join(format!(".{name}.{:016x}", rand::random::<u64>()));
+    let result = (|| {
+        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        file.write_all(bytes)?;
+        fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(io_error(path))
+}
+
 /// [`write_file_atomic`] with the error naming the record.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RecordError> {
     write_file_atomic(path, bytes).map_err(io_error(path))

@@ -537,6 +537,7 @@ mod tests {
                 hostname: "hosty".into(),
                 apparmor: false,
                 seccomp: true,
+                x32: true,
                 devices: Vec::new(),
             },
         }

@@ -83,6 +83,10 @@ pub struct HostFacts {
     pub apparmor: bool,
     /// The kernel supports seccomp filters.
     pub seccomp: bool,
+    /// The kernel runs x32-ABI syscalls (x86_64 kernels with `CONFIG_X86_X32_ABI`
+    /// and without `syscall.x32=n`); when it does not, a seccomp filter's x32
+    /// section can never match and is left out.
+    pub x32: bool,
     /// Host devices given to `--privileged` containers (`linux.devices` entries).
     pub devices: Vec<Value>,
 }

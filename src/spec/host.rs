@@ -30,12 +30,35 @@ pub fn detect(with_devices: bool) -> HostFacts {
         apparmor: fs::read_to_string("/sys/module/apparmor/parameters/enabled")
             .is_ok_and(|s| s.trim() == "Y"),
         seccomp: fs::read_to_string("/proc/self/status").is_ok_and(|s| s.contains("Seccomp:")),
+        x32: kernel_runs_x32(),
         devices: if with_devices {
             host_devices()
         } else {
             Vec::new()
         },
     }
+}
+
+/// Whether the kernel runs x32 syscalls: an x32 `getpid` (syscall number with
+/// `__X32_SYSCALL_BIT`) succeeds, or fails with ENOSYS where the ABI is absent.
+/// Under a seccomp filter of our own the probe could be fatal (a filter without
+/// x32 kills such syscalls), so there the answer is yes, as Docker assumes.
+fn kernel_runs_x32() -> bool {
+    if std::env::consts::ARCH != "x86_64" {
+        return false;
+    }
+    let filtered = fs::read_to_string("/proc/self/status").map_or(true, |status| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("Seccomp:"))
+            .is_none_or(|mode| mode.trim() != "0")
+    });
+    if filtered {
+        return true;
+    }
+    const X32_SYSCALL_BIT: nix::libc::c_long = 0x4000_0000;
+    // SAFETY: getpid takes no arguments and has no side effects.
+    unsafe { nix::libc::syscall(X32_SYSCALL_BIT | nix::libc::SYS_getpid) >= 0 }
 }
 
 fn kernel_version() -> (u32, u32) {

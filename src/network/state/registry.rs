@@ -56,9 +56,11 @@ fn write(path: &Path, text: &str) -> Result<(), NetworkError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
-    crate::runtime::record::write_atomic(path, text.as_bytes()).map_err(|e| NetworkError::State {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
+    crate::runtime::record::write_volatile_atomic(path, text.as_bytes()).map_err(|e| {
+        NetworkError::State {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        }
     })
 }
 

@@ -31,7 +31,7 @@ use crate::runtime::attach::socket::listen_at;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::logs::json_file::JsonFileWriter;
 use crate::runtime::protected_exe::protected_copy_of;
-use crate::runtime::record::{now_rfc3339, read_json, write_json, ContainerRecord, ExitRecord};
+use crate::runtime::record::{now_rfc3339, read_json, ContainerRecord, ExitRecord};
 use crate::runtime::rootfs;
 use crate::runtime::store::Store;
 use crate::spec::logging::{log_settings, LogSettings};
@@ -59,7 +59,7 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
     std::env::remove_var("LISTEN_PID");
     let dir = layout.container_dir(id);
     if let Ok(pid) = host_pid_of_self() {
-        let _ = crate::runtime::record::write_atomic(
+        let _ = crate::runtime::record::write_volatile_atomic(
             &dir.join("monitor.pid"),
             pid.to_string().as_bytes(),
         );
@@ -430,7 +430,9 @@ pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     // Network: the veth, port elements and lease, released before the exit
     // is visible (whoever sees "exited" sees the network released).
     let _ = crate::network::teardown::detach(&layout.network_dir(), id);
-    let _ = write_json(&files.exit(), &exit);
+    if let Ok(bytes) = serde_json::to_vec_pretty(&exit) {
+        let _ = crate::runtime::record::write_volatile_atomic(&files.exit(), &bytes);
+    }
     if let Ok(mut container) = Container::load(layout.libcontainer_root().join(id)) {
         let _ = container.delete(true);
     }

@@ -44,7 +44,10 @@ pub fn start_with<T>(
     };
     let prepared = before(&layout)?;
     let dir = layout.container_dir(id);
-    let _ = crate::runtime::record::write_atomic(&dir.join("started"), now_rfc3339().as_bytes());
+    let _ = crate::runtime::record::write_volatile_atomic(
+        &dir.join("started"),
+        now_rfc3339().as_bytes(),
+    );
     let mut container = Container::load(layout.libcontainer_root().join(id))
         .map_err(|e| runtime_error(e.to_string()))?;
     container

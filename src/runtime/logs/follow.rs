@@ -49,8 +49,10 @@ impl Follower {
         if moved {
             // What was appended to the old file after the read above.
             entries.extend(self.read_current()?);
-            entries.extend(self.read_rotated_since()?);
-            self.current = match File::open(&self.path) {
+            // The new file is opened first, then the files rotated between the
+            // old one and it are read: a rotation in between cannot slip a
+            // whole file past the follower.
+            let next = match File::open(&self.path) {
                 Ok(file) => {
                     let ino = file.metadata()?.ino();
                     Some((file, ino))
@@ -58,30 +60,15 @@ impl Follower {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => None,
                 Err(e) => return Err(e),
             };
+            let old = self.current.as_ref().map(|(_, ino)| *ino);
+            entries.extend(read_rotated_between(
+                &self.path,
+                old,
+                next.as_ref().map(|(_, ino)| *ino),
+            )?);
+            self.current = next;
             self.partial.clear();
             entries.extend(self.read_current()?);
-        }
-        Ok(entries)
-    }
-
-    /// The files rotated after the one being read (more than one rotation
-    /// can happen between two calls): those newer than where it is now, or
-    /// all of them when it is gone.
-    fn read_rotated_since(&self) -> io::Result<Vec<Entry>> {
-        let Some((_, ino)) = &self.current else {
-            return Ok(Vec::new());
-        };
-        let rotated: Vec<PathBuf> = (1..)
-            .map(|n| rotated_path(&self.path, n))
-            .take_while(|p| p.exists())
-            .collect();
-        let newer = rotated
-            .iter()
-            .position(|p| std::fs::metadata(p).is_ok_and(|m| m.ino() == *ino))
-            .unwrap_or(rotated.len());
-        let mut entries = Vec::new();
-        for file in rotated[..newer].iter().rev() {
-            entries.extend(read_entries(file)?);
         }
         Ok(entries)
     }
@@ -102,10 +89,70 @@ impl Follower {
     }
 }
 
+/// The messages of the rotated files newer than inode `old` and older than
+/// inode `next` (either may be absent: gone, or not rotated yet), oldest
+/// first. More than one rotation can happen between two reads.
+fn read_rotated_between(
+    path: &Path,
+    old: Option<u64>,
+    next: Option<u64>,
+) -> io::Result<Vec<Entry>> {
+    let Some(old) = old else {
+        return Ok(Vec::new());
+    };
+    let rotated: Vec<PathBuf> = (1..)
+        .map(|n| rotated_path(path, n))
+        .take_while(|p| p.exists())
+        .collect();
+    let index_of = |ino: u64| {
+        rotated
+            .iter()
+            .position(|p| std::fs::metadata(p).is_ok_and(|m| m.ino() == ino))
+    };
+    let older_end = index_of(old).unwrap_or(rotated.len());
+    let newer_end = next.and_then(index_of).map_or(0, |i| i + 1);
+    let mut entries = Vec::new();
+    for file in rotated[newer_end.min(older_end)..older_end].iter().rev() {
+        entries.extend(read_entries(file)?);
+    }
+    Ok(entries)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::runtime::logs::json_file::{JsonFileWriter, Stream};
+
+    #[test]
+    fn test_read_rotated_between_takes_only_the_files_in_between() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c-json.log");
+        let mut writer = JsonFileWriter::open_rotating(&path, 100, 9).unwrap();
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let mut inodes = Vec::new();
+        for i in 0..6 {
+            // One message per file: each write after the first rotates.
+            writer
+                .write(
+                    Stream::Stdout,
+                    format!("file {i} {}\n", "x".repeat(40)).as_bytes(),
+                )
+                .unwrap();
+            inodes.push(ino(&path));
+        }
+        let logs = |old, next| -> Vec<String> {
+            read_rotated_between(&path, Some(old), next)
+                .unwrap()
+                .into_iter()
+                .map(|e| e.log[..6].to_string())
+                .collect()
+        };
+        // Reading file 1, the writer is at file 5: files 2..=4 are in between.
+        assert_eq!(logs(inodes[1], Some(inodes[4])), ["file 2", "file 3"]);
+        // The new file not rotated yet (it is the current one): all newer ones.
+        assert_eq!(logs(inodes[3], Some(inodes[5])), ["file 4"]);
+        assert_eq!(logs(inodes[3], None), ["file 4"]);
+    }
 
     #[test]
     fn test_follower_reads_across_rotation() {
