@@ -88,13 +88,31 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
         },
     );
     drop(sync);
-    let relay = match exec_relay_image(id, relay, pids.own) {
-        Ok(never) => match never {},
-        Err(relay) => relay,
+    // Short-lived containers finish in this image; one still running after
+    // a while is handed to the small relay image (see relay_process.rs),
+    // once no stdin is queued for it.
+    let mut relay = relay;
+    let mut code = None;
+    while code.is_none() {
+        let deadline = std::time::Instant::now() + RELAY_IMAGE_AFTER;
+        code = relay.run_until(pids.own, Some(deadline));
+        if code.is_none() && !relay.stdin_pending() {
+            break;
+        }
+    }
+    let code = match code {
+        Some(code) => code,
+        None => {
+            let flush = std::time::Instant::now() + std::time::Duration::from_secs(2);
+            relay.clients.flush(flush);
+            relay = match exec_relay_image(id, relay, pids.own) {
+                Ok(never) => match never {},
+                Err(relay) => *relay,
+            };
+            super::memory_trim::release_unused_memory();
+            relay.run_until_exit(pids.own)
+        }
     };
-    let mut relay = *relay;
-    super::memory_trim::release_unused_memory();
-    let code = relay.run_until_exit(pids.own);
     let Relay { clients, .. } = relay;
     finish_and_tell(layout, id, code, clients)
 }
@@ -458,6 +476,10 @@ pub enum MonitorStdio {
     Inherit,
     Null,
 }
+
+/// How long a container runs before its monitor swaps to the relay image:
+/// long enough that short-lived containers never pay the two `exec`s.
+const RELAY_IMAGE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A monitor that has created its container.
 pub struct Spawned {

@@ -113,6 +113,11 @@ impl Relay {
 
     /// Relays until `pid` exits; returns Docker's exit code for it.
     pub fn run_until_exit(&mut self, pid: Pid) -> u8 {
+        self.run_until(pid, None).unwrap_or(125)
+    }
+
+    /// Relays until `pid` exits (its code) or `deadline` passes (`None`).
+    pub fn run_until(&mut self, pid: Pid, deadline: Option<std::time::Instant>) -> Option<u8> {
         // A client going away must not kill the monitor.
         // SAFETY: SIG_IGN installs no handler; the container's init is already forked.
         unsafe {
@@ -127,16 +132,29 @@ impl Relay {
         loop {
             if let Some(code) = try_reap(pid) {
                 self.drain(&mut sources);
-                return code;
+                return Some(code);
             }
-            self.wait_and_serve(signals.as_ref(), &mut sources);
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                return None;
+            }
+            self.wait_and_serve(signals.as_ref(), &mut sources, deadline);
         }
+    }
+
+    /// Whether stdin bytes are still queued for the container.
+    pub fn stdin_pending(&self) -> bool {
+        self.stdin.as_ref().is_some_and(|s| !s.queue.is_empty())
     }
 
     /// One round: poll everything, then serve what is ready. Clients are
     /// accepted before output is read, so a client that connected before the
     /// container wrote something receives it.
-    fn wait_and_serve(&mut self, signals: Option<&SignalFd>, sources: &mut [Source]) {
+    fn wait_and_serve(
+        &mut self,
+        signals: Option<&SignalFd>,
+        sources: &mut [Source],
+        deadline: Option<std::time::Instant>,
+    ) {
         let stdin_pending = self.stdin.as_ref().is_some_and(|s| !s.queue.is_empty());
         let reading_clients = self
             .stdin
@@ -150,6 +168,18 @@ impl Relay {
                 PollTimeout::NONE
             }
             None => PollTimeout::from(100u16),
+        };
+        let timeout = match deadline {
+            Some(d) => {
+                let left = d.saturating_duration_since(std::time::Instant::now());
+                let left = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
+                if timeout == PollTimeout::NONE {
+                    left
+                } else {
+                    timeout.min(left)
+                }
+            }
+            None => timeout,
         };
         let signal_ready_at = signals.map(|_| 0);
         let attach_at = fds.len();

@@ -34,6 +34,9 @@ pub struct Handoff {
     pub stderr: Option<RawFd>,
     pub stdin: Option<RawFd>,
     pub attach: RawFd,
+    /// Attached clients' sockets (their queues flushed before the handoff).
+    #[serde(default)]
+    pub clients: Vec<RawFd>,
     pub log: Option<LogTarget>,
     /// The command that finishes (`vassalrun ... monitor ID`), to which the
     /// relay adds `--finish CODE --clients FD,...`.
@@ -85,6 +88,7 @@ impl Handoff {
         ]
         .into_iter()
         .flatten()
+        .chain(self.clients.iter().copied())
         .collect()
     }
 }
@@ -102,12 +106,19 @@ pub fn hand_off(
     };
     let stdin = relay.stdin.map(|s| s.into_fd().into_raw_fd());
     let attach = relay.attach.map_or(-1, IntoRawFd::into_raw_fd);
+    let clients = relay
+        .clients
+        .into_fds()
+        .into_iter()
+        .map(IntoRawFd::into_raw_fd)
+        .collect();
     Handoff {
         init_pid,
         stdout,
         stderr,
         stdin,
         attach,
+        clients,
         log,
         finish,
     }
@@ -148,7 +159,7 @@ fn relay_from(handoff: &Handoff) -> Relay {
         stdin: handoff.stdin.map(|fd| Stdin::new(own(fd), terminal)),
         log,
         attach: (handoff.attach >= 0).then(|| own(handoff.attach)),
-        clients: Clients::default(),
+        clients: Clients::adopt(handoff.clients.iter().map(|&fd| own(fd)).collect()),
     }
 }
 
@@ -206,6 +217,7 @@ mod tests {
             stderr: None,
             stdin: Some(7),
             attach: 8,
+            clients: vec![9],
             log: Some(LogTarget {
                 path: "/x/y-json.log".into(),
                 max_size: 10,
@@ -215,6 +227,6 @@ mod tests {
         };
         let json = serde_json::to_string(&handoff).unwrap();
         assert_eq!(serde_json::from_str::<Handoff>(&json).unwrap(), handoff);
-        assert_eq!(handoff.fds(), vec![5, 7, 8]);
+        assert_eq!(handoff.fds(), vec![5, 7, 8, 9]);
     }
 }
