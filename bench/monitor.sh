@@ -31,7 +31,8 @@ while [ $i -lt "$N_IDLE" ]; do
     pm run $PMRUN -d --network none localhost/bb sleep 100000 >/dev/null
     i=$((i + 1))
 done
-sleep 1
+# Monitors hand their container to the relay image after 0.5 s.
+sleep 2
 set -- $(mem_of "$(vr_monitor_pids)"); vr_rss=$(( $1 / N_IDLE )); vr_pss=$(( $2 / N_IDLE ))
 set -- $(mem_of "$(pm_conmon_pids)"); cm_rss=$(( $1 / N_IDLE )); cm_pss=$(( $2 / N_IDLE ))
 vr rm -f $(vr ps -aq) >/dev/null

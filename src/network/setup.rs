@@ -300,6 +300,11 @@ fn program_firewall(
         elements.extend(ruleset::network_elements(endpoint));
     }
     elements.extend(ruleset::endpoint_elements(endpoint));
+    // Nothing to add (no published port, not the bridge's first endpoint): an
+    // empty transaction would still cost an `nft` process.
+    if elements.is_empty() {
+        return Ok(());
+    }
     if firewall.apply(&ruleset::add_batch(&elements)).is_ok() {
         return Ok(());
     }

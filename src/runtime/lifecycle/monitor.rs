@@ -105,6 +105,11 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
         None => {
             let flush = std::time::Instant::now() + std::time::Duration::from_secs(2);
             relay.clients.flush(flush);
+            // An unfinished line goes into the log now (as its own message):
+            // the relay image starts with an empty line buffer.
+            if let Some(log) = &mut relay.log {
+                let _ = log.flush_partial();
+            }
             relay = match exec_relay_image(id, relay, pids.own) {
                 Ok(never) => match never {},
                 Err(relay) => *relay,
@@ -479,7 +484,7 @@ pub enum MonitorStdio {
 
 /// How long a container runs before its monitor swaps to the relay image:
 /// long enough that short-lived containers never pay the two `exec`s.
-const RELAY_IMAGE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+const RELAY_IMAGE_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// A monitor that has created its container.
 pub struct Spawned {
