@@ -7,7 +7,6 @@ use clap::Args;
 use super::for_each_container;
 use crate::config::Settings;
 use crate::runtime::layout::Layout;
-use crate::runtime::lifecycle::monitor::MonitorStdio;
 use crate::runtime::lifecycle::signal::{
     parse_signal, signal_container, stop_container, wait_exit,
 };
@@ -64,7 +63,7 @@ pub fn run_restart(settings: &Settings, args: &StopArgs) -> anyhow::Result<ExitC
     Ok(for_each_container(&args.containers, |r| {
         let id = store.resolve(r)?;
         stop_container(&store, &id, args.time)?;
-        start(settings, &id, MonitorStdio::Null)?;
+        start(settings, &id)?;
         Ok(r.to_string())
     }))
 }

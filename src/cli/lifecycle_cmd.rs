@@ -12,7 +12,7 @@ use crate::runtime::layout::ContainerFiles;
 use crate::runtime::layout::Layout;
 use crate::runtime::lifecycle::create::{create, CreateOptions, Created};
 use crate::runtime::lifecycle::foreground::{connect, stay_attached};
-use crate::runtime::lifecycle::monitor::{finish_and_tell, run_monitor, MonitorStdio};
+use crate::runtime::lifecycle::monitor::{finish_and_tell, run_monitor};
 use crate::runtime::lifecycle::remove::{remove_container, RemoveMode};
 use crate::runtime::lifecycle::start::{start, start_with};
 use crate::runtime::lifecycle::status::{status, Status};
@@ -109,11 +109,7 @@ pub struct MonitorArgs {
     clients: Vec<i32>,
 }
 
-fn create_from(
-    settings: &Settings,
-    args: &CreateArgs,
-    stdio: MonitorStdio,
-) -> anyhow::Result<Created> {
+fn create_from(settings: &Settings, args: &CreateArgs) -> anyhow::Result<Created> {
     let (image, command) = args
         .image_and_command
         .split_first()
@@ -132,13 +128,12 @@ fn create_from(
         request: prepared.request,
         name: prepared.flags.name()?,
         replace: args.replace,
-        stdio,
     };
     Ok(create(settings, options)?)
 }
 
 pub fn run_create(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCode> {
-    let created = create_from(settings, args, MonitorStdio::Null)?;
+    let created = create_from(settings, args)?;
     println!("{}", created.id);
     Ok(ExitCode::SUCCESS)
 }
@@ -159,10 +154,10 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
         // Before the container exists: its output may reach whoever signals us.
         block_handled_signals(options.sig_proxy);
     }
-    let mut created = create_from(settings, args, MonitorStdio::Null)?;
+    let mut created = create_from(settings, args)?;
     let layout = Layout::new(settings);
     let id = created.id.clone();
-    let started = start_with(settings, &id, MonitorStdio::Null, |layout| {
+    let started = start_with(settings, &id, |layout| {
         if detach {
             return Ok(None);
         }
@@ -223,7 +218,7 @@ pub fn run_start(settings: &Settings, args: &StartArgs) -> anyhow::Result<ExitCo
         return start_attached(settings, args, &store.resolve(reference)?);
     }
     Ok(super::for_each_container(&args.containers, |reference| {
-        start(settings, &store.resolve(reference)?, MonitorStdio::Null)?;
+        start(settings, &store.resolve(reference)?)?;
         Ok(reference.to_string())
     }))
 }
@@ -232,7 +227,7 @@ pub fn run_start(settings: &Settings, args: &StartArgs) -> anyhow::Result<ExitCo
 fn start_attached(settings: &Settings, args: &StartArgs, id: &str) -> anyhow::Result<ExitCode> {
     let detach_keys = parse_detach_keys(args.detach_keys.as_deref())?;
     block_handled_signals(true);
-    let (_, attachment) = start_with(settings, id, MonitorStdio::Null, |layout| {
+    let (_, attachment) = start_with(settings, id, |layout| {
         connect(layout, id).map_err(|e| LifecycleError::Runtime {
             id: id.to_string(),
             step: "attach",

@@ -16,7 +16,6 @@ use crate::config::Settings;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::lifecycle::create::{attach_network, create_prepared, CreateOptions};
 use crate::runtime::lifecycle::inline::{catch_forwarded_signals, run_inline, InlineOptions};
-use crate::runtime::lifecycle::monitor::MonitorStdio;
 
 /// Exit code for the wrapper's own failures (vassalrun's convention).
 pub const EXIT_WRAPPER_ERROR: u8 = 125;
@@ -172,7 +171,6 @@ fn create_and_run(
         request: container_request(invocation, plan, cwd, Some(settings))?,
         name: Some(invocation.container_name()),
         replace: true,
-        stdio: MonitorStdio::Null,
     };
     let prepared = create_prepared(settings, &options)?;
     if std::env::var("VASSALRUN_DEBUG").is_ok_and(|v| !v.is_empty() && v != "0") {

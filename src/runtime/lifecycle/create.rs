@@ -3,7 +3,7 @@
 //! (libcontainer status `created`). Every step is undone if a later one fails.
 
 use super::command_check::check_command;
-use super::monitor::{spawn_monitor, MonitorStdio, Spawned};
+use super::monitor::{spawn_monitor, Spawned};
 use super::names;
 use super::remove::{remove_container, RemoveMode};
 use super::LifecycleError;
@@ -22,7 +22,6 @@ pub struct CreateOptions {
     pub name: Option<String>,
     /// Remove a container holding the name first (`--replace`).
     pub replace: bool,
-    pub stdio: MonitorStdio,
 }
 
 /// A created container and its monitor process.
@@ -33,15 +32,13 @@ pub struct Created {
 }
 
 pub fn create(settings: &Settings, options: CreateOptions) -> Result<Created, LifecycleError> {
-    let stdio = options.stdio;
     let request = &options.request;
     create_then(settings, &options, |id, name, network| {
-        let spawned =
-            spawn_monitor(settings, id, stdio).map_err(|reason| LifecycleError::Runtime {
-                id: id.to_string(),
-                step: "create",
-                reason,
-            })?;
+        let spawned = spawn_monitor(settings, id).map_err(|reason| LifecycleError::Runtime {
+            id: id.to_string(),
+            step: "create",
+            reason,
+        })?;
         // After create, before start (Docker's order): the command's first
         // instruction already sees its network.
         attach_network(settings, id, name, request, network, spawned.pid)?;
@@ -80,7 +77,7 @@ pub fn attach_network(
 
 /// A container whose state (record, spec, mounted rootfs) is ready but which
 /// no monitor builds: the caller builds and runs it itself (the Emperor
-/// wrapper, [`super::inline`]). `options.stdio` is unused.
+/// wrapper, [`super::inline`]).
 pub struct Prepared {
     pub id: String,
     pub name: String,

@@ -21,7 +21,7 @@ use nix::sys::signalfd::SignalFd;
 use nix::unistd::Pid;
 use serde_json::Value;
 
-use super::monitor::{build, finish, BuildOptions, MonitorStdio};
+use super::monitor::{build, finish, BuildOptions};
 use super::reap::try_reap;
 use super::remove::{remove_container, RemoveMode};
 use super::start::start;
@@ -106,7 +106,7 @@ pub fn run_inline(
             let (pids, _) = build(&layout, id, &dir, &build_options).map_err(error("create"))?;
             let pid = pids.own;
             (options.before_start)(pid)?;
-            start(settings, id, MonitorStdio::Null)?;
+            start(settings, id)?;
             Ok((holder, pid))
         });
     let (holder, pid) = match started {

@@ -474,14 +474,6 @@ fn settings_dir(settings: &crate::config::Settings, id: &str) -> std::path::Path
     Layout::new(settings).container_dir(id)
 }
 
-/// Where the monitor's (and so the container's) stdio goes until the monitor
-/// relays it itself: the invoking terminal for a foreground `run`, else nowhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MonitorStdio {
-    Inherit,
-    Null,
-}
-
 /// How long a container runs before its monitor swaps to the relay image:
 /// long enough that short-lived containers never pay the two `exec`s.
 const RELAY_IMAGE_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
@@ -495,11 +487,7 @@ pub struct Spawned {
 
 /// Starts `vassalrun monitor ID` in its own session and waits until it has
 /// created the container (returns the monitor) or failed (returns why).
-pub fn spawn_monitor(
-    settings: &crate::config::Settings,
-    id: &str,
-    stdio: MonitorStdio,
-) -> Result<Spawned, String> {
+pub fn spawn_monitor(settings: &crate::config::Settings, id: &str) -> Result<Spawned, String> {
     use std::io::BufRead;
     use std::os::fd::{AsRawFd, OwnedFd};
     use std::os::unix::process::CommandExt;
@@ -528,12 +516,11 @@ pub fn spawn_monitor(
     if let Some(relay) = relay {
         command.env(RELAY_ENV, relay);
     }
-    if stdio == MonitorStdio::Null {
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-    }
+    // The monitor's own stdio: nowhere (clients attach through its socket).
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     // SAFETY: only async-signal-safe calls (setsid, fcntl) run between fork and exec.
     unsafe {
         command.pre_exec(move || {

@@ -3,7 +3,7 @@
 
 use libcontainer::container::Container;
 
-use super::monitor::{spawn_monitor, MonitorStdio, Spawned};
+use super::monitor::{spawn_monitor, Spawned};
 use super::status::{status, Status};
 use super::LifecycleError;
 use crate::config::Settings;
@@ -12,12 +12,8 @@ use crate::runtime::record::{now_rfc3339, read_json, ContainerRecord};
 use crate::runtime::store::Store;
 
 /// Starts container `id`; returns the monitor when this call had to spawn one.
-pub fn start(
-    settings: &Settings,
-    id: &str,
-    stdio: MonitorStdio,
-) -> Result<Option<Spawned>, LifecycleError> {
-    start_with(settings, id, stdio, |_| Ok(())).map(|(monitor, ())| monitor)
+pub fn start(settings: &Settings, id: &str) -> Result<Option<Spawned>, LifecycleError> {
+    start_with(settings, id, |_| Ok(())).map(|(monitor, ())| monitor)
 }
 
 /// [`start`], running `before` once the container's monitor exists and
@@ -26,7 +22,6 @@ pub fn start(
 pub fn start_with<T>(
     settings: &Settings,
     id: &str,
-    stdio: MonitorStdio,
     before: impl FnOnce(&Layout) -> Result<T, LifecycleError>,
 ) -> Result<(Option<Spawned>, T), LifecycleError> {
     let layout = Layout::new(settings);
@@ -35,7 +30,7 @@ pub fn start_with<T>(
     let monitor = match status(&layout, id) {
         Status::Running { .. } => return Ok((None, before(&layout)?)),
         Status::Created => None,
-        Status::Exited(_) | Status::Dead => Some(recreate(settings, &store, id, stdio)?),
+        Status::Exited(_) | Status::Dead => Some(recreate(settings, &store, id)?),
     };
     let runtime_error = |reason: String| LifecycleError::Runtime {
         id: id.to_string(),
@@ -57,12 +52,7 @@ pub fn start_with<T>(
 }
 
 /// Mounts the rootfs again and has a new monitor create the container.
-fn recreate(
-    settings: &Settings,
-    store: &Store,
-    id: &str,
-    stdio: MonitorStdio,
-) -> Result<Spawned, LifecycleError> {
+fn recreate(settings: &Settings, store: &Store, id: &str) -> Result<Spawned, LifecycleError> {
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
     let record: ContainerRecord =
@@ -80,7 +70,7 @@ fn recreate(
     let exit = files.exit();
     let stashed = dir.join("exit.previous");
     let _ = std::fs::rename(&exit, &stashed);
-    let spawned = match spawn_monitor(settings, id, stdio) {
+    let spawned = match spawn_monitor(settings, id) {
         Ok(spawned) => spawned,
         Err(reason) => {
             let _ = std::fs::rename(&stashed, &exit);
