@@ -205,7 +205,6 @@ fn create_claimed(
     if !request.host.container_id_file.is_empty() {
         write_cidfile(&request.host.container_id_file, id)?;
     }
-    let _ = name;
     Ok(NetworkPlan {
         hostname: spec.hostname().clone().unwrap_or_default(),
         hosts_file: context

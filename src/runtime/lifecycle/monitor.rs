@@ -470,10 +470,6 @@ pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     }
 }
 
-fn settings_dir(settings: &crate::config::Settings, id: &str) -> std::path::PathBuf {
-    Layout::new(settings).container_dir(id)
-}
-
 /// How long a container runs before its monitor swaps to the relay image:
 /// long enough that short-lived containers never pay the two `exec`s.
 const RELAY_IMAGE_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
@@ -539,10 +535,11 @@ pub fn spawn_monitor(settings: &crate::config::Settings, id: &str) -> Result<Spa
             Ok(())
         });
     }
-    let own_namespace = read_json::<Spec>(&ContainerFiles(&settings_dir(settings, id)).spec())
-        .ok()
-        .flatten()
-        .is_some_and(|spec| has_own_pid_namespace(&spec));
+    let own_namespace =
+        read_json::<Spec>(&ContainerFiles(&Layout::new(settings).container_dir(id)).spec())
+            .ok()
+            .flatten()
+            .is_some_and(|spec| has_own_pid_namespace(&spec));
     let spawned = if own_namespace {
         in_new_pid_namespace(|| command.spawn())
     } else {
