@@ -42,6 +42,8 @@ pub enum OciError {
     Protect(String),
     #[error("invalid --user {0:?}: expected UID[:GID]")]
     InvalidUser(String),
+    #[error("invalid --cap {0:?}: not a capability name")]
+    InvalidCapability(String),
     #[error("missing command: see --help")]
     MissingCommand,
     #[error("exec needs a command (ARGS) or --process FILE")]

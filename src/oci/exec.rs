@@ -3,16 +3,18 @@
 //! command waits for it, forwarding signals, and exits with its code; with
 //! `--detach` it returns once the process runs (conmon reaps it).
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use libcontainer::container::builder::ContainerBuilder;
-use libcontainer::container::ContainerStatus;
+use libcontainer::container::{Container, ContainerStatus};
 use libcontainer::syscall::syscall::SyscallType;
 use nix::unistd::Pid;
+use oci_spec::runtime::{Capability, LinuxCapabilities, Process, Spec};
 
 use super::state::{load, refresh, validate_id, wrong_state};
 use super::{OciContext, OciError};
+use crate::runtime::tenant::{ProcessFile, ProfileExecutor};
 
 #[derive(clap::Args, Debug)]
 pub struct ExecArgs {
@@ -80,7 +82,7 @@ pub fn run_exec(ctx: &OciContext, args: &ExecArgs) -> Result<u8, OciError> {
         (None, None) => spec_user(container.bundle()),
         given => given,
     };
-    let pid = build(ctx, args, user)?;
+    let pid = build(ctx, args, &container, user)?;
     if args.detach {
         return Ok(0);
     }
@@ -88,12 +90,28 @@ pub fn run_exec(ctx: &OciContext, args: &ExecArgs) -> Result<u8, OciError> {
 }
 
 /// Starts the process with libcontainer's tenant builder; returns its pid.
+/// The process is the `--process` file's, else the container's own with the
+/// flags applied (runc's `newProcess`); either way it runs under the
+/// container's seccomp filter ([`crate::runtime::tenant`]).
 fn build(
     ctx: &OciContext,
     args: &ExecArgs,
-    (user, group): (Option<u32>, Option<u32>),
+    container: &Container,
+    user: (Option<u32>, Option<u32>),
 ) -> Result<Pid, OciError> {
     let fail = |e: libcontainer::error::LibcontainerError| OciError::runtime(&args.id, "exec", &e);
+    let spec_path = container.bundle().join("config.json");
+    let spec = Spec::load(&spec_path).map_err(|e| OciError::Spec {
+        path: spec_path.clone(),
+        reason: super::error::error_chain(&e),
+    })?;
+    let mut process = match &args.process {
+        Some(path) => load_process(path)?,
+        None => flags_process(&spec, args, user)?,
+    };
+    let executor = ProfileExecutor::prepare(&spec, &mut process);
+    let dir = ctx.container_dir(&args.id);
+    let file = ProcessFile::write(&dir, &process).map_err(OciError::io(&dir))?;
     ContainerBuilder::new(args.id.clone(), SyscallType::Linux)
         .with_root_path(&ctx.root)
         .map_err(fail)?
@@ -103,20 +121,114 @@ fn build(
         .with_preserved_fds(i32::from(args.preserve_fds))
         .validate_id()
         .map_err(fail)?
+        .with_executor(executor)
         .as_tenant()
         .with_detach(args.detach)
-        .with_cwd(args.cwd.as_ref())
-        .with_env(env_map(&args.env))
-        .with_process(args.process.as_ref())
-        .with_no_new_privs(args.no_new_privs)
-        .with_container_args(args.command.clone())
-        .with_additional_gids(args.additional_gids.clone())
-        .with_user(user)
-        .with_group(group)
-        .with_capabilities(args.cap.clone())
+        .with_process(Some(file.path()))
         .with_ignore_paused(args.ignore_paused)
         .build()
         .map_err(fail)
+}
+
+/// A `--process` file, parsed here for an error naming it.
+fn load_process(path: &Path) -> Result<Process, OciError> {
+    let text = std::fs::read(path).map_err(OciError::io(path))?;
+    serde_json::from_slice(&text).map_err(|e| OciError::Spec {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// runc's exec without `--process`: the container's process with the args,
+/// added environment, cwd, user, groups, capabilities and `--no-new-privs`
+/// of the command line.
+fn flags_process(
+    spec: &Spec,
+    args: &ExecArgs,
+    (uid, gid): (Option<u32>, Option<u32>),
+) -> Result<Process, OciError> {
+    let mut process = spec.process().clone().unwrap_or_default();
+    let env = merge_env(process.env().as_deref().unwrap_or_default(), &args.env);
+    process
+        .set_args(Some(args.command.clone()))
+        .set_env(Some(env))
+        .set_terminal(Some(false))
+        .set_console_size(None);
+    if let Some(cwd) = &args.cwd {
+        process.set_cwd(cwd.clone());
+    }
+    let mut user = process.user().clone();
+    if let Some(uid) = uid {
+        user.set_uid(uid);
+    }
+    if let Some(gid) = gid {
+        user.set_gid(gid);
+    }
+    if !args.additional_gids.is_empty() {
+        user.set_additional_gids(Some(args.additional_gids.clone()));
+    }
+    process.set_user(user);
+    if args.no_new_privs {
+        process.set_no_new_privileges(Some(true));
+    }
+    if !args.cap.is_empty() {
+        process.set_capabilities(Some(add_caps(process.capabilities().clone(), &args.cap)?));
+    }
+    Ok(process)
+}
+
+/// runc's `--cap`: added to the bounding, effective and permitted sets, and to
+/// ambient when the process has an inheritable set.
+fn add_caps(
+    caps: Option<LinuxCapabilities>,
+    names: &[String],
+) -> Result<LinuxCapabilities, OciError> {
+    let added = names
+        .iter()
+        .map(|n| {
+            serde_json::from_value::<Capability>(serde_json::Value::String(n.clone()))
+                .map_err(|_| OciError::InvalidCapability(n.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut caps = caps.unwrap_or_else(|| {
+        let mut c = LinuxCapabilities::default();
+        c.set_inheritable(None).set_ambient(None);
+        c
+    });
+    let add = |set: &Option<HashSet<Capability>>| {
+        let mut set = set.clone().unwrap_or_default();
+        set.extend(added.iter().copied());
+        Some(set)
+    };
+    let (b, e, p) = (
+        add(caps.bounding()),
+        add(caps.effective()),
+        add(caps.permitted()),
+    );
+    let ambient = caps.inheritable().as_ref().map(|_| add(caps.ambient()));
+    caps.set_bounding(b).set_effective(e).set_permitted(p);
+    if let Some(ambient) = ambient {
+        caps.set_ambient(ambient);
+    }
+    Ok(caps)
+}
+
+/// The container's environment with `-e KEY=VALUE` replacing or adding keys
+/// (`KEY` alone: an empty value).
+fn merge_env(base: &[String], added: &[String]) -> Vec<String> {
+    let added: Vec<String> = env_map(added)
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let key = |e: &str| e.split('=').next().unwrap_or_default().to_string();
+    let replaced: HashSet<String> = added.iter().map(|e| key(e)).collect();
+    let mut env: Vec<String> = base
+        .iter()
+        .filter(|e| !replaced.contains(&key(e)))
+        .cloned()
+        .collect();
+    env.extend(added);
+    env
 }
 
 /// `KEY=VALUE` flags as a map (`KEY` alone: empty value).

@@ -18,3 +18,4 @@ pub mod protected_exe;
 pub mod record;
 pub mod rootfs;
 pub mod store;
+pub mod tenant;

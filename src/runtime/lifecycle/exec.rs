@@ -1,11 +1,9 @@
 //! `exec`: run another process in a running container (a libcontainer tenant),
 //! as a child of this command, which waits for it and returns its exit code.
 
-use std::collections::HashMap;
-
 use libcontainer::container::builder::ContainerBuilder;
 use libcontainer::syscall::syscall::SyscallType;
-use oci_spec::runtime::Spec;
+use oci_spec::runtime::{Process, Spec};
 
 use super::command_check::check_command;
 use super::status::{status, Status};
@@ -13,6 +11,7 @@ use super::LifecycleError;
 use crate::runtime::image_source::ImageSource;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::record::read_json;
+use crate::runtime::tenant::{ProcessFile, ProfileExecutor};
 use crate::spec::user::resolve_user;
 
 /// What to run and as whom.
@@ -53,38 +52,71 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
         .ok_or_else(|| error("exec")("no command given".into()))?;
     check_command(&files.rootfs(), first, &path_env)?;
 
-    let mut builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
+    let mut process = exec_process(&files, process, options)?;
+    let executor = ProfileExecutor::prepare(&spec, &mut process);
+    let process_file =
+        ProcessFile::write(&dir, &process).map_err(|e| error("exec")(e.to_string()))?;
+    let pid = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
         .map_err(|e| error("exec")(e.to_string()))?
+        .with_executor(executor)
         .as_tenant()
-        .with_container_args(options.command.clone())
+        .with_process(Some(process_file.path()))
         .with_detach(!options.tty)
         .as_sibling(false)
-        .with_env(parse_env(&options.env));
+        .build()
+        .map_err(|e| error("exec")(e.to_string()))?;
+    drop(process_file);
+    Ok(super::reap::wait_exit(pid))
+}
+
+/// Docker's exec process: the container's own (capabilities, `noNewPrivileges`,
+/// AppArmor profile, rlimits, user) with the command, environment additions,
+/// working directory and user of the exec. Never a terminal of its own: with
+/// `-t` the process runs in the foreground on the caller's terminal.
+fn exec_process(
+    files: &ContainerFiles,
+    mut process: Process,
+    options: &ExecOptions,
+) -> Result<Process, LifecycleError> {
+    let env = merge_env(process.env().as_deref().unwrap_or_default(), &options.env);
+    process
+        .set_args(Some(options.command.clone()))
+        .set_env(Some(env))
+        .set_terminal(Some(false))
+        .set_console_size(None);
     if !options.workdir.is_empty() {
-        builder = builder.with_cwd(Some(options.workdir.clone()));
+        process.set_cwd(options.workdir.clone().into());
     }
     if !options.user.is_empty() {
         let users = ImageSource::Directory(files.rootfs()).user_db()?;
         let user =
             resolve_user(&options.user, &[], &users).map_err(crate::spec::SpecError::from)?;
-        builder = builder
-            .with_user(Some(user.uid))
-            .with_group(Some(user.gid))
-            .with_additional_gids(user.additional_gids);
+        let mut spec_user = process.user().clone();
+        spec_user
+            .set_uid(user.uid)
+            .set_gid(user.gid)
+            .set_additional_gids(Some(user.additional_gids));
+        process.set_user(spec_user);
     }
-    let pid = builder.build().map_err(|e| error("exec")(e.to_string()))?;
-    Ok(super::reap::wait_exit(pid))
+    Ok(process)
+}
+
+/// The container's environment with `-e KEY=VALUE` replacing or adding keys.
+fn merge_env(base: &[String], added: &[String]) -> Vec<String> {
+    let key = |e: &str| e.split('=').next().unwrap_or_default().to_string();
+    let added: Vec<&String> = added.iter().filter(|e| e.contains('=')).collect();
+    let replaced: std::collections::HashSet<String> = added.iter().map(|e| key(e)).collect();
+    let mut env: Vec<String> = base
+        .iter()
+        .filter(|e| !replaced.contains(&key(e)))
+        .cloned()
+        .collect();
+    env.extend(added.into_iter().cloned());
+    env
 }
 
 fn env_value(env: &[String], key: &str) -> Option<String> {
     env.iter()
         .find_map(|e| e.strip_prefix(&format!("{key}=")).map(str::to_string))
-}
-
-fn parse_env(env: &[String]) -> HashMap<String, String> {
-    env.iter()
-        .filter_map(|e| e.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
