@@ -108,8 +108,26 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
         return Err(OciError::Exists(args.id.clone()));
     }
     build(ctx, args, &bundle, detach)
+        .and_then(|container| confine_cgroups(&spec, &container, &args.id).map(|()| container))
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
         .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))
+}
+
+/// The cgroup filesystem as the bundle's mount options say, as runc makes it
+/// (see [`crate::runtime::cgroup_mounts`]); on failure `create` removes the
+/// container.
+fn confine_cgroups(spec: &Spec, container: &Container, id: &str) -> Result<(), OciError> {
+    let Some(plan) = crate::runtime::cgroup_mounts::CgroupPlan::of(spec) else {
+        return Ok(());
+    };
+    let pid = container
+        .pid()
+        .ok_or_else(|| OciError::NotFound(id.to_string()))?;
+    crate::runtime::cgroup_mounts::confine(pid, &plan).map_err(|reason| OciError::Runtime {
+        id: id.to_string(),
+        step: "create",
+        reason,
+    })
 }
 
 /// Parses `config.json` ourselves first, for an error naming the file and field.

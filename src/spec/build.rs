@@ -133,7 +133,11 @@ fn plan(request: &CreateRequest, ctx: &SpecContext) -> Result<Plan, SpecError> {
     let host_pid = parse_host_or_private("PID", &host.pid_mode)?;
     let host_uts = parse_host_or_private("UTS", &host.uts_mode)?;
     let private_cgroupns = match host.cgroupns_mode.as_str() {
-        "" => ctx.host.cgroup_v2 && !host.privileged,
+        // Docker defaults to a private namespace on v2 only (v1 hosts once had
+        // kernels without one). We take it wherever the kernel has one: with
+        // it `/proc/self/cgroup` names no host path and a fresh cgroup mount
+        // shows the container's own cgroups only.
+        "" => ctx.host.cgroup_namespaces && !host.privileged,
         mode => !parse_host_or_private("cgroup namespace", mode)?,
     };
     let netns = match &network {
@@ -531,6 +535,7 @@ mod tests {
                     .map(|c| c.to_string())
                     .collect(),
                 cgroup_v2: false,
+                cgroup_namespaces: false,
                 has_ping_group_range: true,
                 has_unprivileged_port_start: true,
                 thermal_throttle_paths: vec!["/sys/devices/system/cpu/cpu0/thermal_throttle".into()],
@@ -637,12 +642,12 @@ mod tests {
     }
 
     #[test]
-    fn test_build_spec_cgroup_namespace_default_follows_cgroup_version() {
+    fn test_build_spec_cgroup_namespace_default_follows_the_kernel() {
         let ns = |c: &SpecContext, r: &CreateRequest| {
             build_spec_json(r, c).unwrap()["linux"]["namespaces"].clone()
         };
         let mut v2 = ctx();
-        v2.host.cgroup_v2 = true;
+        v2.host.cgroup_namespaces = true;
         assert_eq!(
             ns(&v2, &request(|_| {}))
                 .as_array()

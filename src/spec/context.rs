@@ -69,8 +69,11 @@ pub struct HostFacts {
     pub num_cpus: u32,
     /// Capabilities this host can grant: known to the kernel and in our bounding set.
     pub available_caps: Vec<String>,
-    /// The unified cgroup v2 hierarchy is in use (private cgroup namespace by default).
+    /// The unified cgroup v2 hierarchy is in use.
     pub cgroup_v2: bool,
+    /// The kernel has cgroup namespaces (`/proc/self/ns/cgroup`): containers get
+    /// a private one by default, on cgroup v1 as on v2.
+    pub cgroup_namespaces: bool,
     /// `/proc/sys/net/ipv4/ping_group_range` exists.
     pub has_ping_group_range: bool,
     /// `/proc/sys/net/ipv4/ip_unprivileged_port_start` exists.

@@ -19,6 +19,7 @@ pub fn detect(with_devices: bool) -> HostFacts {
         num_cpus: std::thread::available_parallelism().map_or(1, |n| n.get() as u32),
         available_caps: available_caps(),
         cgroup_v2: is_cgroup_v2(),
+        cgroup_namespaces: Path::new("/proc/self/ns/cgroup").exists(),
         has_ping_group_range: Path::new("/proc/sys/net/ipv4/ping_group_range").exists(),
         has_unprivileged_port_start: Path::new("/proc/sys/net/ipv4/ip_unprivileged_port_start")
             .exists(),

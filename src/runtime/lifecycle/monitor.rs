@@ -267,7 +267,10 @@ pub fn build(
         let _ = std::fs::write("/proc/self/oom_score_adj", oom.trim());
     }
     let mut container = built.inspect_err(|_| remove_sockets(&files))?;
-    let finished = finish_build(&mut container, id, stdio);
+    let finished = finish_build(&mut container, id, stdio).and_then(|built| {
+        confine_cgroups(&files, built.0.host)?;
+        Ok(built)
+    });
     match finished {
         Ok((pids, None)) => Ok((pids, None)),
         Ok((pids, Some((output, stdin)))) => Ok((
@@ -311,6 +314,18 @@ fn finish_build(
     }
     let streams = stdio.map(PendingStdio::finish).transpose()?;
     Ok((pids, streams))
+}
+
+/// The cgroup filesystem read-only and confined, as the spec says (see
+/// [`crate::runtime::cgroup_mounts`]), before the container may start.
+fn confine_cgroups(files: &ContainerFiles, init: nix::unistd::Pid) -> Result<(), String> {
+    let spec: Spec = read_json(&files.spec())
+        .map_err(|e| e.to_string())?
+        .ok_or("no spec")?;
+    match crate::runtime::cgroup_mounts::CgroupPlan::of(&spec) {
+        Some(plan) => crate::runtime::cgroup_mounts::confine(init, &plan),
+        None => Ok(()),
+    }
 }
 
 /// The sockets a failed build leaves (the console one is consumed on success).
