@@ -103,6 +103,10 @@ pub fn run_exec(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExitCode
     use crate::runtime::lifecycle::exec::{exec, ExecOptions};
     let store = store(settings);
     let id = store.resolve(&args.container)?;
+    // The exec'd process starts as a fork of this one: run from the read-only
+    // binary, as monitors do, so `/proc/<pid>/exe` never leads to a writable
+    // vassalrun (CVE-2019-5736).
+    crate::oci::protect::ensure_protected(&settings.run_dir)?;
     let options = ExecOptions {
         command: args.command.clone(),
         user: args.user.clone(),
