@@ -9,7 +9,6 @@
 //! masked paths, use inherited descriptors, reach the runtime binary.
 
 mod common;
-#[allow(dead_code)]
 mod oci;
 
 use std::collections::BTreeMap;
