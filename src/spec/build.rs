@@ -136,8 +136,9 @@ fn plan(request: &CreateRequest, ctx: &SpecContext) -> Result<Plan, SpecError> {
         // Docker defaults to a private namespace on v2 only (v1 hosts once had
         // kernels without one). We take it wherever the kernel has one: with
         // it `/proc/self/cgroup` names no host path and a fresh cgroup mount
-        // shows the container's own cgroups only.
-        "" => ctx.host.cgroup_namespaces && !host.privileged,
+        // shows the container's own cgroups only. `--privileged` gets the
+        // host's on v1 and a private one on v2, as under Docker.
+        "" => ctx.host.cgroup_namespaces && (!host.privileged || ctx.host.cgroup_v2),
         mode => !parse_host_or_private("cgroup namespace", mode)?,
     };
     let netns = match &network {
@@ -666,6 +667,11 @@ mod tests {
         );
         let privileged = request(|r| r.host.privileged = true);
         assert_ne!(
+            ns(&v2, &privileged).as_array().unwrap().last().unwrap()["type"],
+            "cgroup"
+        );
+        v2.host.cgroup_v2 = true;
+        assert_eq!(
             ns(&v2, &privileged).as_array().unwrap().last().unwrap()["type"],
             "cgroup"
         );
