@@ -263,6 +263,14 @@ fn seccomp_profile() -> Value {
     })
 }
 
+/// Adds a cgroup namespace to a bundle's spec unless it has one.
+fn with_cgroup_namespace(spec: &mut Value) {
+    let namespaces = spec["linux"]["namespaces"].as_array_mut().unwrap();
+    if !namespaces.iter().any(|n| n["type"] == "cgroup") {
+        namespaces.push(json!({"type": "cgroup"}));
+    }
+}
+
 /// The probe under one OCI runtime (`vassalrun oci` or runc) on `bundle`:
 /// `run` of the probe, then `exec` and `exec --process` in a running one.
 /// `Err` when the runtime cannot run on this host at all.
@@ -364,10 +372,7 @@ fn test_boundary_oci_bundle_matches_runc() {
     let t = OciEnv::new();
     let bundle = t.bundle("probe", &["sh", "-c", PROBE], |spec| {
         spec["linux"]["seccomp"] = seccomp_profile();
-        let namespaces = spec["linux"]["namespaces"].as_array_mut().unwrap();
-        if !namespaces.iter().any(|n| n["type"] == "cgroup") {
-            namespaces.push(json!({"type": "cgroup"}));
-        }
+        with_cgroup_namespace(spec);
     });
     let ours = oci_probes(
         &t,
@@ -424,4 +429,27 @@ impl Drop for OtherRuntimeCleanup {
                 .status();
         }
     }
+}
+
+/// OCI mode honours the bundle's cgroup mount options, as runc: a bundle
+/// asking for `rw` gets a writable tree (still the container's own cgroups).
+#[test]
+fn test_oci_bundle_cgroup_mount_options_are_honoured() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let bundle = t.bundle("rw", &["sh", "-c", PROBE], |spec| {
+        for mount in spec["mounts"].as_array_mut().unwrap() {
+            if mount["type"] == "cgroup" {
+                mount["options"] = json!(["nosuid", "noexec", "nodev", "rw"]);
+            }
+        }
+        with_cgroup_namespace(spec);
+    });
+    let out = t.oci(&["run", "--bundle", bundle.to_str().unwrap(), "rw"]);
+    let p = parse(&out);
+    assert_eq!(p["sys_fs_cgroup"], "rw", "{p:#?}");
+    assert_eq!(p["cgroup_memory_limit"], "allowed", "{p:#?}");
+    assert_eq!(p["cgroup_paths"], "own", "{p:#?}");
 }
