@@ -154,6 +154,12 @@ fn test_boundary_exec_gets_the_container_profile() {
     let user = parse(&env.run(&["exec", "-u", "1000", "target", "sh", "/probe/probe.sh"]));
     assert_boundary(&user, "exec -u 1000");
     assert_eq!(user["cap_eff"], "0000000000000000", "{user:#?}");
+
+    // The exec's own settings are checked before anything runs.
+    common::assert_error(
+        &env.run(&["exec", "-w", "rel", "target", "pwd"]),
+        "the working directory 'rel' is invalid, it needs to be an absolute path",
+    );
 }
 
 #[test]

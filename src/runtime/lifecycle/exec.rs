@@ -86,6 +86,9 @@ fn exec_process(
         .set_terminal(Some(false))
         .set_console_size(None);
     if !options.workdir.is_empty() {
+        if !options.workdir.starts_with('/') {
+            return Err(LifecycleError::RelativeWorkdir(options.workdir.clone()));
+        }
         process.set_cwd(options.workdir.clone().into());
     }
     if !options.user.is_empty() {

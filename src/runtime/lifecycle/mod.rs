@@ -65,6 +65,8 @@ pub enum LifecycleError {
     Running(String),
     #[error("container {0} is not running")]
     NotRunning(String),
+    #[error("the working directory '{0}' is invalid, it needs to be an absolute path")]
+    RelativeWorkdir(String),
     #[error("invalid signal: {0}")]
     InvalidSignal(String),
 }
