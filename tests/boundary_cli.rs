@@ -103,24 +103,23 @@ fn sleeper(env: &TestEnv, name: &str, extra: &[&str]) {
     assert!(out.status.success(), "{}", describe(&out));
 }
 
+/// `run --rm [extra] IMAGE sh /probe/probe.sh`: the probe as the container's init.
+fn probe_run(env: &TestEnv, extra: &[&str]) -> Output {
+    let volume = format!("{}:/probe:ro", probe_dir(env));
+    let image = img();
+    let mut args = vec!["run", "--rm", "--network", "none", "-v", &volume];
+    args.extend_from_slice(extra);
+    args.extend([image.as_str(), "sh", "/probe/probe.sh"]);
+    env.run(&args)
+}
+
 #[test]
 fn test_boundary_run() {
     if !can_run_containers() {
         return;
     }
     let env = TestEnv::new();
-    let volume = format!("{}:/probe:ro", probe_dir(&env));
-    let out = env.run(&[
-        "run",
-        "--rm",
-        "--network",
-        "none",
-        "-v",
-        &volume,
-        &img(),
-        "sh",
-        "/probe/probe.sh",
-    ]);
+    let out = probe_run(&env, &[]);
     let p = parse(&out);
     assert_boundary(&p, "run");
     // Docker leaves no_new_privs off unless asked.
@@ -241,19 +240,7 @@ fn test_privileged_keeps_writable_cgroups() {
         return;
     }
     let env = TestEnv::new();
-    let volume = format!("{}:/probe:ro", probe_dir(&env));
-    let out = env.run(&[
-        "run",
-        "--rm",
-        "--privileged",
-        "--network",
-        "none",
-        "-v",
-        &volume,
-        &img(),
-        "sh",
-        "/probe/probe.sh",
-    ]);
+    let out = probe_run(&env, &["--privileged"]);
     let p = parse(&out);
     assert_eq!(p["sys_fs_cgroup"], "rw", "{p:#?}");
     assert_eq!(p["cgroup_memory_limit"], "allowed", "{p:#?}");

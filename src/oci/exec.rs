@@ -14,7 +14,7 @@ use oci_spec::runtime::{Capability, LinuxCapabilities, Process, Spec};
 
 use super::state::{load, refresh, validate_id, wrong_state};
 use super::{OciContext, OciError};
-use crate::runtime::tenant::{ProcessFile, ProfileExecutor};
+use crate::runtime::tenant::{exec_process, ProcessFile, ProfileExecutor};
 
 #[derive(clap::Args, Debug)]
 pub struct ExecArgs {
@@ -147,13 +147,12 @@ fn flags_process(
     args: &ExecArgs,
     (uid, gid): (Option<u32>, Option<u32>),
 ) -> Result<Process, OciError> {
-    let mut process = spec.process().clone().unwrap_or_default();
-    let env = merge_env(process.env().as_deref().unwrap_or_default(), &args.env);
-    process
-        .set_args(Some(args.command.clone()))
-        .set_env(Some(env))
-        .set_terminal(Some(false))
-        .set_console_size(None);
+    let env: Vec<String> = env_map(&args.env)
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let base = spec.process().clone().unwrap_or_default();
+    let mut process = exec_process(base, &args.command, &env);
     if let Some(cwd) = &args.cwd {
         process.set_cwd(cwd.clone());
     }
@@ -211,24 +210,6 @@ fn add_caps(
         caps.set_ambient(ambient);
     }
     Ok(caps)
-}
-
-/// The container's environment with `-e KEY=VALUE` replacing or adding keys
-/// (`KEY` alone: an empty value).
-fn merge_env(base: &[String], added: &[String]) -> Vec<String> {
-    let added: Vec<String> = env_map(added)
-        .into_iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    let key = |e: &str| e.split('=').next().unwrap_or_default().to_string();
-    let replaced: HashSet<String> = added.iter().map(|e| key(e)).collect();
-    let mut env: Vec<String> = base
-        .iter()
-        .filter(|e| !replaced.contains(&key(e)))
-        .cloned()
-        .collect();
-    env.extend(added);
-    env
 }
 
 /// `KEY=VALUE` flags as a map (`KEY` alone: empty value).

@@ -116,6 +116,28 @@ impl Executor for ProfileExecutor {
     }
 }
 
+/// `base` (the container's process) running `command` with `env` (`KEY=VALUE`
+/// entries replacing or adding keys), never with a terminal of its own:
+/// what every exec starts from, as runc's `newProcess`.
+pub fn exec_process(mut base: Process, command: &[String], env: &[String]) -> Process {
+    let key = |e: &str| e.split('=').next().unwrap_or_default().to_string();
+    let replaced: HashSet<String> = env.iter().map(|e| key(e)).collect();
+    let mut merged: Vec<String> = base
+        .env()
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| !replaced.contains(&key(e)))
+        .cloned()
+        .collect();
+    merged.extend(env.iter().cloned());
+    base.set_args(Some(command.to_vec()))
+        .set_env(Some(merged))
+        .set_terminal(Some(false))
+        .set_console_size(None);
+    base
+}
+
 /// A process JSON handed to libcontainer's tenant builder, removed on drop
 /// (the builder reads it before it forks).
 pub struct ProcessFile(PathBuf);
@@ -180,6 +202,17 @@ mod tests {
             .set_ambient(None);
         p.set_capabilities(Some(c)).set_no_new_privileges(Some(nnp));
         p
+    }
+
+    #[test]
+    fn test_exec_process_replaces_and_adds_environment() {
+        let mut base = Process::default();
+        base.set_env(Some(vec!["PATH=/bin".into(), "A=1".into()]))
+            .set_terminal(Some(true));
+        let p = exec_process(base, &["ls".into()], &["A=2".into(), "B=3".into()]);
+        assert_eq!(p.env().clone().unwrap(), ["PATH=/bin", "A=2", "B=3"]);
+        assert_eq!(p.args().clone().unwrap(), ["ls"]);
+        assert_eq!(p.terminal(), Some(false));
     }
 
     #[test]

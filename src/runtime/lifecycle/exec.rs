@@ -11,7 +11,7 @@ use super::LifecycleError;
 use crate::runtime::image_source::ImageSource;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::record::read_json;
-use crate::runtime::tenant::{ProcessFile, ProfileExecutor};
+use crate::runtime::tenant::{self, ProcessFile, ProfileExecutor};
 use crate::spec::user::resolve_user;
 
 /// What to run and as whom.
@@ -52,7 +52,7 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
         .ok_or_else(|| error("exec")("no command given".into()))?;
     check_command(&files.rootfs(), first, &path_env)?;
 
-    let mut process = exec_process(&files, process, options)?;
+    let mut process = docker_exec_process(&files, process, options)?;
     let executor = ProfileExecutor::prepare(&spec, &mut process);
     let process_file =
         ProcessFile::write(&dir, &process).map_err(|e| error("exec")(e.to_string()))?;
@@ -74,17 +74,19 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
 /// AppArmor profile, rlimits, user) with the command, environment additions,
 /// working directory and user of the exec. Never a terminal of its own: with
 /// `-t` the process runs in the foreground on the caller's terminal.
-fn exec_process(
+fn docker_exec_process(
     files: &ContainerFiles,
-    mut process: Process,
+    process: Process,
     options: &ExecOptions,
 ) -> Result<Process, LifecycleError> {
-    let env = merge_env(process.env().as_deref().unwrap_or_default(), &options.env);
-    process
-        .set_args(Some(options.command.clone()))
-        .set_env(Some(env))
-        .set_terminal(Some(false))
-        .set_console_size(None);
+    // `-e KEY` without a value is dropped, as before.
+    let env: Vec<String> = options
+        .env
+        .iter()
+        .filter(|e| e.contains('='))
+        .cloned()
+        .collect();
+    let mut process = tenant::exec_process(process, &options.command, &env);
     if !options.workdir.is_empty() {
         if !options.workdir.starts_with('/') {
             return Err(LifecycleError::RelativeWorkdir(options.workdir.clone()));
@@ -103,20 +105,6 @@ fn exec_process(
         process.set_user(spec_user);
     }
     Ok(process)
-}
-
-/// The container's environment with `-e KEY=VALUE` replacing or adding keys.
-fn merge_env(base: &[String], added: &[String]) -> Vec<String> {
-    let key = |e: &str| e.split('=').next().unwrap_or_default().to_string();
-    let added: Vec<&String> = added.iter().filter(|e| e.contains('=')).collect();
-    let replaced: std::collections::HashSet<String> = added.iter().map(|e| key(e)).collect();
-    let mut env: Vec<String> = base
-        .iter()
-        .filter(|e| !replaced.contains(&key(e)))
-        .cloned()
-        .collect();
-    env.extend(added.into_iter().cloned());
-    env
 }
 
 fn env_value(env: &[String], key: &str) -> Option<String> {
