@@ -12,8 +12,9 @@
 //! named `name=systemd` hierarchy, in which libcgroups never places the
 //! container: what is mounted there is the runtime's own cgroup (the host's
 //! root when run from a shell), where the container could `mkdir`. On cgroup
-//! v2 (`mount_cgroup_v2`) the spec's flags are honoured; the same step then
-//! finds nothing left to do.
+//! v2 (`mount_cgroup_v2`) the spec's flags are honoured, but a container in
+//! the host's cgroup namespace gets a fresh `cgroup2` mount showing the whole
+//! host tree; runc binds the container's own cgroup there, and so do we.
 //!
 //! runc makes the tmpfs and every controller read-only when the cgroup mount
 //! says `ro`, and binds the container's own `name=systemd` cgroup; vassalrun
@@ -64,6 +65,7 @@ impl CgroupPlan {
 pub fn confine(init: Pid, plan: &CgroupPlan) -> Result<(), String> {
     let ns = File::open(format!("/proc/{init}/ns/mnt"))
         .map_err(|e| format!("cgroup mounts: opening the mount namespace of {init}: {e}"))?;
+    let own_unified = unified_cgroup_in_host_namespace(init);
     let (reader, writer) = nix::unistd::pipe().map_err(|e| format!("cgroup mounts: {e}"))?;
     // SAFETY: the child only runs `in_child` (syscalls and small allocations)
     // and leaves with `_exit`; the callers build containers from a
@@ -71,7 +73,7 @@ pub fn confine(init: Pid, plan: &CgroupPlan) -> Result<(), String> {
     match unsafe { fork() }.map_err(|e| format!("cgroup mounts: fork: {e}"))? {
         ForkResult::Child => {
             drop(reader);
-            let code = match in_child(ns.as_fd(), plan) {
+            let code = match in_child(ns.as_fd(), plan, own_unified.as_deref()) {
                 Ok(()) => 0,
                 Err(message) => {
                     let _ = File::from(writer).write_all(message.as_bytes());
@@ -95,11 +97,64 @@ pub fn confine(init: Pid, plan: &CgroupPlan) -> Result<(), String> {
     }
 }
 
+/// The container's cgroup v2 path (relative, e.g. `vassalrun/ID`) when it
+/// shares this process's cgroup namespace on a unified host; else `None`.
+///
+/// Why: there libcontainer's `mount_cgroup_v2` mounts `cgroup2` afresh, and
+/// a fresh mount in the host's cgroup namespace shows the whole host tree
+/// (every other container's cgroup). runc binds the container's own cgroup
+/// instead; [`in_child`] does the same.
+fn unified_cgroup_in_host_namespace(init: Pid) -> Option<PathBuf> {
+    let same_ns = |a: &str, b: &str| {
+        let inode = |p: &str| std::fs::metadata(p).map(|m| std::os::unix::fs::MetadataExt::ino(&m));
+        matches!((inode(a), inode(b)), (Ok(x), Ok(y)) if x == y)
+    };
+    if !same_ns(&format!("/proc/{init}/ns/cgroup"), "/proc/self/ns/cgroup") {
+        return None;
+    }
+    let text = std::fs::read_to_string(format!("/proc/{init}/cgroup")).ok()?;
+    own_unified_path(&text).map(PathBuf::from)
+}
+
+/// The path of a unified-only `/proc/PID/cgroup` (`0::/a/b` → `a/b`); `None`
+/// on a v1 or hybrid host (other lines) or at the root.
+fn own_unified_path(cgroup_file: &str) -> Option<&str> {
+    let mut lines = cgroup_file.lines().filter(|l| !l.is_empty());
+    let path = lines.next()?.strip_prefix("0::/")?;
+    (lines.next().is_none() && !path.is_empty()).then_some(path)
+}
+
 /// In the forked child: enter the container's mount namespace (root and cwd
-/// become its root), drop `name=systemd`, then make the tree read-only.
-fn in_child(ns: std::os::fd::BorrowedFd, plan: &CgroupPlan) -> Result<(), String> {
+/// become its root), confine a host-namespace `cgroup2` mount to the
+/// container's own cgroup, drop `name=systemd`, then make the tree read-only.
+fn in_child(
+    ns: std::os::fd::BorrowedFd,
+    plan: &CgroupPlan,
+    own_unified: Option<&Path>,
+) -> Result<(), String> {
     nix::sched::setns(ns, CloneFlags::CLONE_NEWNS)
         .map_err(|e| format!("entering the container's mount namespace: {e}"))?;
+    // When libcontainer's fresh mount failed it bound the container's own
+    // cgroup already, and the path below it does not exist.
+    let source = own_unified.map(|own| plan.destination.join(own));
+    if let Some(source) = source.filter(|s| s.is_dir()) {
+        // The fresh mount shows the host's root; its subdirectory is the
+        // container's cgroup. Bound over the mount point, it hides the rest.
+        nix::mount::mount(
+            Some(&source),
+            &plan.destination,
+            None::<&str>,
+            nix::mount::MsFlags::MS_BIND | nix::mount::MsFlags::MS_REC,
+            None::<&str>,
+        )
+        .map_err(|e| {
+            format!(
+                "binding {} over {}: {e}",
+                source.display(),
+                plan.destination.display()
+            )
+        })?;
+    }
     let systemd = plan.destination.join("systemd");
     match nix::mount::umount2(&systemd, nix::mount::MntFlags::MNT_DETACH) {
         // Not a mount point, or no such directory (cgroup v2, other layouts).
@@ -158,6 +213,18 @@ mod tests {
     fn spec(mounts: serde_json::Value) -> Spec {
         serde_json::from_value(serde_json::json!({"ociVersion": "1.0.2", "mounts": mounts}))
             .unwrap()
+    }
+
+    #[test]
+    fn test_own_unified_path_only_on_a_unified_host() {
+        assert_eq!(
+            own_unified_path("0::/vassalrun/abc\n"),
+            Some("vassalrun/abc")
+        );
+        assert_eq!(own_unified_path("0::/\n"), None);
+        assert_eq!(own_unified_path("1:cpu:/x\n0::/x\n"), None);
+        assert_eq!(own_unified_path("0::/x\n1:name=systemd:/x\n"), None);
+        assert_eq!(own_unified_path(""), None);
     }
 
     #[test]
