@@ -48,12 +48,14 @@ fn parse(out: &Output) -> Probes {
 /// it; `where_` names the path in messages.
 fn assert_boundary(p: &Probes, where_: &str) {
     for (key, value) in p {
-        if key.starts_with("cgroup_") && key != "cgroup_paths" {
+        let attempt = !matches!(key.as_str(), "cgroup_paths" | "cgroup_foreign_roots");
+        if key.starts_with("cgroup_") && attempt {
             assert_eq!(value, "refused", "{where_}: {key}\n{p:#?}");
         }
     }
     let expect = [
         ("cgroup_paths", "own"),
+        ("cgroup_foreign_roots", ""),
         ("seccomp", "2"),
         ("userns", "refused"),
         ("proc_sys", "ro"),
@@ -342,7 +344,7 @@ fn assert_no_less_than(ours: &Probes, other: &Probes, where_: &str) {
             "seccomp" => theirs == "2",
             "proc_sys" | "sys" | "sys_fs_cgroup" => theirs == "ro",
             "masked_leaks" | "proc_writable_paths" | "runtime_exes" => theirs == "none",
-            "leaked_fds" => theirs.is_empty(),
+            "leaked_fds" | "cgroup_foreign_roots" => theirs.is_empty(),
             "runtime_in_mounts" | "runtime_in_init_cmdline" => theirs == "0",
             "no_new_privs" | "cap_eff" => true,
             _ => theirs == "refused",

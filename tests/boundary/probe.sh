@@ -16,6 +16,22 @@ else
   try cgroup_systemd_mkdir 'mkdir /sys/fs/cgroup/systemd/probe && rmdir /sys/fs/cgroup/systemd/probe'
 fi
 if grep -qv ':/$' /proc/self/cgroup; then echo "cgroup_paths=host"; else echo "cgroup_paths=own"; fi
+# Every cgroup mount must be rooted at the process's own cgroup of that
+# hierarchy (mountinfo's root field against /proc/self/cgroup): lists those
+# that show more (a parent, the host's root).
+echo "cgroup_foreign_roots=$(awk '
+  FNR == NR { n = split($0, f, ":"); own[f[2]] = f[3]; next }
+  $5 !~ "^/sys/fs/cgroup" { next }
+  {
+    for (i = 7; $i != "-"; i++) ;
+    type = $(i + 1); opts = "," $(i + 3) ","
+    if (type == "cgroup2") { key = "" }
+    else if (type == "cgroup") {
+      key = "?"
+      for (k in own) { split(k, c, ","); if (k != "" && index(opts, "," c[1] ",")) key = k }
+    } else next
+    if (!(key in own) || own[key] != $4) printf "%s ", $5
+  }' /proc/self/cgroup /proc/self/mountinfo | sed 's/ $//')"
 echo "seccomp=$(awk '/^Seccomp:/ {print $2}' /proc/self/status)"
 echo "no_new_privs=$(awk '/^NoNewPrivs:/ {print $2}' /proc/self/status)"
 echo "cap_eff=$(awk '/^CapEff:/ {print $2}' /proc/self/status)"
