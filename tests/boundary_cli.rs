@@ -235,6 +235,25 @@ fn test_exec_runs_from_a_read_only_binary() {
     assert_eq!(writable, Err(nix::errno::Errno::EROFS), "{last:?}");
 }
 
+/// With the host's cgroup namespace (Docker's default on v1) the container
+/// sees host paths in `/proc/self/cgroup`, but its cgroup mounts still show
+/// its own cgroups only, read-only (on v2: a bind of its own cgroup, as runc).
+#[test]
+fn test_boundary_run_in_the_host_cgroup_namespace() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let p = parse(&probe_run(&env, &["--cgroupns", "host"]));
+    for (key, value) in &p {
+        if key.starts_with("cgroup_") && value == "allowed" {
+            panic!("--cgroupns host: {key}\n{p:#?}");
+        }
+    }
+    assert_eq!(p["cgroup_foreign_roots"], "", "{p:#?}");
+    assert_eq!(p["sys_fs_cgroup"], "ro", "{p:#?}");
+}
+
 /// `--privileged` keeps Docker's behaviour: a writable cgroup tree, no filter.
 #[test]
 fn test_privileged_keeps_writable_cgroups() {
