@@ -269,7 +269,9 @@ fn report(e: &anyhow::Error) {
     eprintln!("vassalrun: {text}");
 }
 
-/// Help and version go to stdout with exit 0; usage errors become one line and 125.
+/// Help and version go to stdout with exit 0; usage errors keep clap's whole
+/// message (what is missing, "did you mean" tips, the usage line) with
+/// Docker's first line and pointer to `--help`, and exit 125.
 fn clap_exit(e: clap::Error) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -280,22 +282,49 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             let _ = e.print();
             ExitCode::from(EXIT_OWN_ERROR)
         }
-        ErrorKind::UnknownArgument => {
-            let arg = match e.get(ContextKind::InvalidArg) {
-                Some(ContextValue::String(s)) => s.clone(),
-                _ => String::new(),
-            };
-            let flag = arg.split('=').next().unwrap_or_default();
-            eprintln!("vassalrun: unknown flag: {flag}");
-            ExitCode::from(EXIT_OWN_ERROR)
-        }
         _ => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or_default();
-            eprintln!("vassalrun: {}", first.trim_start_matches("error: "));
+            eprint!("{}", usage_error_text(&e));
             ExitCode::from(EXIT_OWN_ERROR)
         }
     }
+}
+
+/// `vassalrun: <what>` (Docker's `unknown flag: --x` for unknown flags), then
+/// clap's tips and usage, then `See 'vassalrun run --help'.` as Docker ends.
+fn usage_error_text(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or_default();
+    let first = match (e.kind(), e.get(ContextKind::InvalidArg)) {
+        (ErrorKind::UnknownArgument, Some(ContextValue::String(arg))) if arg.starts_with('-') => {
+            format!(
+                "unknown flag: {}",
+                arg.split('=').next().unwrap_or_default()
+            )
+        }
+        _ => first.trim_start_matches("error: ").to_string(),
+    };
+    let mut text = format!("vassalrun: {first}\n");
+    let mut command = String::from("vassalrun");
+    for line in lines {
+        if line.starts_with("For more information, try") {
+            continue;
+        }
+        if let Some(usage) = line.strip_prefix("Usage: ") {
+            command = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    while text.ends_with("\n\n") {
+        text.pop();
+    }
+    text.push_str(&format!("See '{command} --help'.\n"));
+    text
 }
 
 /// libcontainer's own logs (unsupported cgroup controllers, unknown syscalls of
