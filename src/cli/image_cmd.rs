@@ -49,6 +49,7 @@ pub struct RmArgs {
     /// Remove even if a container uses the image
     #[arg(short, long)]
     force: bool,
+    /// Images (name, digest or unique digest prefix)
     #[arg(required = true)]
     images: Vec<String>,
 }

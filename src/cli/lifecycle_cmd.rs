@@ -142,6 +142,11 @@ pub fn run_create(settings: &Settings, args: &CreateArgs) -> anyhow::Result<Exit
 /// output is missed) and exit with the container's code.
 pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     let detach = args.flags.detach()?;
+    if !detach && wants_terminal_input(&args.flags)? {
+        if let Some(code) = super::refuse_non_tty_stdin() {
+            return Ok(code);
+        }
+    }
     let options = AttachOptions {
         stdin: false,
         tty: false,
@@ -196,6 +201,13 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
         Some(&mut created.monitor.child),
     );
     Ok(ExitCode::from(code))
+}
+
+/// `-i` and `-t` both: the caller's stdin becomes the container's terminal.
+fn wants_terminal_input(flags: &RunFlags) -> anyhow::Result<bool> {
+    let on =
+        |value: &Option<String>, flag| value.as_deref().map_or(Ok(false), |v| parse_bool(v, flag));
+    Ok(on(&flags.tty, "-t, --tty")? && on(&flags.interactive, "-i, --interactive")?)
 }
 
 /// The container's Docker config as recorded at create.

@@ -33,6 +33,7 @@ pub struct LogsArgs {
     /// Only messages before this time (same forms as --since)
     #[arg(long = "until")]
     until: Option<String>,
+    /// Container (name, id or unique id prefix)
     container: String,
 }
 

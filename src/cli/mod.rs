@@ -189,41 +189,43 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     if let (Command::Docker(d), Some(rest)) = (&mut cli.command, docker_args) {
         d.args = rest;
     }
-    let result = cli.global.settings().and_then(|settings| {
-        // The monitor's stderr may be the container's: it logs nothing there.
-        // The docker entry logs to a file (or stderr with -D) itself.
-        if !matches!(cli.command, Command::Monitor(_) | Command::Docker(_)) {
-            init_logging(&settings.log_level);
-        }
-        match &cli.command {
-            Command::Spec(args) => spec_cmd::run(&settings, args),
-            Command::Image(command) => image_cmd::run_image(&settings, command),
-            Command::Create(args) => lifecycle_cmd::run_create(&settings, args),
-            Command::Start(args) => lifecycle_cmd::run_start(&settings, args),
-            Command::Attach(args) => lifecycle_cmd::run_attach(&settings, args),
-            Command::Run(args) => lifecycle_cmd::run_run(&settings, args),
-            Command::Rm(args) => lifecycle_cmd::run_rm(&settings, args),
-            Command::Stop(args) => control_cmd::run_stop(&settings, args),
-            Command::Kill(args) => control_cmd::run_kill(&settings, args),
-            Command::Restart(args) => control_cmd::run_restart(&settings, args),
-            Command::Wait(args) => control_cmd::run_wait(&settings, args),
-            Command::Exec(args) => control_cmd::run_exec(&settings, args),
-            Command::Logs(args) => logs_cmd::run_logs(&settings, args),
-            Command::Ps(args) => ps_cmd::run_ps(&settings, args),
-            Command::Inspect(args) => ps_cmd::run_inspect(&settings, args),
-            Command::Diff(args) => ps_cmd::run_diff(&settings, args),
-            Command::Export(args) => ps_cmd::run_export(&settings, args),
-            Command::Gc(args) => control_cmd::run_gc(&settings, args),
-            Command::Network(command) => network_cmd::run_network(&settings, command),
-            Command::Port(args) => network_cmd::run_port(&settings, args),
-            Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
-            // Reached only with vassalrun's own flags before `oci`.
-            Command::Oci { .. } => Err(anyhow::anyhow!(
-                "oci must be the first argument: vassalrun oci [runc flags] COMMAND"
-            )),
-            Command::Docker(args) => docker_cmd::run(&settings, &args.args),
-        }
-    });
+    let result = refuse_non_root(&cli.command)
+        .and_then(|()| cli.global.settings())
+        .and_then(|settings| {
+            // The monitor's stderr may be the container's: it logs nothing there.
+            // The docker entry logs to a file (or stderr with -D) itself.
+            if !matches!(cli.command, Command::Monitor(_) | Command::Docker(_)) {
+                init_logging(&settings.log_level);
+            }
+            match &cli.command {
+                Command::Spec(args) => spec_cmd::run(&settings, args),
+                Command::Image(command) => image_cmd::run_image(&settings, command),
+                Command::Create(args) => lifecycle_cmd::run_create(&settings, args),
+                Command::Start(args) => lifecycle_cmd::run_start(&settings, args),
+                Command::Attach(args) => lifecycle_cmd::run_attach(&settings, args),
+                Command::Run(args) => lifecycle_cmd::run_run(&settings, args),
+                Command::Rm(args) => lifecycle_cmd::run_rm(&settings, args),
+                Command::Stop(args) => control_cmd::run_stop(&settings, args),
+                Command::Kill(args) => control_cmd::run_kill(&settings, args),
+                Command::Restart(args) => control_cmd::run_restart(&settings, args),
+                Command::Wait(args) => control_cmd::run_wait(&settings, args),
+                Command::Exec(args) => control_cmd::run_exec(&settings, args),
+                Command::Logs(args) => logs_cmd::run_logs(&settings, args),
+                Command::Ps(args) => ps_cmd::run_ps(&settings, args),
+                Command::Inspect(args) => ps_cmd::run_inspect(&settings, args),
+                Command::Diff(args) => ps_cmd::run_diff(&settings, args),
+                Command::Export(args) => ps_cmd::run_export(&settings, args),
+                Command::Gc(args) => control_cmd::run_gc(&settings, args),
+                Command::Network(command) => network_cmd::run_network(&settings, command),
+                Command::Port(args) => network_cmd::run_port(&settings, args),
+                Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
+                // Reached only with vassalrun's own flags before `oci`.
+                Command::Oci { .. } => Err(anyhow::anyhow!(
+                    "oci must be the first argument: vassalrun oci [runc flags] COMMAND"
+                )),
+                Command::Docker(args) => docker_cmd::run(&settings, &args.args),
+            }
+        });
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -255,6 +257,44 @@ fn for_each_container(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `-it` with a stdin that is no terminal (a pipe, a file): Docker refuses
+/// with exit 1 rather than relaying a terminal that nobody types into.
+fn refuse_non_tty_stdin() -> Option<ExitCode> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return None;
+    }
+    eprintln!("vassalrun: the input device is not a TTY");
+    Some(ExitCode::from(1))
+}
+
+/// Commands that make or change containers need root: namespaces, cgroups
+/// and overlay mounts. Said up front instead of as a failed mount's EPERM.
+fn refuse_non_root(command: &Command) -> anyhow::Result<()> {
+    let name = match command {
+        Command::Create(_) => "create",
+        Command::Start(_) => "start",
+        Command::Attach(_) => "attach",
+        Command::Run(_) => "run",
+        Command::Rm(_) => "rm",
+        Command::Stop(_) => "stop",
+        Command::Kill(_) => "kill",
+        Command::Restart(_) => "restart",
+        Command::Exec(_) => "exec",
+        Command::Export(_) => "export",
+        Command::Diff(_) => "diff",
+        Command::Gc(_) => "gc",
+        Command::Network(_) => "network",
+        _ => return Ok(()),
+    };
+    if nix::unistd::geteuid().is_root() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{name} needs root: containers are made of namespaces, cgroups and overlay mounts (run it as root, e.g. with sudo)"
+    )
 }
 
 /// 126/127 when the container's command cannot run, else 125.

@@ -35,6 +35,7 @@ pub struct InspectArgs {
     /// Print each container through a Go-style template ({{.State.Pid}}, {{json .Config}})
     #[arg(short, long)]
     format: Option<String>,
+    /// Containers (name, id or unique id prefix)
     #[arg(required = true)]
     containers: Vec<String>,
 }
@@ -255,6 +256,7 @@ pub fn run_inspect(settings: &Settings, args: &InspectArgs) -> anyhow::Result<Ex
 
 #[derive(Args, Debug)]
 pub struct DiffArgs {
+    /// Container (name, id or unique id prefix)
     container: String,
 }
 
@@ -263,6 +265,7 @@ pub struct ExportArgs {
     /// Write to a file instead of stdout
     #[arg(short = 'o', long = "output")]
     output: Option<std::path::PathBuf>,
+    /// Container (name, id or unique id prefix)
     container: String,
 }
 
@@ -282,8 +285,9 @@ pub fn run_export(settings: &Settings, args: &ExportArgs) -> anyhow::Result<Exit
     match &args.output {
         Some(path) => {
             let tmp = path.with_extension("partial");
+            // The temporary file sits beside the output: its failure is the output's.
             let file = std::fs::File::create(&tmp)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", tmp.display()))?;
+                .map_err(|e| anyhow::anyhow!("export -o {}: {e}", path.display()))?;
             let result = crate::runtime::lifecycle::export::export(
                 &store,
                 &id,

@@ -8,6 +8,7 @@ use libcontainer::syscall::syscall::SyscallType;
 use oci_spec::runtime::Spec;
 
 use super::command_check::check_command;
+use super::exec_tty::{relay, ExecTerminal, RelayOptions, TerminalProcess};
 use super::status::{status, Status};
 use super::LifecycleError;
 use crate::runtime::image_source::ImageSource;
@@ -24,7 +25,12 @@ pub struct ExecOptions {
     pub workdir: String,
     /// `-e KEY=VALUE`, added to the container's environment.
     pub env: Vec<String>,
+    /// `-t`: a terminal of its own, relayed to this command's (see exec_tty).
     pub tty: bool,
+    /// `-i`: the process reads this command's stdin (else /dev/null).
+    pub interactive: bool,
+    /// With `-t`: the sequence that detaches.
+    pub detach_keys: Vec<u8>,
 }
 
 pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, LifecycleError> {
@@ -53,28 +59,71 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
         .ok_or_else(|| error("exec")("no command given".into()))?;
     check_command(&files.rootfs(), first, &path_env)?;
 
+    let user = if options.user.is_empty() {
+        None
+    } else {
+        let users = ImageSource::Directory(files.rootfs()).user_db()?;
+        Some(resolve_user(&options.user, &[], &users).map_err(crate::spec::SpecError::from)?)
+    };
+    let mut terminal = if options.tty {
+        let wanted = TerminalProcess {
+            command: &options.command,
+            env: &options.env,
+            workdir: &options.workdir,
+            user: user.as_ref(),
+        };
+        Some(
+            ExecTerminal::prepare(&dir, &process, &wanted)
+                .map_err(|e| error("exec")(e.to_string()))?,
+        )
+    } else {
+        None
+    };
+
     let mut builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
-        .map_err(|e| error("exec")(e.to_string()))?
+        .map_err(|e| error("exec")(e.to_string()))?;
+    if let Some(terminal) = &terminal {
+        builder = builder.with_console_socket(Some(terminal.console_path()));
+    } else if !options.interactive {
+        let null = std::fs::File::open("/dev/null").map_err(|e| error("exec")(e.to_string()))?;
+        builder = builder.with_stdin(null);
+    }
+    let mut builder = builder
         .as_tenant()
         .with_container_args(options.command.clone())
-        .with_detach(!options.tty)
+        .with_detach(options.tty)
         .as_sibling(false)
         .with_env(parse_env(&options.env));
+    if let Some(terminal) = &terminal {
+        builder = builder.with_process(Some(terminal.process_file()));
+    }
     if !options.workdir.is_empty() {
         builder = builder.with_cwd(Some(options.workdir.clone()));
     }
-    if !options.user.is_empty() {
-        let users = ImageSource::Directory(files.rootfs()).user_db()?;
-        let user =
-            resolve_user(&options.user, &[], &users).map_err(crate::spec::SpecError::from)?;
+    if let Some(user) = user {
         builder = builder
             .with_user(Some(user.uid))
             .with_group(Some(user.gid))
             .with_additional_gids(user.additional_gids);
     }
     let pid = builder.build().map_err(|e| error("exec")(e.to_string()))?;
-    Ok(super::reap::wait_exit(pid))
+    let Some(terminal) = terminal.as_mut() else {
+        return Ok(super::reap::wait_exit(pid));
+    };
+    let master = match terminal.receive_master() {
+        Ok(master) => master,
+        Err(e) => {
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+            super::reap::wait_exit(pid);
+            return Err(error("exec")(format!("terminal: {e}")));
+        }
+    };
+    let relay_options = RelayOptions {
+        stdin: options.interactive,
+        detach_keys: options.detach_keys.clone(),
+    };
+    Ok(relay(master, pid, &relay_options))
 }
 
 fn env_value(env: &[String], key: &str) -> Option<String> {

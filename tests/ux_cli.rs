@@ -1,0 +1,263 @@
+//! What a Docker user expects without reading a manual, through the real
+//! binary: `exec -it` with a terminal of its own (driven through a real pty),
+//! `-it` refused without a terminal, `rm` of a created container, parallel
+//! `stop`/`kill`/`rm`, `wait` on `--rm` containers, `--format` templates and
+//! `ps` filters, and the messages of the smaller mistakes.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{busybox_dir, can_run_containers, describe, TestEnv};
+
+fn img() -> String {
+    busybox_dir().display().to_string()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs `vassalrun ARGS`, failing the test unless it succeeds.
+fn ok(env: &TestEnv, args: &[&str]) -> String {
+    let out = env.run(args);
+    assert!(out.status.success(), "{args:?}: {}", describe(&out));
+    stdout(&out)
+}
+
+/// Waits (up to a minute: a hang guard, not a timing assertion) for `done`.
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn set_size(fd: &OwnedFd, rows: u16, cols: u16) {
+    let size = nix::libc::winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCSWINSZ reads one winsize from the struct we own.
+    let rc = unsafe { nix::libc::ioctl(fd.as_raw_fd(), nix::libc::TIOCSWINSZ, &size) };
+    assert_eq!(rc, 0);
+}
+
+/// A command whose controlling terminal is a pty the test types into, as a
+/// user's terminal would be.
+struct Terminal {
+    master: OwnedFd,
+    slave: OwnedFd,
+    seen: Arc<Mutex<String>>,
+    child: Child,
+}
+
+impl Terminal {
+    fn spawn(mut cmd: Command, rows: u16, cols: u16) -> Terminal {
+        let pty = nix::pty::openpty(None, None).unwrap();
+        set_size(&pty.master, rows, cols);
+        let slave = pty.slave.try_clone().unwrap();
+        cmd.stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave));
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setsid and ioctl are async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                nix::unistd::setsid()?;
+                if nix::libc::ioctl(0, nix::libc::TIOCSCTTY, 0) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().unwrap();
+        let seen = Arc::new(Mutex::new(String::new()));
+        let mut reader = std::fs::File::from(pty.master.try_clone().unwrap());
+        let sink = seen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Terminal {
+            master: pty.master,
+            slave: pty.slave,
+            seen,
+            child,
+        }
+    }
+
+    fn type_in(&self, text: &str) {
+        let mut master = std::fs::File::from(self.master.try_clone().unwrap());
+        master.write_all(text.as_bytes()).unwrap();
+    }
+
+    fn wait_for_output(&self, text: &str) {
+        wait_for(text, || self.seen.lock().unwrap().contains(text));
+    }
+
+    fn exit_code(&mut self) -> Option<i32> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the command did not end: {}", self.seen.lock().unwrap());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The processes of container `name` (busybox `ps` inside it).
+fn processes(env: &TestEnv, name: &str) -> String {
+    ok(env, &["exec", name, "ps"])
+}
+
+#[test]
+fn test_exec_it_gets_its_own_terminal() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    ok(
+        &env,
+        &[
+            "run",
+            "-d",
+            "--network",
+            "none",
+            "--name",
+            "box",
+            &img(),
+            "sleep",
+            "300",
+        ],
+    );
+    let mut cmd = env.command();
+    cmd.args(["exec", "-it", "box", "sh"]);
+    let mut term = Terminal::spawn(cmd, 33, 77);
+    let before = nix::sys::termios::tcgetattr(&term.slave).unwrap();
+    term.type_in("tty; stty size; echo TERM=$TERM\n");
+    term.wait_for_output("/dev/pts/");
+    term.wait_for_output("33 77");
+    term.wait_for_output("TERM=xterm");
+    assert!(
+        !term.seen.lock().unwrap().contains("job control turned off"),
+        "{}",
+        term.seen.lock().unwrap()
+    );
+    // The caller's terminal is raw while attached: no local echo mode.
+    let during = nix::sys::termios::tcgetattr(&term.slave).unwrap();
+    assert!(!during
+        .local_flags
+        .contains(nix::sys::termios::LocalFlags::ICANON));
+    // A resize reaches the process's terminal (SIGWINCH to this command).
+    set_size(&term.master, 44, 99);
+    std::thread::sleep(Duration::from_millis(200));
+    term.type_in("stty size\n");
+    term.wait_for_output("44 99");
+    // Ctrl-C goes to the process's terminal, not to this command.
+    term.type_in("\x03");
+    // (The terminal flushes its input queue on ^C: type after it landed.)
+    std::thread::sleep(Duration::from_millis(500));
+    term.type_in("echo still-$((40+2))\n");
+    term.wait_for_output("still-42");
+    term.type_in("exit 3\n");
+    assert_eq!(term.exit_code(), Some(3), "{}", term.seen.lock().unwrap());
+    let after = nix::sys::termios::tcgetattr(&term.slave).unwrap();
+    assert_eq!(before.local_flags, after.local_flags, "terminal restored");
+    let ps = processes(&env, "box");
+    assert!(!ps.contains(" sh\n"), "no shell left behind: {ps}");
+
+    // Hanging up the caller's terminal ends the shell too (SIGHUP forwarded).
+    let mut cmd = env.command();
+    cmd.args(["exec", "-it", "box", "sh"]);
+    let mut term = Terminal::spawn(cmd, 24, 80);
+    term.type_in("echo ready-$((40+2))\n");
+    term.wait_for_output("ready-42");
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(term.child.id() as i32),
+        nix::sys::signal::Signal::SIGHUP,
+    );
+    assert_eq!(term.exit_code(), Some(129));
+    wait_for("the shell to go", || {
+        !processes(&env, "box").contains(" sh\n")
+    });
+
+    // The detach keys leave the process running.
+    let mut cmd = env.command();
+    cmd.args(["exec", "-it", "box", "sh", "-c", "echo up; sleep 200"]);
+    let mut term = Terminal::spawn(cmd, 24, 80);
+    term.wait_for_output("up");
+    term.type_in("\x10\x11");
+    assert_eq!(term.exit_code(), Some(0));
+    assert!(processes(&env, "box").contains("sleep 200"));
+}
+
+#[test]
+fn test_it_without_a_terminal_is_refused() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let run = |args: &[&str]| {
+        let mut child = env
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(b"hi\n").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run(&["run", "--rm", "-it", "--network", "none", &img(), "cat"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(stderr(&out), "vassalrun: the input device is not a TTY\n");
+    assert!(env.container_ids().is_empty(), "nothing was created");
+    ok(
+        &env,
+        &[
+            "run",
+            "-d",
+            "--network",
+            "none",
+            "--name",
+            "box",
+            &img(),
+            "sleep",
+            "300",
+        ],
+    );
+    let out = run(&["exec", "-it", "box", "cat"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(stderr(&out), "vassalrun: the input device is not a TTY\n");
+    // -i alone reads the pipe; without -i the process's stdin is empty.
+    let out = run(&["exec", "-i", "box", "cat"]);
+    assert_eq!(stdout(&out), "hi\n", "{}", describe(&out));
+    let out = run(&["exec", "box", "cat"]);
+    assert_eq!(stdout(&out), "", "{}", describe(&out));
+    assert!(out.status.success(), "{}", describe(&out));
+}
