@@ -261,3 +261,260 @@ fn test_it_without_a_terminal_is_refused() {
     assert_eq!(stdout(&out), "", "{}", describe(&out));
     assert!(out.status.success(), "{}", describe(&out));
 }
+
+#[test]
+fn test_rm_removes_a_created_container_without_force() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let id = ok(
+        &env,
+        &[
+            "create",
+            "--network",
+            "none",
+            "--name",
+            "fresh",
+            &img(),
+            "sleep",
+            "300",
+        ],
+    );
+    assert_eq!(ok(&env, &["rm", "fresh"]), "fresh\n");
+    assert!(env.container_ids().is_empty());
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(!mounts.contains(id.trim()), "the rootfs is unmounted");
+    assert!(
+        env.cgroup_parent_dirs()
+            .iter()
+            .all(|d| !d.join(id.trim()).exists()),
+        "the cgroup is gone"
+    );
+    // A running one still needs -f.
+    ok(
+        &env,
+        &[
+            "run",
+            "-d",
+            "--network",
+            "none",
+            "--name",
+            "busy",
+            &img(),
+            "sleep",
+            "300",
+        ],
+    );
+    let out = env.run(&["rm", "busy"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(stderr(&out).contains("You cannot remove a running container"));
+}
+
+#[test]
+fn test_stop_kill_and_rm_of_several_containers_run_in_parallel() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    for name in ["pa", "pb", "pc"] {
+        // sh as PID 1 ignores SIGTERM: each stop waits its full timeout.
+        ok(
+            &env,
+            &[
+                "run",
+                "-d",
+                "--network",
+                "none",
+                "--name",
+                name,
+                &img(),
+                "sh",
+                "-c",
+                "sleep 300",
+            ],
+        );
+    }
+    let started = Instant::now();
+    let out = ok(&env, &["stop", "-t", "2", "pa", "pb", "pc"]);
+    let took = started.elapsed();
+    let mut lines: Vec<&str> = out.lines().collect();
+    lines.sort();
+    assert_eq!(lines, ["pa", "pb", "pc"]);
+    assert!(
+        took < Duration::from_millis(5000),
+        "stop -t 2 of three took {took:?}"
+    );
+    assert!(
+        took >= Duration::from_secs(2),
+        "the timeout was waited: {took:?}"
+    );
+    let ps = ok(&env, &["ps", "-q"]);
+    assert!(ps.is_empty(), "{ps}");
+    for name in ["pa", "pb"] {
+        ok(&env, &["start", name]);
+    }
+    let out = env.run(&["kill", "pa", "ghost", "pb"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(stderr(&out), "vassalrun: No such container: ghost\n");
+    let mut lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
+    lines.sort();
+    assert_eq!(lines, ["pa", "pb"]);
+    let out = ok(&env, &["rm", "pa", "pb", "pc"]);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(env.container_ids().is_empty());
+}
+
+#[test]
+fn test_wait_on_an_rm_container_returns_its_code() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    for round in 0..3 {
+        let name = format!("gone{round}");
+        ok(
+            &env,
+            &[
+                "run",
+                "-d",
+                "--rm",
+                "--network",
+                "none",
+                "--name",
+                &name,
+                &img(),
+                "sh",
+                "-c",
+                "sleep 0.5; exit 7",
+            ],
+        );
+        let out = env.run(&["wait", &name]);
+        assert_eq!(stdout(&out), "7\n", "round {round}: {}", describe(&out));
+        assert!(out.status.success(), "{}", describe(&out));
+        // The name is free at once.
+        ok(
+            &env,
+            &[
+                "create",
+                "--network",
+                "none",
+                "--name",
+                &name,
+                &img(),
+                "true",
+            ],
+        );
+        ok(&env, &["rm", &name]);
+    }
+}
+
+#[test]
+fn test_config_body_names_its_image() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let body = env.dir.path().join("create.json");
+    std::fs::write(
+        &body,
+        serde_json::json!({"Image": img(), "Cmd": ["sh", "-c", "exit 4"], "HostConfig": {"NetworkMode": "none"}})
+            .to_string(),
+    )
+    .unwrap();
+    let body = body.to_str().unwrap();
+    let spec: serde_json::Value =
+        serde_json::from_str(&ok(&env, &["spec", "--config", body])).unwrap();
+    assert_eq!(
+        spec["process"]["args"],
+        serde_json::json!(["sh", "-c", "exit 4"])
+    );
+    let out = env.run(&["run", "--config", body]);
+    assert_eq!(out.status.code(), Some(4), "{}", describe(&out));
+    let id = ok(&env, &["create", "--config", body]);
+    assert_eq!(id.trim().len(), 64);
+    ok(&env, &["rm", id.trim()]);
+    let empty = env.dir.path().join("noimage.json");
+    std::fs::write(&empty, r#"{"Cmd": ["true"]}"#).unwrap();
+    common::assert_error(
+        &env.run(&["create", "--config", empty.to_str().unwrap()]),
+        "no image: give IMAGE or an \"Image\" in the --config body",
+    );
+}
+
+#[test]
+fn test_messages_of_smaller_mistakes() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    common::assert_error(
+        &env.run(&["run", "nosuch"]),
+        "No such image: nosuch (vassalrun has no registry: import a rootfs tarball with `vassalrun image import TARBALL nosuch`)",
+    );
+    ok(
+        &env,
+        &[
+            "create",
+            "--network",
+            "none",
+            "--name",
+            "taken",
+            &img(),
+            "true",
+        ],
+    );
+    let out = env.run(&["create", "--name", "taken", &img(), "true"]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains(
+            "You have to remove (or rename) that container to be able to reuse that name"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("--replace"), "{text}");
+    // export -o into a missing directory names the user's path.
+    let target = env.dir.path().join("missing/dir/x.tar");
+    let out = env.run(&["export", "-o", target.to_str().unwrap(), "taken"]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "vassalrun: export -o {}: No such file or directory (os error 2)\n",
+            target.display()
+        )
+    );
+    // Non-root: said up front.
+    let out = Command::new(env!("CARGO_BIN_EXE_vassalrun"))
+        .args([
+            "--root",
+            env.root().to_str().unwrap(),
+            "run",
+            &img(),
+            "true",
+        ])
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        stderr(&out).starts_with("vassalrun: run needs root"),
+        "{}",
+        describe(&out)
+    );
+    // Help texts: no blank argument help, no empty default.
+    for command in ["stop", "kill", "wait", "rm", "inspect"] {
+        let help = ok(&env, &[command, "--help"]);
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with("<CONTAINERS>..."))
+            .unwrap_or_else(|| panic!("{command}: {help}"));
+        assert!(line.contains("Containers"), "{command}: {line}");
+    }
+    let help = ok(&env, &["exec", "--help"]);
+    assert!(!help.contains("[default: \"\"]"), "{help}");
+}
+
+use std::os::unix::process::CommandExt as _;

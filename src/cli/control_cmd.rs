@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::for_each_container;
+use super::{for_each_container, for_each_container_parallel};
 use crate::config::Settings;
 use crate::runtime::layout::Layout;
 use crate::runtime::lifecycle::signal::{
@@ -46,7 +46,7 @@ fn store(settings: &Settings) -> Store {
 
 pub fn run_stop(settings: &Settings, args: &StopArgs) -> anyhow::Result<ExitCode> {
     let store = store(settings);
-    Ok(for_each_container(&args.containers, |r| {
+    Ok(for_each_container_parallel(&args.containers, |r| {
         stop_container(&store, &store.resolve(r)?, args.time)?;
         Ok(r.to_string())
     }))
@@ -55,7 +55,7 @@ pub fn run_stop(settings: &Settings, args: &StopArgs) -> anyhow::Result<ExitCode
 pub fn run_kill(settings: &Settings, args: &KillArgs) -> anyhow::Result<ExitCode> {
     let store = store(settings);
     let signal = parse_signal(&args.signal)?;
-    Ok(for_each_container(&args.containers, |r| {
+    Ok(for_each_container_parallel(&args.containers, |r| {
         signal_container(&store, &store.resolve(r)?, signal)?;
         Ok(r.to_string())
     }))

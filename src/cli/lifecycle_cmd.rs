@@ -32,8 +32,8 @@ pub struct CreateArgs {
     replace: bool,
     #[command(flatten)]
     flags: RunFlags,
-    /// IMAGE (an image name or digest, or a rootfs tarball or directory), then COMMAND and ARGs
-    #[arg(value_name = "IMAGE [COMMAND [ARG...]]", required = true, num_args = 1.., trailing_var_arg = true)]
+    /// IMAGE (an image name or digest, or a rootfs tarball or directory), then COMMAND and ARGs; optional when the --config body names its "Image"
+    #[arg(value_name = "IMAGE [COMMAND [ARG...]]", required_unless_present = "config", num_args = 1.., trailing_var_arg = true)]
     image_and_command: Vec<String>,
     /// Which front door this came by (seen by run modules).
     #[arg(skip = crate::modules::Invocation::new(crate::modules::Origin::Cli))]
@@ -110,10 +110,7 @@ pub struct MonitorArgs {
 }
 
 fn create_from(settings: &Settings, args: &CreateArgs) -> anyhow::Result<Created> {
-    let (image, command) = args
-        .image_and_command
-        .split_first()
-        .expect("clap requires IMAGE");
+    let (image, command) = super::image_and_command(&args.image_and_command);
     let lookup = |key: &str| std::env::var(key).ok();
     // Run modules (modules.d) add their arguments before the request is final.
     let prepared = crate::modules::prepare(&crate::modules::RunInput {
@@ -124,6 +121,7 @@ fn create_from(settings: &Settings, args: &CreateArgs) -> anyhow::Result<Created
         command,
         env: &lookup,
     })?;
+    super::require_image(&prepared.request)?;
     let options = CreateOptions {
         request: prepared.request,
         name: prepared.flags.name()?,
@@ -307,15 +305,18 @@ pub fn run_rm(settings: &Settings, args: &RmArgs) -> anyhow::Result<ExitCode> {
     } else {
         RemoveMode::Normal
     };
-    Ok(super::for_each_container(&args.containers, |reference| {
-        match store.resolve(reference) {
-            Ok(id) => remove_container(&store, &id, mode)?,
-            // Already gone: with -f that is success (concurrent removals both succeed).
-            Err(StoreError::NotFound(_)) if args.force => {}
-            Err(e) => return Err(e.into()),
-        }
-        Ok(reference.to_string())
-    }))
+    Ok(super::for_each_container_parallel(
+        &args.containers,
+        |reference| {
+            match store.resolve(reference) {
+                Ok(id) => remove_container(&store, &id, mode)?,
+                // Already gone: with -f that is success (concurrent removals both succeed).
+                Err(StoreError::NotFound(_)) if args.force => {}
+                Err(e) => return Err(e.into()),
+            }
+            Ok(reference.to_string())
+        },
+    ))
 }
 
 pub fn run_monitor_cmd(settings: &Settings, args: &MonitorArgs) -> anyhow::Result<ExitCode> {
