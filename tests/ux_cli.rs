@@ -518,3 +518,125 @@ fn test_messages_of_smaller_mistakes() {
 }
 
 use std::os::unix::process::CommandExt as _;
+
+#[test]
+fn test_format_templates_and_ps_filters() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    ok(
+        &env,
+        &["image", "import", busybox_dir().to_str().unwrap(), "bb:1.0"],
+    );
+    ok(
+        &env,
+        &[
+            "create",
+            "--network",
+            "none",
+            "--name",
+            "made",
+            "--label",
+            "tier=db",
+            "bb:1.0",
+            "true",
+        ],
+    );
+    std::thread::sleep(Duration::from_millis(1100));
+    ok(
+        &env,
+        &[
+            "run",
+            "-d",
+            "--network",
+            "none",
+            "--name",
+            "live",
+            "--label",
+            "tier=web",
+            "-l",
+            "solo",
+            "-e",
+            "A=1",
+            &img(),
+            "sleep",
+            "300",
+        ],
+    );
+    // ps --format: a template per row; `table` adds aligned headers.
+    assert_eq!(ok(&env, &["ps", "--format", "{{.Names}}"]), "live\n");
+    assert_eq!(
+        ok(&env, &["ps", "-a", "--format", "{{.Names}}:{{.State}}"]),
+        "live:running\nmade:created\n"
+    );
+    let table = ok(&env, &["ps", "--format", "table {{.Names}}\t{{.State}}"]);
+    assert_eq!(table, "NAMES   STATE\nlive    running\n");
+    // Filters: name, label, status, id, ancestor; -n, -l.
+    let names = |args: &[&str]| {
+        let mut full = vec!["ps", "--format", "{{.Names}}"];
+        full.extend_from_slice(args);
+        ok(&env, &full)
+    };
+    assert_eq!(names(&["-a", "--filter", "name=ma"]), "made\n");
+    assert_eq!(names(&["-a", "--filter", "label=tier=web"]), "live\n");
+    assert_eq!(names(&["-a", "--filter", "label=solo"]), "live\n");
+    assert_eq!(
+        names(&["-a", "-f", "label=tier", "-f", "name=live"]),
+        "live\n"
+    );
+    assert_eq!(names(&["--filter", "status=created"]), "made\n");
+    assert_eq!(names(&["-a", "--filter", "ancestor=bb:1.0"]), "made\n");
+    let made_id = ok(&env, &["inspect", "-f", "{{.Id}}", "made"]);
+    assert_eq!(
+        names(&["-a", "--filter", &format!("id={}", &made_id[..10])]),
+        "made\n"
+    );
+    assert_eq!(names(&["-l"]), "live\n");
+    assert_eq!(names(&["-n", "2"]), "live\nmade\n");
+    let out = env.run(&["ps", "--filter", "colour=red"]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(stderr(&out).contains("colour"), "{}", describe(&out));
+    // -s: the size of the container's changes and with its image.
+    let sized = ok(&env, &["ps", "-s", "--format", "{{.Size}}"]);
+    assert!(sized.contains("(virtual "), "{sized}");
+    let table = ok(&env, &["ps", "-s"]);
+    assert!(table.lines().next().unwrap().ends_with("SIZE"), "{table}");
+    // The docker entry's ps takes the same templates.
+    assert_eq!(
+        ok(&env, &["docker", "ps", "--format", "{{.Names}}"]),
+        "live\n"
+    );
+    // image ls --format.
+    assert_eq!(
+        ok(
+            &env,
+            &["image", "ls", "--format", "{{.Repository}} {{.Tag}}"]
+        ),
+        "bb 1.0\n"
+    );
+    // inspect -f: Go's text/template.
+    let f = |template: &str| ok(&env, &["inspect", "-f", template, "live"]);
+    assert_eq!(f("{{.Config.Labels}}"), "map[solo: tier:web]\n");
+    assert_eq!(f("{{index .Config.Labels \"tier\"}}"), "web\n");
+    assert_eq!(
+        f("{{range .Config.Env}}{{if eq . \"A=1\"}}found {{.}}{{end}}{{end}}"),
+        "found A=1\n"
+    );
+    assert_eq!(
+        f("{{printf \"%s/%v\" .Name .State.Running}}"),
+        "/live/true\n"
+    );
+    assert_eq!(
+        f("{{len .Config.Cmd}} {{join .Config.Cmd \"+\"}}"),
+        "2 sleep+300\n"
+    );
+    assert_eq!(
+        f("{{json .Config.Labels}}"),
+        "{\"solo\":\"\",\"tier\":\"web\"}\n"
+    );
+    let out = env.run(&["inspect", "-f", "{{.NoSuch}}", "live"]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(stderr(&out).contains("NoSuch"), "{}", describe(&out));
+    assert!(out.stdout.is_empty());
+}

@@ -44,9 +44,72 @@ impl Format {
     }
 }
 
+/// Prints one line per row through `format`; a `table ` prefix adds a
+/// header (the template rendered over `header`, the column titles) and
+/// aligns the tab-separated columns, as Docker's `--format "table …"`.
+pub fn print_rows(
+    format: &str,
+    rows: &[serde_json::Value],
+    header: &serde_json::Value,
+) -> Result<(), String> {
+    let (table, text) = match format.strip_prefix("table") {
+        Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
+            (true, rest.trim_start())
+        }
+        _ => (false, format),
+    };
+    let template = parse(text)?;
+    let mut lines = Vec::with_capacity(rows.len() + 1);
+    if table {
+        lines.push(template.render(header)?);
+    }
+    for row in rows {
+        lines.push(template.render(row)?);
+    }
+    let text = if table {
+        align_tabs(&lines)
+    } else {
+        lines.iter().map(|l| format!("{l}\n")).collect()
+    };
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    Ok(())
+}
+
+/// Tab-separated cells padded to their column's widest plus three spaces
+/// (Docker's tabwriter); the last cell of a line unpadded.
+fn align_tabs(lines: &[String]) -> String {
+    let cells: Vec<Vec<&str>> = lines.iter().map(|l| l.split('\t').collect()).collect();
+    let mut widths: Vec<usize> = Vec::new();
+    for row in &cells {
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 < row.len() {
+                if widths.len() <= i {
+                    widths.resize(i + 1, 0);
+                }
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+    }
+    let mut out = String::new();
+    for row in &cells {
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<0$}", widths[i] + 3));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 fn with_docker_funcs(template: Template) -> Template {
     template
-        .func("json", |args| Ok(string(to_json(one("json", args)?).to_string())))
+        .func("json", |args| {
+            Ok(string(to_json(one("json", args)?).to_string()))
+        })
         .func("join", |args| {
             let [list, sep] = two("join", args)?;
             let items: Vec<String> = match list {
@@ -70,7 +133,9 @@ fn with_docker_funcs(template: Template) -> Template {
         .func("upper", |args| {
             Ok(string(one("upper", args)?.to_string().to_uppercase()))
         })
-        .func("title", |args| Ok(string(title(&one("title", args)?.to_string()))))
+        .func("title", |args| {
+            Ok(string(title(&one("title", args)?.to_string())))
+        })
         .func("pad", |args| {
             let [text, left, right] = three("pad", args)?;
             let (left, right) = (count(left), count(right));
@@ -83,7 +148,9 @@ fn with_docker_funcs(template: Template) -> Template {
         })
         .func("truncate", |args| {
             let [text, n] = two("truncate", args)?;
-            Ok(string(text.to_string().chars().take(count(n)).collect::<String>()))
+            Ok(string(
+                text.to_string().chars().take(count(n)).collect::<String>(),
+            ))
         })
 }
 
@@ -201,20 +268,30 @@ mod tests {
             render("{{json .Config.Labels}}", &v).unwrap(),
             "{\"app\":\"x\",\"tier\":\"db\"}"
         );
-        assert_eq!(render("{{index .Config.Labels \"tier\"}}", &v).unwrap(), "db");
+        assert_eq!(
+            render("{{index .Config.Labels \"tier\"}}", &v).unwrap(),
+            "db"
+        );
         assert_eq!(
             render("{{range .Config.Env}}<{{.}}>{{end}}", &v).unwrap(),
             "<A=1><B=2>"
         );
         assert_eq!(
-            render("{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}", &v).unwrap(),
+            render(
+                "{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}",
+                &v
+            )
+            .unwrap(),
             "app=x;tier=db;"
         );
         assert_eq!(
             render("{{if .State.Running}}up{{else}}down{{end}}", &v).unwrap(),
             "up"
         );
-        assert_eq!(render("{{printf \"%s-%d\" .Id .State.Pid}}", &v).unwrap(), "abc-42");
+        assert_eq!(
+            render("{{printf \"%s-%d\" .Id .State.Pid}}", &v).unwrap(),
+            "abc-42"
+        );
         assert_eq!(render("{{len .Config.Env}}", &v).unwrap(), "2");
         assert_eq!(render("{{join .Config.Env \",\"}}", &v).unwrap(), "A=1,B=2");
         assert_eq!(
@@ -226,11 +303,21 @@ mod tests {
     }
 
     #[test]
+    fn test_table_aligns_columns_under_a_header() {
+        assert_eq!(
+            align_tabs(&["ID\tNAME".into(), "abc123\tweb".into()]),
+            "ID       NAME\nabc123   web\n"
+        );
+    }
+
+    #[test]
     fn test_errors_name_the_template() {
         let v = data();
         let e = render("{{.NoSuch}}", &v).unwrap_err();
         assert!(e.contains("NoSuch"), "{e}");
-        assert!(render("{{.Id", &v).unwrap_err().starts_with("template parsing error"));
+        assert!(render("{{.Id", &v)
+            .unwrap_err()
+            .starts_with("template parsing error"));
         assert!(render("{{nosuchfunc .Id}}", &v).is_err());
     }
 }
