@@ -515,6 +515,17 @@ fn test_messages_of_smaller_mistakes() {
     }
     let help = ok(&env, &["exec", "--help"]);
     assert!(!help.contains("[default: \"\"]"), "{help}");
+    // run --help: global options apart from the container's, examples last.
+    let help = ok(&env, &["run", "--help"]);
+    let global = help
+        .find("\nGlobal options:\n")
+        .expect("a Global options heading");
+    assert!(help.find("--root <DIR>").unwrap() > global, "{help}");
+    assert!(help.find("--memory <MEMORY>").unwrap() < global, "{help}");
+    assert!(
+        help.contains("\nExamples:\n  vassalrun image import"),
+        "{help}"
+    );
 }
 
 use std::os::unix::process::CommandExt as _;

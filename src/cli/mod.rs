@@ -36,8 +36,9 @@ pub struct Cli {
 }
 
 /// Options every command accepts; each also has an environment variable and a
-/// `config.toml` key.
+/// `config.toml` key. Listed apart from a command's own options.
 #[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalOptions {
     /// Persistent state directory [default: /var/lib/vassalrun]
     #[arg(long, global = true, env = "VASSALRUN_ROOT", value_name = "DIR")]
@@ -93,6 +94,14 @@ pub struct GlobalOptions {
     pub gateway: Option<String>,
 }
 
+/// The end of `run --help`: the everyday forms.
+const RUN_EXAMPLES: &str = "Examples:
+  vassalrun image import rootfs.tar app         # once: a rootfs tarball (docker export) as image \"app\"
+  vassalrun run --rm -it app sh                 # an interactive shell, removed on exit
+  vassalrun run -d --name web -p 8080:80 app    # in the background, port 8080 published
+  vassalrun run --config create.json            # an Engine API ContainerCreate body (its \"Image\")
+  vassalrun spec --explain app                  # what run would do, without doing it";
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print the OCI config.json a container would run with (no side effects)
@@ -107,6 +116,7 @@ pub enum Command {
     /// Attach to a running container's output (and stdin with -i)
     Attach(lifecycle_cmd::AttachArgs),
     /// Create and start a container; without -d wait and exit with its code
+    #[command(after_help = RUN_EXAMPLES)]
     Run(lifecycle_cmd::CreateArgs),
     /// Remove containers
     Rm(lifecycle_cmd::RmArgs),
