@@ -8,7 +8,7 @@ use libcontainer::syscall::syscall::SyscallType;
 use oci_spec::runtime::Spec;
 
 use super::command_check::check_command;
-use super::exec_tty::{relay, ExecTerminal, RelayOptions, TerminalProcess};
+use super::exec_tty::{ExecTerminal, RelayOptions, TerminalProcess};
 use super::status::{status, Status};
 use super::LifecycleError;
 use crate::runtime::image_source::ImageSource;
@@ -59,12 +59,7 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
         .ok_or_else(|| error("exec")("no command given".into()))?;
     check_command(&files.rootfs(), first, &path_env)?;
 
-    let user = if options.user.is_empty() {
-        None
-    } else {
-        let users = ImageSource::Directory(files.rootfs()).user_db()?;
-        Some(resolve_user(&options.user, &[], &users).map_err(crate::spec::SpecError::from)?)
-    };
+    let user = exec_user(&files, &options.user)?;
     let mut terminal = if options.tty {
         let wanted = TerminalProcess {
             command: &options.command,
@@ -108,22 +103,32 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
             .with_additional_gids(user.additional_gids);
     }
     let pid = builder.build().map_err(|e| error("exec")(e.to_string()))?;
-    let Some(terminal) = terminal.as_mut() else {
-        return Ok(super::reap::wait_exit(pid));
-    };
-    let master = match terminal.receive_master() {
-        Ok(master) => master,
-        Err(e) => {
-            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-            super::reap::wait_exit(pid);
-            return Err(error("exec")(format!("terminal: {e}")));
+    match terminal.as_mut() {
+        None => Ok(super::reap::wait_exit(pid)),
+        Some(terminal) => {
+            let relay_options = RelayOptions {
+                stdin: options.interactive,
+                detach_keys: options.detach_keys.clone(),
+            };
+            terminal
+                .relay(pid, &relay_options)
+                .map_err(|e| error("exec")(format!("terminal: {e}")))
         }
-    };
-    let relay_options = RelayOptions {
-        stdin: options.interactive,
-        detach_keys: options.detach_keys.clone(),
-    };
-    Ok(relay(master, pid, &relay_options))
+    }
+}
+
+/// `-u`, resolved in the container's passwd and group files; `None` keeps
+/// the container's user.
+fn exec_user(
+    files: &ContainerFiles,
+    user: &str,
+) -> Result<Option<crate::spec::user::ResolvedUser>, LifecycleError> {
+    if user.is_empty() {
+        return Ok(None);
+    }
+    let users = ImageSource::Directory(files.rootfs()).user_db()?;
+    let resolved = resolve_user(user, &[], &users).map_err(crate::spec::SpecError::from)?;
+    Ok(Some(resolved))
 }
 
 fn env_value(env: &[String], key: &str) -> Option<String> {

@@ -78,12 +78,23 @@ impl ExecTerminal {
         &self.console_path
     }
 
-    /// The pty master libcontainer sent while building the process.
-    pub fn receive_master(&mut self) -> std::io::Result<OwnedFd> {
-        self.console
+    /// Receives the pty master libcontainer sent while building process
+    /// `pid` (our child) and relays until the end; returns its exit code. A
+    /// process whose terminal never came is killed.
+    pub fn relay(&mut self, pid: Pid, options: &RelayOptions) -> std::io::Result<u8> {
+        let received = self
+            .console
             .take()
-            .ok_or_else(|| std::io::Error::other("the terminal was already received"))?
-            .receive_master()
+            .ok_or_else(|| std::io::Error::other("the terminal was already received"))
+            .and_then(ConsoleSocket::receive_master);
+        match received {
+            Ok(master) => Ok(relay(master, pid, options)),
+            Err(e) => {
+                let _ = kill(pid, Signal::SIGKILL);
+                wait_exit(pid);
+                Err(e)
+            }
+        }
     }
 }
 
@@ -161,7 +172,7 @@ fn block_relay_signals() {
 /// Relays between the caller and the terminal of process `pid` (our child)
 /// until it exits (its code) or the detach keys are typed (0; the process
 /// goes on, its terminal held by a drainer).
-pub fn relay(master: OwnedFd, pid: Pid, options: &RelayOptions) -> u8 {
+fn relay(master: OwnedFd, pid: Pid, options: &RelayOptions) -> u8 {
     block_relay_signals();
     // Non-blocking: each wakeup reads every queued signal.
     let signals = SignalFd::with_flags(&relay_signals(), SfdFlags::SFD_NONBLOCK).ok();
