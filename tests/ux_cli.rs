@@ -254,6 +254,29 @@ fn test_it_without_a_terminal_is_refused() {
     let out = run(&["exec", "-it", "box", "cat"]);
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     assert_eq!(stderr(&out), "vassalrun: the input device is not a TTY\n");
+    // start -ai and attach of a terminal container, likewise.
+    ok(
+        &env,
+        &[
+            "create",
+            "-it",
+            "--network",
+            "none",
+            "--name",
+            "term",
+            &img(),
+            "cat",
+        ],
+    );
+    let out = run(&["start", "-ai", "term"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(stderr(&out), "vassalrun: the input device is not a TTY\n");
+    let state = ok(&env, &["inspect", "-f", "{{.State.Status}}", "term"]);
+    assert_eq!(state, "created\n", "not started");
+    ok(&env, &["start", "term"]);
+    let out = run(&["attach", "term"]);
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert_eq!(stderr(&out), "vassalrun: the input device is not a TTY\n");
     // -i alone reads the pipe; without -i the process's stdin is empty.
     let out = run(&["exec", "-i", "box", "cat"]);
     assert_eq!(stdout(&out), "hi\n", "{}", describe(&out));

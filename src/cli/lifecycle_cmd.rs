@@ -236,6 +236,12 @@ pub fn run_start(settings: &Settings, args: &StartArgs) -> anyhow::Result<ExitCo
 /// `start -a [-i]`: attach before the command runs, then as `attach`.
 fn start_attached(settings: &Settings, args: &StartArgs, id: &str) -> anyhow::Result<ExitCode> {
     let detach_keys = parse_detach_keys(args.detach_keys.as_deref())?;
+    let config = created_config(settings, id)?;
+    if args.interactive && config.tty && config.open_stdin {
+        if let Some(code) = super::refuse_non_tty_stdin() {
+            return Ok(code);
+        }
+    }
     block_handled_signals(true);
     let (_, attachment) = start_with(settings, id, |layout| {
         connect(layout, id).map_err(|e| LifecycleError::Runtime {
@@ -244,7 +250,6 @@ fn start_attached(settings: &Settings, args: &StartArgs, id: &str) -> anyhow::Re
             reason: e.to_string(),
         })
     })?;
-    let config = created_config(settings, id)?;
     let options = AttachOptions {
         stdin: args.interactive && config.open_stdin,
         tty: config.tty,
@@ -273,10 +278,15 @@ pub fn run_attach(settings: &Settings, args: &AttachArgs) -> anyhow::Result<Exit
         anyhow::bail!("You cannot attach to a stopped container, start it first");
     }
     let sig_proxy = parse_bool(&args.sig_proxy, "--sig-proxy")?;
+    let config = created_config(settings, &id)?;
+    if !args.no_stdin && config.tty && config.open_stdin {
+        if let Some(code) = super::refuse_non_tty_stdin() {
+            return Ok(code);
+        }
+    }
     block_handled_signals(sig_proxy);
     let attachment =
         connect(&layout, &id).map_err(|e| anyhow::anyhow!("container {id}: attach: {e}"))?;
-    let config = created_config(settings, &id)?;
     let options = AttachOptions {
         stdin: !args.no_stdin && config.open_stdin,
         tty: config.tty,
