@@ -522,6 +522,14 @@ fn test_emperor_vassal_gets_the_emperor_fds_and_nothing_else() {
         std::fs::read_to_string(out.join("pid")).unwrap().trim(),
         "2"
     );
+    // Its output is the Emperor's: `logs` says so instead of printing nothing.
+    let logs = emperor.env.run(&["logs", "app.ini"]);
+    assert_eq!(logs.status.code(), Some(125), "{}", describe(&logs));
+    assert!(
+        String::from_utf8_lossy(&logs.stderr).contains("writes to the Emperor's own output"),
+        "{}",
+        describe(&logs)
+    );
     emperor.wait_vassal("app.ini", "loyal");
 }
 

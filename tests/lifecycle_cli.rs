@@ -167,7 +167,7 @@ fn test_create_start_rm_lifecycle() {
     let out = env.run(&["create", "--name", "web", &img(), "true"]);
     assert_error(
         &out,
-        &format!("container name \"/web\" is already in use by {id}"),
+        &format!("Conflict. The container name \"/web\" is already in use by container \"{id}\". You have to remove (or rename) that container to be able to reuse that name (or pass --replace to remove it first)."),
     );
 
     let out = env.run(&["start", &id[..12]]);

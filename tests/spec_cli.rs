@@ -6,7 +6,7 @@ mod common;
 
 use std::os::unix::fs::PermissionsExt;
 
-use common::{assert_error, busybox_dir, busybox_tarball, json_stdout, TestEnv};
+use common::{assert_error, busybox_dir, busybox_tarball, describe, json_stdout, TestEnv};
 use serde_json::{json, Value};
 
 const DEFAULT_CAPS: [&str; 14] = [
@@ -1099,7 +1099,7 @@ fn test_spec_errors_exact_messages() {
     let bad_seccomp = env.dir.path().join("bad-seccomp.json");
     std::fs::write(&bad_seccomp, "{not json").unwrap();
     let cases: Vec<(Vec<String>, String)> = vec![
-        (vec!["--bogus".into()], "unknown flag: --bogus".into()),
+        (vec!["-m".into(), "-1".into()], "invalid argument \"-1\" for \"-m, --memory\" flag: invalid size: '-1'".into()),
         (vec![], "no command specified".into()),
         (vec!["-p".into(), "70000:80".into()], "invalid argument \"70000:80\" for \"-p, --publish\" flag: invalid hostPort: 70000".into()),
         (vec!["-p".into(), "a:b".into()], "invalid argument \"a:b\" for \"-p, --publish\" flag: invalid containerPort: b".into()),
@@ -1156,6 +1156,49 @@ fn test_spec_errors_exact_messages() {
         assert_error(&out, &message);
     }
     assert!(!env.root().exists(), "a refused spec leaves no state");
+}
+
+/// Usage errors keep clap's whole message: the unknown flag, the "did you
+/// mean" tip, the usage line and Docker's pointer to `--help`; exit 125.
+#[test]
+fn test_usage_errors_keep_tips_usage_and_help_pointer() {
+    let env = TestEnv::new();
+    let img = busybox_dir().display().to_string();
+    let out = env.run(&["spec", "--memroy", "1g", &img, "true"]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("vassalrun: unknown flag: --memroy\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("tip: a similar argument exists: '--memory'"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Usage: vassalrun spec"), "{stderr}");
+    assert!(
+        stderr.ends_with("See 'vassalrun spec --help'.\n"),
+        "{stderr}"
+    );
+    let out = env.run(&["run"]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("vassalrun: the following required arguments were not provided:\n  <IMAGE [COMMAND [ARG...]]>"), "{stderr}");
+    assert!(stderr.contains("Usage: vassalrun run"), "{stderr}");
+    assert!(
+        stderr.ends_with("See 'vassalrun run --help'.\n"),
+        "{stderr}"
+    );
+    let out = env.run(&["inpsect", "x"]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("vassalrun: unrecognized subcommand 'inpsect'\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("'inspect'"), "{stderr}");
+    assert!(stderr.ends_with("See 'vassalrun --help'.\n"), "{stderr}");
+    assert!(!env.root().exists(), "a usage error leaves no state");
 }
 
 #[test]

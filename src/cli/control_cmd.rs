@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::for_each_container;
+use super::{for_each_container, for_each_container_parallel};
 use crate::config::Settings;
 use crate::runtime::layout::Layout;
 use crate::runtime::lifecycle::signal::{
@@ -18,6 +18,7 @@ pub struct StopArgs {
     /// Seconds to wait before killing [default: the container's --stop-timeout, or 10]
     #[arg(short = 't', long = "time")]
     time: Option<u64>,
+    /// Containers (name, id or unique id prefix)
     #[arg(required = true)]
     containers: Vec<String>,
 }
@@ -27,12 +28,14 @@ pub struct KillArgs {
     /// Signal to send (name or number)
     #[arg(short = 's', long = "signal", default_value = "KILL")]
     signal: String,
+    /// Containers (name, id or unique id prefix)
     #[arg(required = true)]
     containers: Vec<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct WaitArgs {
+    /// Containers (name, id or unique id prefix)
     #[arg(required = true)]
     containers: Vec<String>,
 }
@@ -43,7 +46,7 @@ fn store(settings: &Settings) -> Store {
 
 pub fn run_stop(settings: &Settings, args: &StopArgs) -> anyhow::Result<ExitCode> {
     let store = store(settings);
-    Ok(for_each_container(&args.containers, |r| {
+    Ok(for_each_container_parallel(&args.containers, |r| {
         stop_container(&store, &store.resolve(r)?, args.time)?;
         Ok(r.to_string())
     }))
@@ -52,7 +55,7 @@ pub fn run_stop(settings: &Settings, args: &StopArgs) -> anyhow::Result<ExitCode
 pub fn run_kill(settings: &Settings, args: &KillArgs) -> anyhow::Result<ExitCode> {
     let store = store(settings);
     let signal = parse_signal(&args.signal)?;
-    Ok(for_each_container(&args.containers, |r| {
+    Ok(for_each_container_parallel(&args.containers, |r| {
         signal_container(&store, &store.resolve(r)?, signal)?;
         Ok(r.to_string())
     }))
@@ -77,17 +80,30 @@ pub fn run_wait(settings: &Settings, args: &WaitArgs) -> anyhow::Result<ExitCode
 
 #[derive(Args, Debug)]
 pub struct ExecArgs {
-    /// Keep the terminal: the process uses this command's terminal
+    /// Allocate a pseudo-TTY for the process, relayed to this command's terminal
     #[arg(short = 't', long = "tty")]
     tty: bool,
-    /// Accepted for Docker compatibility: the process always reads this command's stdin
+    /// Send this command's stdin to the process (without it: /dev/null)
     #[arg(short = 'i', long = "interactive")]
-    _interactive: bool,
+    interactive: bool,
+    /// The key sequence that detaches from a -t process (default ctrl-p,ctrl-q)
+    #[arg(long = "detach-keys")]
+    detach_keys: Option<String>,
     /// User: name|uid[:group|gid]
-    #[arg(short = 'u', long = "user", default_value = "")]
+    #[arg(
+        short = 'u',
+        long = "user",
+        default_value = "",
+        hide_default_value = true
+    )]
     user: String,
     /// Working directory inside the container
-    #[arg(short = 'w', long = "workdir", default_value = "")]
+    #[arg(
+        short = 'w',
+        long = "workdir",
+        default_value = "",
+        hide_default_value = true
+    )]
     workdir: String,
     /// Set environment variables
     #[arg(short = 'e', long = "env")]
@@ -100,19 +116,31 @@ pub struct ExecArgs {
 }
 
 pub fn run_exec(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExitCode> {
+    use crate::runtime::attach::detach_keys;
     use crate::runtime::lifecycle::exec::{exec, ExecOptions};
+    if args.tty && args.interactive {
+        if let Some(code) = super::refuse_non_tty_stdin() {
+            return Ok(code);
+        }
+    }
     let store = store(settings);
     let id = store.resolve(&args.container)?;
     // The exec'd process starts as a fork of this one: run from the read-only
     // binary, as monitors do, so `/proc/<pid>/exe` never leads to a writable
     // vassalrun (CVE-2019-5736).
     crate::oci::protect::ensure_protected(&settings.run_dir)?;
+    let keys = args.detach_keys.as_deref().unwrap_or(detach_keys::DEFAULT);
+    let detach_keys = detach_keys::parse(keys).map_err(|why| {
+        anyhow::anyhow!("invalid argument {keys:?} for \"--detach-keys\" flag: {why}")
+    })?;
     let options = ExecOptions {
         command: args.command.clone(),
         user: args.user.clone(),
         workdir: args.workdir.clone(),
         env: args.env.clone(),
         tty: args.tty,
+        interactive: args.interactive,
+        detach_keys,
     };
     Ok(ExitCode::from(exec(&store.layout, &id, &options)?))
 }

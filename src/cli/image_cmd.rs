@@ -39,7 +39,7 @@ pub struct LsArgs {
     /// Only digests
     #[arg(short, long)]
     quiet: bool,
-    /// Output format: table or json (one object per line)
+    /// table, json (one object per line), or a Go template: '{{.Name}} {{.Size}}', 'table {{.ID}}\t{{.Name}}'
     #[arg(long, default_value = "table")]
     format: String,
 }
@@ -49,6 +49,7 @@ pub struct RmArgs {
     /// Remove even if a container uses the image
     #[arg(short, long)]
     force: bool,
+    /// Images (name, digest or unique digest prefix)
     #[arg(required = true)]
     images: Vec<String>,
 }
@@ -84,6 +85,14 @@ fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    if args.format != "table" {
+        let values: Vec<serde_json::Value> = rows.iter().map(image_value).collect();
+        let header = serde_json::json!({"Name": "NAME", "Repository": "REPOSITORY", "Tag": "TAG",
+            "ID": "IMAGE ID", "Digest": "DIGEST", "CreatedAt": "CREATED AT", "CreatedSince": "CREATED",
+            "Size": "SIZE"});
+        super::template::print_rows(&args.format, &values, &header).map_err(anyhow::Error::msg)?;
+        return Ok(());
+    }
     println!("{:<32}{:<16}{:<26}SIZE", "NAME", "DIGEST", "CREATED");
     for row in rows {
         let short = row
@@ -103,8 +112,27 @@ fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An image as Docker's `image ls --format` templates see it.
+fn image_value(row: &crate::runtime::images::ImageSummary) -> serde_json::Value {
+    let name = row.name.clone().unwrap_or_else(|| "<none>".into());
+    let (repository, tag) = match name.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => (repo.to_string(), tag.to_string()),
+        _ => (name.clone(), "<none>".to_string()),
+    };
+    serde_json::json!({
+        "Name": name,
+        "Repository": repository,
+        "Tag": tag,
+        "ID": row.digest.trim_start_matches("sha256:").chars().take(12).collect::<String>(),
+        "Digest": row.digest,
+        "CreatedAt": row.created,
+        "CreatedSince": format!("{} ago", human_duration(seconds_since(&row.created))),
+        "Size": human_size(row.size),
+    })
+}
+
 /// Docker's sizes: decimal units, three significant digits.
-fn human_size(bytes: u64) -> String {
+pub(super) fn human_size(bytes: u64) -> String {
     let units = ["B", "kB", "MB", "GB", "TB"];
     let mut value = bytes as f64;
     let mut unit = 0;

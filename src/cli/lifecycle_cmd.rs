@@ -32,8 +32,8 @@ pub struct CreateArgs {
     replace: bool,
     #[command(flatten)]
     flags: RunFlags,
-    /// IMAGE (an image name or digest, or a rootfs tarball or directory), then COMMAND and ARGs
-    #[arg(value_name = "IMAGE [COMMAND [ARG...]]", required = true, num_args = 1.., trailing_var_arg = true)]
+    /// IMAGE (an image name or digest, or a rootfs tarball or directory), then COMMAND and ARGs; optional when the --config body names its "Image"
+    #[arg(value_name = "IMAGE [COMMAND [ARG...]]", required_unless_present = "config", num_args = 1.., trailing_var_arg = true)]
     image_and_command: Vec<String>,
     /// Which front door this came by (seen by run modules).
     #[arg(skip = crate::modules::Invocation::new(crate::modules::Origin::Cli))]
@@ -110,10 +110,7 @@ pub struct MonitorArgs {
 }
 
 fn create_from(settings: &Settings, args: &CreateArgs) -> anyhow::Result<Created> {
-    let (image, command) = args
-        .image_and_command
-        .split_first()
-        .expect("clap requires IMAGE");
+    let (image, command) = super::image_and_command(&args.image_and_command);
     let lookup = |key: &str| std::env::var(key).ok();
     // Run modules (modules.d) add their arguments before the request is final.
     let prepared = crate::modules::prepare(&crate::modules::RunInput {
@@ -124,6 +121,7 @@ fn create_from(settings: &Settings, args: &CreateArgs) -> anyhow::Result<Created
         command,
         env: &lookup,
     })?;
+    super::require_image(&prepared.request)?;
     let options = CreateOptions {
         request: prepared.request,
         name: prepared.flags.name()?,
@@ -142,6 +140,11 @@ pub fn run_create(settings: &Settings, args: &CreateArgs) -> anyhow::Result<Exit
 /// output is missed) and exit with the container's code.
 pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     let detach = args.flags.detach()?;
+    if !detach && wants_terminal_input(&args.flags)? {
+        if let Some(code) = super::refuse_non_tty_stdin() {
+            return Ok(code);
+        }
+    }
     let options = AttachOptions {
         stdin: false,
         tty: false,
@@ -198,6 +201,13 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
     Ok(ExitCode::from(code))
 }
 
+/// `-i` and `-t` both: the caller's stdin becomes the container's terminal.
+fn wants_terminal_input(flags: &RunFlags) -> anyhow::Result<bool> {
+    let on =
+        |value: &Option<String>, flag| value.as_deref().map_or(Ok(false), |v| parse_bool(v, flag));
+    Ok(on(&flags.tty, "-t, --tty")? && on(&flags.interactive, "-i, --interactive")?)
+}
+
 /// The container's Docker config as recorded at create.
 fn created_config(
     settings: &Settings,
@@ -226,6 +236,12 @@ pub fn run_start(settings: &Settings, args: &StartArgs) -> anyhow::Result<ExitCo
 /// `start -a [-i]`: attach before the command runs, then as `attach`.
 fn start_attached(settings: &Settings, args: &StartArgs, id: &str) -> anyhow::Result<ExitCode> {
     let detach_keys = parse_detach_keys(args.detach_keys.as_deref())?;
+    let config = created_config(settings, id)?;
+    if args.interactive && config.tty && config.open_stdin {
+        if let Some(code) = super::refuse_non_tty_stdin() {
+            return Ok(code);
+        }
+    }
     block_handled_signals(true);
     let (_, attachment) = start_with(settings, id, |layout| {
         connect(layout, id).map_err(|e| LifecycleError::Runtime {
@@ -234,7 +250,6 @@ fn start_attached(settings: &Settings, args: &StartArgs, id: &str) -> anyhow::Re
             reason: e.to_string(),
         })
     })?;
-    let config = created_config(settings, id)?;
     let options = AttachOptions {
         stdin: args.interactive && config.open_stdin,
         tty: config.tty,
@@ -263,10 +278,15 @@ pub fn run_attach(settings: &Settings, args: &AttachArgs) -> anyhow::Result<Exit
         anyhow::bail!("You cannot attach to a stopped container, start it first");
     }
     let sig_proxy = parse_bool(&args.sig_proxy, "--sig-proxy")?;
+    let config = created_config(settings, &id)?;
+    if !args.no_stdin && config.tty && config.open_stdin {
+        if let Some(code) = super::refuse_non_tty_stdin() {
+            return Ok(code);
+        }
+    }
     block_handled_signals(sig_proxy);
     let attachment =
         connect(&layout, &id).map_err(|e| anyhow::anyhow!("container {id}: attach: {e}"))?;
-    let config = created_config(settings, &id)?;
     let options = AttachOptions {
         stdin: !args.no_stdin && config.open_stdin,
         tty: config.tty,
@@ -295,15 +315,18 @@ pub fn run_rm(settings: &Settings, args: &RmArgs) -> anyhow::Result<ExitCode> {
     } else {
         RemoveMode::Normal
     };
-    Ok(super::for_each_container(&args.containers, |reference| {
-        match store.resolve(reference) {
-            Ok(id) => remove_container(&store, &id, mode)?,
-            // Already gone: with -f that is success (concurrent removals both succeed).
-            Err(StoreError::NotFound(_)) if args.force => {}
-            Err(e) => return Err(e.into()),
-        }
-        Ok(reference.to_string())
-    }))
+    Ok(super::for_each_container_parallel(
+        &args.containers,
+        |reference| {
+            match store.resolve(reference) {
+                Ok(id) => remove_container(&store, &id, mode)?,
+                // Already gone: with -f that is success (concurrent removals both succeed).
+                Err(StoreError::NotFound(_)) if args.force => {}
+                Err(e) => return Err(e.into()),
+            }
+            Ok(reference.to_string())
+        },
+    ))
 }
 
 pub fn run_monitor_cmd(settings: &Settings, args: &MonitorArgs) -> anyhow::Result<ExitCode> {

@@ -33,6 +33,7 @@ pub struct LogsArgs {
     /// Only messages before this time (same forms as --since)
     #[arg(long = "until")]
     until: Option<String>,
+    /// Container (name, id or unique id prefix)
     container: String,
 }
 
@@ -78,6 +79,14 @@ pub fn run_logs(settings: &Settings, args: &LogsArgs) -> anyhow::Result<ExitCode
     let id = Store::new(layout.clone()).resolve(&args.container)?;
     let dir = layout.container_dir(&id);
     let path = ContainerFiles(&dir).log(&id);
+    // An Emperor vassal runs inside the wrapper the Emperor started (no
+    // monitor, no log): its output went where the Emperor's goes.
+    if !path.exists() && !dir.join("monitor.pid").exists() {
+        anyhow::bail!(
+            "container {}: a uWSGI Emperor vassal writes to the Emperor's own output (its terminal, --logto or --daemonize log), not to a container log",
+            args.container
+        );
+    }
     let tail = match args.tail.as_str() {
         "all" => None,
         n => Some(n.parse::<usize>().map_err(|_| {

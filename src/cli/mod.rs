@@ -36,8 +36,9 @@ pub struct Cli {
 }
 
 /// Options every command accepts; each also has an environment variable and a
-/// `config.toml` key.
+/// `config.toml` key. Listed apart from a command's own options.
 #[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalOptions {
     /// Persistent state directory [default: /var/lib/vassalrun]
     #[arg(long, global = true, env = "VASSALRUN_ROOT", value_name = "DIR")]
@@ -93,6 +94,14 @@ pub struct GlobalOptions {
     pub gateway: Option<String>,
 }
 
+/// The end of `run --help`: the everyday forms.
+const RUN_EXAMPLES: &str = "Examples:
+  vassalrun image import rootfs.tar app         # once: a rootfs tarball (docker export) as image \"app\"
+  vassalrun run --rm -it app sh                 # an interactive shell, removed on exit
+  vassalrun run -d --name web -p 8080:80 app    # in the background, port 8080 published
+  vassalrun run --config create.json            # an Engine API ContainerCreate body (its \"Image\")
+  vassalrun spec --explain app                  # what run would do, without doing it";
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Print the OCI config.json a container would run with (no side effects)
@@ -107,6 +116,7 @@ pub enum Command {
     /// Attach to a running container's output (and stdin with -i)
     Attach(lifecycle_cmd::AttachArgs),
     /// Create and start a container; without -d wait and exit with its code
+    #[command(after_help = RUN_EXAMPLES)]
     Run(lifecycle_cmd::CreateArgs),
     /// Remove containers
     Rm(lifecycle_cmd::RmArgs),
@@ -189,41 +199,43 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     if let (Command::Docker(d), Some(rest)) = (&mut cli.command, docker_args) {
         d.args = rest;
     }
-    let result = cli.global.settings().and_then(|settings| {
-        // The monitor's stderr may be the container's: it logs nothing there.
-        // The docker entry logs to a file (or stderr with -D) itself.
-        if !matches!(cli.command, Command::Monitor(_) | Command::Docker(_)) {
-            init_logging(&settings.log_level);
-        }
-        match &cli.command {
-            Command::Spec(args) => spec_cmd::run(&settings, args),
-            Command::Image(command) => image_cmd::run_image(&settings, command),
-            Command::Create(args) => lifecycle_cmd::run_create(&settings, args),
-            Command::Start(args) => lifecycle_cmd::run_start(&settings, args),
-            Command::Attach(args) => lifecycle_cmd::run_attach(&settings, args),
-            Command::Run(args) => lifecycle_cmd::run_run(&settings, args),
-            Command::Rm(args) => lifecycle_cmd::run_rm(&settings, args),
-            Command::Stop(args) => control_cmd::run_stop(&settings, args),
-            Command::Kill(args) => control_cmd::run_kill(&settings, args),
-            Command::Restart(args) => control_cmd::run_restart(&settings, args),
-            Command::Wait(args) => control_cmd::run_wait(&settings, args),
-            Command::Exec(args) => control_cmd::run_exec(&settings, args),
-            Command::Logs(args) => logs_cmd::run_logs(&settings, args),
-            Command::Ps(args) => ps_cmd::run_ps(&settings, args),
-            Command::Inspect(args) => ps_cmd::run_inspect(&settings, args),
-            Command::Diff(args) => ps_cmd::run_diff(&settings, args),
-            Command::Export(args) => ps_cmd::run_export(&settings, args),
-            Command::Gc(args) => control_cmd::run_gc(&settings, args),
-            Command::Network(command) => network_cmd::run_network(&settings, command),
-            Command::Port(args) => network_cmd::run_port(&settings, args),
-            Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
-            // Reached only with vassalrun's own flags before `oci`.
-            Command::Oci { .. } => Err(anyhow::anyhow!(
-                "oci must be the first argument: vassalrun oci [runc flags] COMMAND"
-            )),
-            Command::Docker(args) => docker_cmd::run(&settings, &args.args),
-        }
-    });
+    let result = refuse_non_root(&cli.command)
+        .and_then(|()| cli.global.settings())
+        .and_then(|settings| {
+            // The monitor's stderr may be the container's: it logs nothing there.
+            // The docker entry logs to a file (or stderr with -D) itself.
+            if !matches!(cli.command, Command::Monitor(_) | Command::Docker(_)) {
+                init_logging(&settings.log_level);
+            }
+            match &cli.command {
+                Command::Spec(args) => spec_cmd::run(&settings, args),
+                Command::Image(command) => image_cmd::run_image(&settings, command),
+                Command::Create(args) => lifecycle_cmd::run_create(&settings, args),
+                Command::Start(args) => lifecycle_cmd::run_start(&settings, args),
+                Command::Attach(args) => lifecycle_cmd::run_attach(&settings, args),
+                Command::Run(args) => lifecycle_cmd::run_run(&settings, args),
+                Command::Rm(args) => lifecycle_cmd::run_rm(&settings, args),
+                Command::Stop(args) => control_cmd::run_stop(&settings, args),
+                Command::Kill(args) => control_cmd::run_kill(&settings, args),
+                Command::Restart(args) => control_cmd::run_restart(&settings, args),
+                Command::Wait(args) => control_cmd::run_wait(&settings, args),
+                Command::Exec(args) => control_cmd::run_exec(&settings, args),
+                Command::Logs(args) => logs_cmd::run_logs(&settings, args),
+                Command::Ps(args) => ps_cmd::run_ps(&settings, args),
+                Command::Inspect(args) => ps_cmd::run_inspect(&settings, args),
+                Command::Diff(args) => ps_cmd::run_diff(&settings, args),
+                Command::Export(args) => ps_cmd::run_export(&settings, args),
+                Command::Gc(args) => control_cmd::run_gc(&settings, args),
+                Command::Network(command) => network_cmd::run_network(&settings, command),
+                Command::Port(args) => network_cmd::run_port(&settings, args),
+                Command::Monitor(args) => lifecycle_cmd::run_monitor_cmd(&settings, args),
+                // Reached only with vassalrun's own flags before `oci`.
+                Command::Oci { .. } => Err(anyhow::anyhow!(
+                    "oci must be the first argument: vassalrun oci [runc flags] COMMAND"
+                )),
+                Command::Docker(args) => docker_cmd::run(&settings, &args.args),
+            }
+        });
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -257,6 +269,129 @@ fn for_each_container(
     }
 }
 
+/// `-it` with a stdin that is no terminal (a pipe, a file): Docker refuses
+/// with exit 1 rather than relaying a terminal that nobody types into.
+fn refuse_non_tty_stdin() -> Option<ExitCode> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return None;
+    }
+    eprintln!("vassalrun: the input device is not a TTY");
+    Some(ExitCode::from(1))
+}
+
+/// Commands that make or change containers need root: namespaces, cgroups
+/// and overlay mounts. Said up front instead of as a failed mount's EPERM.
+fn refuse_non_root(command: &Command) -> anyhow::Result<()> {
+    let name = match command {
+        Command::Create(_) => "create",
+        Command::Start(_) => "start",
+        Command::Attach(_) => "attach",
+        Command::Run(_) => "run",
+        Command::Rm(_) => "rm",
+        Command::Stop(_) => "stop",
+        Command::Kill(_) => "kill",
+        Command::Restart(_) => "restart",
+        Command::Exec(_) => "exec",
+        Command::Export(_) => "export",
+        Command::Diff(_) => "diff",
+        Command::Gc(_) => "gc",
+        Command::Network(_) => "network",
+        _ => return Ok(()),
+    };
+    if nix::unistd::geteuid().is_root() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{name} needs root: containers are made of namespaces, cgroups and overlay mounts (run it as root, e.g. with sudo)"
+    )
+}
+
+/// As [`for_each_container`], but each container in a child process of its
+/// own, all at once (Docker's `stop`/`kill`/`rm` of several containers run in
+/// parallel: `stop -t 2 a b c` takes 2 s, not 6). Processes, not threads:
+/// removal goes through libcontainer, which is not made for threads. Lines
+/// appear as the containers finish.
+fn for_each_container_parallel(
+    references: &[String],
+    action: impl Fn(&str) -> anyhow::Result<String>,
+) -> ExitCode {
+    use nix::sys::wait::{waitpid, WaitStatus};
+    use nix::unistd::{fork, ForkResult};
+    if references.len() < 2 {
+        return for_each_container(references, action);
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    let mut children = Vec::new();
+    let mut failed = false;
+    for reference in references {
+        // SAFETY: the command line runs single-threaded; the child does one
+        // container's work and leaves by _exit, without the parent's destructors.
+        match unsafe { fork() } {
+            Ok(ForkResult::Child) => {
+                let code = match action(reference) {
+                    Ok(line) => {
+                        println!("{line}");
+                        0
+                    }
+                    Err(e) => {
+                        eprintln!("vassalrun: {e:#}");
+                        1
+                    }
+                };
+                let _ = std::io::stdout().flush();
+                // SAFETY: ends the child at once, as above.
+                unsafe { nix::libc::_exit(code) };
+            }
+            Ok(ForkResult::Parent { child }) => children.push(child),
+            Err(e) => {
+                eprintln!("vassalrun: {reference}: {e}");
+                failed = true;
+            }
+        }
+    }
+    for child in children {
+        loop {
+            match waitpid(child, None) {
+                Ok(WaitStatus::Exited(_, 0)) => break,
+                Ok(WaitStatus::Exited(..) | WaitStatus::Signaled(..)) => {
+                    failed = true;
+                    break;
+                }
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// IMAGE and the command from `IMAGE [COMMAND [ARG...]]`; IMAGE is empty
+/// when not given (a `--config` body may name it, as the Engine API does).
+fn image_and_command(words: &[String]) -> (&str, &[String]) {
+    match words.split_first() {
+        Some((image, command)) => (image.as_str(), command),
+        None => ("", &[]),
+    }
+}
+
+/// Neither an IMAGE argument nor an "Image" in the `--config` body.
+fn require_image(request: &crate::spec::model::CreateRequest) -> anyhow::Result<()> {
+    if request.config.image.is_empty() {
+        anyhow::bail!("no image: give IMAGE or an \"Image\" in the --config body");
+    }
+    Ok(())
+}
+
 /// 126/127 when the container's command cannot run, else 125.
 fn exit_code_of(e: &anyhow::Error) -> u8 {
     e.downcast_ref::<crate::runtime::lifecycle::LifecycleError>()
@@ -269,7 +404,9 @@ fn report(e: &anyhow::Error) {
     eprintln!("vassalrun: {text}");
 }
 
-/// Help and version go to stdout with exit 0; usage errors become one line and 125.
+/// Help and version go to stdout with exit 0; usage errors keep clap's whole
+/// message (what is missing, "did you mean" tips, the usage line) with
+/// Docker's first line and pointer to `--help`, and exit 125.
 fn clap_exit(e: clap::Error) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -280,22 +417,49 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             let _ = e.print();
             ExitCode::from(EXIT_OWN_ERROR)
         }
-        ErrorKind::UnknownArgument => {
-            let arg = match e.get(ContextKind::InvalidArg) {
-                Some(ContextValue::String(s)) => s.clone(),
-                _ => String::new(),
-            };
-            let flag = arg.split('=').next().unwrap_or_default();
-            eprintln!("vassalrun: unknown flag: {flag}");
-            ExitCode::from(EXIT_OWN_ERROR)
-        }
         _ => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or_default();
-            eprintln!("vassalrun: {}", first.trim_start_matches("error: "));
+            eprint!("{}", usage_error_text(&e));
             ExitCode::from(EXIT_OWN_ERROR)
         }
     }
+}
+
+/// `vassalrun: <what>` (Docker's `unknown flag: --x` for unknown flags), then
+/// clap's tips and usage, then `See 'vassalrun run --help'.` as Docker ends.
+fn usage_error_text(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or_default();
+    let first = match (e.kind(), e.get(ContextKind::InvalidArg)) {
+        (ErrorKind::UnknownArgument, Some(ContextValue::String(arg))) if arg.starts_with('-') => {
+            format!(
+                "unknown flag: {}",
+                arg.split('=').next().unwrap_or_default()
+            )
+        }
+        _ => first.trim_start_matches("error: ").to_string(),
+    };
+    let mut text = format!("vassalrun: {first}\n");
+    let mut command = String::from("vassalrun");
+    for line in lines {
+        if line.starts_with("For more information, try") {
+            continue;
+        }
+        if let Some(usage) = line.strip_prefix("Usage: ") {
+            command = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    while text.ends_with("\n\n") {
+        text.pop();
+    }
+    text.push_str(&format!("See '{command} --help'.\n"));
+    text
 }
 
 /// libcontainer's own logs (unsupported cgroup controllers, unknown syscalls of

@@ -22,16 +22,13 @@ pub struct SpecArgs {
     explain: Option<String>,
     #[command(flatten)]
     flags: RunFlags,
-    /// IMAGE (a rootfs directory, a rootfs tarball or an image name), then COMMAND and ARGs
-    #[arg(value_name = "IMAGE [COMMAND [ARG...]]", required = true, num_args = 1.., trailing_var_arg = true)]
+    /// IMAGE (a rootfs directory, a rootfs tarball or an image name), then COMMAND and ARGs; optional when the --config body names its "Image"
+    #[arg(value_name = "IMAGE [COMMAND [ARG...]]", required_unless_present = "config", num_args = 1.., trailing_var_arg = true)]
     image_and_command: Vec<String>,
 }
 
 pub fn run(settings: &Settings, args: &SpecArgs) -> anyhow::Result<ExitCode> {
-    let (image, command) = args
-        .image_and_command
-        .split_first()
-        .expect("clap requires IMAGE");
+    let (image, command) = super::image_and_command(&args.image_and_command);
     args.flags.name()?;
     let lookup = |key: &str| std::env::var(key).ok();
     let prepared = crate::modules::prepare(&crate::modules::RunInput {
@@ -58,8 +55,9 @@ pub fn run(settings: &Settings, args: &SpecArgs) -> anyhow::Result<ExitCode> {
         ),
     }
     let request = prepared.request;
+    super::require_image(&request)?;
     let id = new_container_id();
-    let image_info = crate::runtime::prepare::ImageInfo::lookup(settings, image);
+    let image_info = crate::runtime::prepare::ImageInfo::lookup(settings, &request.config.image);
     let context = spec_context(settings, &request, &id, &image_info)?;
     let spec = build_spec(&request, &context)?;
     let mut value = serde_json::to_value(&spec)?;

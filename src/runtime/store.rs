@@ -17,7 +17,7 @@ use super::record::{read_json, ContainerRecord, RecordError};
 
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error("container name \"/{name}\" is already in use by {id}")]
+    #[error("Conflict. The container name \"/{name}\" is already in use by container \"{id}\". You have to remove (or rename) that container to be able to reuse that name (or pass --replace to remove it first).")]
     NameInUse { name: String, id: String },
     #[error("No such container: {0}")]
     NotFound(String),

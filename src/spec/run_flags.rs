@@ -75,13 +75,13 @@ pub struct RunFlags {
     #[arg(long = "domainname")]
     pub domainname: Option<String>,
     /// Memory limit (e.g. 512m, 1g)
-    #[arg(short = 'm', long = "memory")]
+    #[arg(short = 'm', long = "memory", allow_negative_numbers = true)]
     pub memory: Option<String>,
     /// Memory plus swap limit; -1 for unlimited swap
     #[arg(long = "memory-swap", allow_negative_numbers = true)]
     pub memory_swap: Option<String>,
     /// Memory soft limit
-    #[arg(long = "memory-reservation")]
+    #[arg(long = "memory-reservation", allow_negative_numbers = true)]
     pub memory_reservation: Option<String>,
     /// Memory swappiness (0 to 100, -1 for the host's)
     #[arg(long = "memory-swappiness", allow_negative_numbers = true)]

@@ -167,6 +167,25 @@ impl Attachment {
         }
     }
 
+    /// Reads (and drops) the output until the exit code comes: `wait`'s way
+    /// to learn the code of a container that may be removed (`--rm`) the
+    /// moment it exits. The monitor tells its clients after the removal.
+    pub fn wait_for_exit(self) -> Outcome {
+        let mut buf = vec![0u8; MAX_PACKET];
+        loop {
+            match recv(self.socket.as_raw_fd(), &mut buf, MsgFlags::empty()) {
+                Ok(0) => return Outcome::Lost,
+                Ok(n) => {
+                    if let Some(Event::Exit(code)) = decode_event(&buf[..n]) {
+                        return Outcome::Exited(code);
+                    }
+                }
+                Err(nix::errno::Errno::EINTR) => {}
+                Err(_) => return Outcome::Lost,
+            }
+        }
+    }
+
     fn send_size(&self) {
         let size = size_of(std::io::stdout().as_fd()).or_else(|| size_of(std::io::stdin().as_fd()));
         if let Some((rows, cols)) = size {

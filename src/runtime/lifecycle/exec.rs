@@ -6,6 +6,7 @@ use libcontainer::syscall::syscall::SyscallType;
 use oci_spec::runtime::{Process, Spec};
 
 use super::command_check::check_command;
+use super::exec_tty::{make_terminal, ExecTerminal, RelayOptions};
 use super::status::{status, Status};
 use super::LifecycleError;
 use crate::runtime::image_source::ImageSource;
@@ -23,7 +24,12 @@ pub struct ExecOptions {
     pub workdir: String,
     /// `-e KEY=VALUE`, added to the container's environment.
     pub env: Vec<String>,
+    /// `-t`: a terminal of its own, relayed to this command's (see exec_tty).
     pub tty: bool,
+    /// `-i`: the process reads this command's stdin (else /dev/null).
+    pub interactive: bool,
+    /// With `-t`: the sequence that detaches.
+    pub detach_keys: Vec<u8>,
 }
 
 pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, LifecycleError> {
@@ -53,27 +59,53 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
     check_command(&files.rootfs(), first, &path_env)?;
 
     let mut process = docker_exec_process(&files, process, options)?;
+    let mut terminal = if options.tty {
+        make_terminal(&mut process);
+        Some(ExecTerminal::listen(&dir).map_err(|e| error("exec")(e.to_string()))?)
+    } else {
+        None
+    };
     let executor = ProfileExecutor::prepare(&spec, &mut process);
     let process_file =
         ProcessFile::write(&dir, &process).map_err(|e| error("exec")(e.to_string()))?;
-    let pid = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
+    let mut builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
         .map_err(|e| error("exec")(e.to_string()))?
-        .with_executor(executor)
+        .with_executor(executor);
+    if let Some(terminal) = &terminal {
+        builder = builder.with_console_socket(Some(terminal.console_path()));
+    } else if !options.interactive {
+        let null = std::fs::File::open("/dev/null").map_err(|e| error("exec")(e.to_string()))?;
+        builder = builder.with_stdin(null);
+    }
+    // libcontainer asks for a console socket exactly when a terminal process
+    // is "detached"; without a terminal the flag changes nothing.
+    let pid = builder
         .as_tenant()
         .with_process(Some(process_file.path()))
-        .with_detach(!options.tty)
+        .with_detach(options.tty)
         .as_sibling(false)
         .build()
         .map_err(|e| error("exec")(e.to_string()))?;
     drop(process_file);
-    Ok(super::reap::wait_exit(pid))
+    match terminal.as_mut() {
+        None => Ok(super::reap::wait_exit(pid)),
+        Some(terminal) => {
+            let relay_options = RelayOptions {
+                stdin: options.interactive,
+                detach_keys: options.detach_keys.clone(),
+            };
+            terminal
+                .relay(pid, &relay_options)
+                .map_err(|e| error("exec")(format!("terminal: {e}")))
+        }
+    }
 }
 
 /// Docker's exec process: the container's own (capabilities, `noNewPrivileges`,
 /// AppArmor profile, rlimits, user) with the command, environment additions,
-/// working directory and user of the exec. Never a terminal of its own: with
-/// `-t` the process runs in the foreground on the caller's terminal.
+/// working directory and user of the exec; `-t` then gives it a terminal of
+/// its own ([`make_terminal`]).
 fn docker_exec_process(
     files: &ContainerFiles,
     process: Process,

@@ -7,6 +7,7 @@ pub mod console;
 pub mod create;
 pub mod diff;
 pub mod exec;
+pub mod exec_tty;
 pub mod export;
 pub mod foreground;
 pub mod gc;

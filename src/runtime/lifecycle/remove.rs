@@ -30,15 +30,17 @@ const KILL_WAIT: Duration = Duration::from_secs(10);
 
 pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(), LifecycleError> {
     let layout = &store.layout;
-    if matches!(status(layout, id), Status::Running { .. } | Status::Created)
-        && mode != RemoveMode::AfterExit
-    {
-        if mode == RemoveMode::Normal {
-            return Err(LifecycleError::Running(id.to_string()));
-        }
+    let state = status(layout, id);
+    if mode == RemoveMode::Normal && matches!(state, Status::Running { .. }) {
+        return Err(LifecycleError::Running(id.to_string()));
+    }
+    // A created container never ran: Docker removes it without -f. Its init
+    // waits for `start` and its monitor for the init, so both go.
+    let created = state == Status::Created;
+    if mode != RemoveMode::AfterExit && (created || matches!(state, Status::Running { .. })) {
         kill_and_wait(store, id)?;
     }
-    if mode == RemoveMode::Force {
+    if mode == RemoveMode::Force || (created && mode == RemoveMode::Normal) {
         // A monitor still at work (e.g. of a `create` killed mid-way) would keep
         // writing into the directory being removed.
         stop_monitor(&layout.container_dir(id));

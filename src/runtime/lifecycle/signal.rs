@@ -13,6 +13,7 @@ use nix::unistd::Pid;
 
 use super::status::{status, Status};
 use super::LifecycleError;
+use crate::runtime::attach::client::Outcome;
 use crate::runtime::layout::ContainerFiles;
 use crate::runtime::record::{read_json, ContainerRecord};
 use crate::runtime::store::Store;
@@ -109,8 +110,21 @@ fn poll_interval(step: &mut u32, max: Duration) -> Duration {
     pause
 }
 
-/// Blocks until the container has exited; returns its exit code.
+/// Blocks until the container has exited; returns its exit code. A running
+/// (or created) container is waited for as an attached client, so the code
+/// arrives even when `--rm` removes the container at its exit, and the name
+/// is free by then.
 pub fn wait_exit(store: &Store, id: &str) -> Result<i32, LifecycleError> {
+    if matches!(
+        status(&store.layout, id),
+        Status::Running { .. } | Status::Created
+    ) {
+        if let Ok(attachment) = super::foreground::connect(&store.layout, id) {
+            if let Outcome::Exited(code) = attachment.wait_for_exit() {
+                return Ok(i32::from(code));
+            }
+        }
+    }
     let mut step = 0;
     loop {
         match status(&store.layout, id) {
