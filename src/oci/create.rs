@@ -10,6 +10,7 @@
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
+use libcontainer::config::YoukiConfig;
 use libcontainer::container::builder::ContainerBuilder;
 use libcontainer::container::Container;
 use libcontainer::syscall::syscall::SyscallType;
@@ -96,6 +97,7 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     let bundle = std::fs::canonicalize(&args.bundle).map_err(OciError::io(&args.bundle))?;
     let spec = load_spec(&bundle)?;
     super::hooks::check_hooks(&spec)?;
+    super::preflight::check(&bundle, &spec, detach, args.console_socket.is_some())?;
     super::protect::ensure_protected(&ctx.protected_dir())?;
     // Private, as runc's: the state names bundles, pids and cgroups.
     std::fs::DirBuilder::new()
@@ -108,8 +110,21 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
         return Err(OciError::Exists(args.id.clone()));
     }
     build(ctx, args, &bundle, detach)
+        .and_then(|container| apply_cgroup_fixups(&spec, &container).map(|()| container))
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
         .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))
+}
+
+/// Writes the resource values libcgroups leaves out (see
+/// [`crate::runtime::cgroup_fixups`]) into the built container's cgroup.
+fn apply_cgroup_fixups(spec: &Spec, container: &Container) -> Result<(), OciError> {
+    let Some(resources) = spec.linux().as_ref().and_then(|l| l.resources().as_ref()) else {
+        return Ok(());
+    };
+    let config = YoukiConfig::load(&container.root)
+        .map_err(|e| OciError::runtime(container.id(), "read cgroup path", &e))?;
+    crate::runtime::cgroup_fixups::apply(&config.cgroup_path, resources)
+        .map_err(|(path, reason)| OciError::Io { path, reason })
 }
 
 /// Parses `config.json` ourselves first, for an error naming the file and field.

@@ -35,8 +35,8 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
     };
     let dir = ctx.container_dir(id);
     if !dir.exists() {
+        lock.remove();
         if force {
-            lock.remove();
             return Ok(());
         }
         return Err(OciError::NotFound(id.to_string()));
@@ -62,6 +62,7 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
     {
         return Err(wrong_state(&container, "delete"));
     }
+    let poststop = super::hooks::take_poststop(&container.root)?;
     if let Err(e) = container.delete(true) {
         // Processes left in the cgroup (a stopped init's children, or a
         // create killed half-way) keep libcontainer from removing it: kill
@@ -69,6 +70,8 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
         let first = OciError::runtime(id, "delete", &e);
         remove_remains(ctx, id).map_err(|_| first)?;
     }
+    // The spec: after the container is deleted; a failure is a warning.
+    super::hooks::run_each_warning(id, "poststop", &poststop, &container.state);
     lock.remove();
     Ok(())
 }

@@ -1,0 +1,142 @@
+#!/bin/bash
+# Runs the OCI runtime validation suite (opencontainers/runtime-tools,
+# validation/*) against vassalrun, runc and crun side by side and prints one
+# row per validation program, then the totals.
+#
+#   conformance/run.sh CHECKOUT [PROGRAM...]
+#
+# CHECKOUT is a runtime-tools checkout (its Go dependencies are vendored).
+# Its HEAD needs Go >= 1.21; Debian 12's golang-go (1.19) builds the last
+# commit before that bump, 260e151:
+#   git clone https://github.com/opencontainers/runtime-tools /tmp/rt
+#   git -C /tmp/rt checkout 260e151
+# PROGRAM... limits the run to those validation programs (e.g. hooks_stdin).
+#
+# Environment:
+#   VASSALRUN  the binary to test (default: target/release/vassalrun, else
+#              target/debug/vassalrun, of this repository)
+#   RUNTIMES   which runtimes, in column order (default: "vassalrun runc crun")
+#   TIMEOUT    seconds per program and runtime (default: 120)
+#   KEEP_LOGS  a directory to keep each program's TAP output in
+#
+# Result per cell: pass (exit 0, no "not ok"), FAIL, SKIP (every test
+# skipped: the program found nothing to test here), TIME (timed out).
+# Each runtime gets its own state root; whatever a program leaves behind is
+# deleted with --force after it. Not part of CI: needs root, the checkout, runc
+# and crun (apt-get install runc crun golang-go).
+set -euo pipefail
+
+usage() { echo "usage: $0 RUNTIME_TOOLS_CHECKOUT [PROGRAM...]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+checkout=$(realpath "$1"); shift
+[ -d "$checkout/validation" ] && [ -d "$checkout/vendor" ] ||
+    { echo "$checkout: not a runtime-tools checkout with vendor/" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "$0: must run as root" >&2; exit 2; }
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+vassalrun=${VASSALRUN:-}
+if [ -z "$vassalrun" ]; then
+    for candidate in "$repo/target/release/vassalrun" "$repo/target/debug/vassalrun"; do
+        [ -x "$candidate" ] && { vassalrun=$candidate; break; }
+    done
+fi
+[ -n "$vassalrun" ] && [ -x "$vassalrun" ] ||
+    { echo "no vassalrun binary: cargo build, or set VASSALRUN" >&2; exit 2; }
+runtimes=(${RUNTIMES:-vassalrun runc crun})
+timeout=${TIMEOUT:-120}
+
+work=$(mktemp -d /tmp/vassalrun-conformance.XXXXXX)
+cleanup_work() { rm -rf "$work"; }
+trap cleanup_work EXIT
+
+# --- build -----------------------------------------------------------------
+export GOFLAGS=-mod=vendor GOCACHE=${GOCACHE:-/tmp/vassalrun-conformance-gocache}
+programs=()
+if [ $# -gt 0 ]; then
+    programs=("$@")
+else
+    for dir in "$checkout"/validation/*/; do
+        name=$(basename "$dir")
+        [ "$name" = util ] || programs+=("$name")
+    done
+fi
+echo "building runtimetest and ${#programs[@]} validation programs from $checkout" \
+     "($(git -C "$checkout" rev-parse --short HEAD 2>/dev/null || echo '?'), $(go version | cut -d' ' -f3))" >&2
+(cd "$checkout" && CGO_ENABLED=0 go build -tags "netgo osusergo" -o "$work/runtimetest" ./cmd/runtimetest)
+for p in "${programs[@]}"; do
+    (cd "$checkout" && go build -o "$work/$p.t" "./validation/$p")
+done
+# The programs look for these two in their working directory.
+ln -s "$checkout/rootfs-amd64.tar.gz" "$work/rootfs-amd64.tar.gz"
+
+# --- one wrapper per runtime, each with its own state root ------------------
+mkdir -p "$work/bin"
+unified=/sys/fs/cgroup/unified
+for rt in "${runtimes[@]}"; do
+    root="$work/root-$rt"
+    wrapper="$work/bin/$rt"
+    if [ "$rt" = vassalrun ]; then
+        printf '#!/bin/sh\nexec "%s" oci --root "%s" "$@"\n' "$vassalrun" "$root" >"$wrapper"
+    elif [ "$rt" = crun ] && [ -n "$(cat "$unified/cgroup.controllers" 2>/dev/null)" ]; then
+        # crun refuses a hybrid host whose cgroup v2 hierarchy holds a
+        # controller (here hugetlb, which systemd leaves unmounted on v1):
+        # in a private mount namespace of its own, crun sees that list empty.
+        # The host is left as it is.
+        cat >"$wrapper" <<WRAP
+#!/bin/sh
+exec unshare -m sh -c 'mount --bind /dev/null $unified/cgroup.controllers && exec "\$0" --root "$root" "\$@"' "$(command -v crun)" "\$@"
+WRAP
+    else
+        printf '#!/bin/sh\nexec "%s" --root "%s" "$@"\n' "$(command -v "$rt")" "$root" >"$wrapper"
+    fi
+    chmod +x "$wrapper"
+done
+
+# Removes whatever program left in a runtime's root (containers it forgot).
+sweep() {
+    local rt=$1 root="$work/root-$1" id
+    [ -d "$root" ] || return 0
+    for id in $(ls "$root" 2>/dev/null); do
+        case $id in .*) continue ;; esac
+        "$work/bin/$rt" delete --force "$id" >/dev/null 2>&1 || true
+    done
+}
+
+# --- run -------------------------------------------------------------------
+logs=${KEEP_LOGS:-$work/logs}
+mkdir -p "$logs"
+declare -A passed
+for rt in "${runtimes[@]}"; do passed[$rt]=0; done
+header=$(printf '%-36s' program; for rt in "${runtimes[@]}"; do printf ' %-9s' "$rt"; done)
+echo "$header"
+echo "${header//?/-}"
+for p in "${programs[@]}"; do
+    row=$(printf '%-36s' "$p")
+    for rt in "${runtimes[@]}"; do
+        log="$logs/$p.$rt.tap"
+        status=0
+        (cd "$work" && RUNTIME="$work/bin/$rt" timeout -k 5 "$timeout" "./$p.t") \
+            >"$log" 2>&1 </dev/null || status=$?
+        sweep "$rt"
+        if [ $status = 124 ] || [ $status = 137 ]; then
+            cell=TIME
+        elif [ $status != 0 ] || grep -q '^not ok' "$log"; then
+            cell=FAIL
+        elif ! grep -q '^ok' "$log"; then
+            cell=FAIL # no test ran: the program died before its TAP output
+        elif [ "$(grep '^ok' "$log" | grep -vic '# *skip')" = 0 ]; then
+            cell=SKIP
+        else
+            cell=pass
+            passed[$rt]=$((passed[$rt] + 1))
+        fi
+        row+=$(printf ' %-9s' "$cell")
+    done
+    echo "$row"
+done
+echo "${header//?/-}"
+row=$(printf '%-36s' "passed (of ${#programs[@]})")
+for rt in "${runtimes[@]}"; do row+=$(printf ' %-9s' "${passed[$rt]}"); done
+echo "$row"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(uname -r); vassalrun $("$vassalrun" --version 2>/dev/null | head -1 | awk '{print $NF}');" \
+     "$(runc --version 2>/dev/null | head -1); $(crun --version 2>/dev/null | head -1)"
