@@ -133,8 +133,12 @@ mod tests {
 
     #[test]
     fn test_terminal_and_console_socket_table() {
-        let tty = spec(r#"{"ociVersion":"1.0.2","process":{"terminal":true,"cwd":"/","user":{"uid":0,"gid":0}}}"#);
-        let no_tty = spec(r#"{"ociVersion":"1.0.2","process":{"terminal":false,"cwd":"/","user":{"uid":0,"gid":0}}}"#);
+        let tty = spec(
+            r#"{"ociVersion":"1.0.2","process":{"terminal":true,"cwd":"/","user":{"uid":0,"gid":0}}}"#,
+        );
+        let no_tty = spec(
+            r#"{"ociVersion":"1.0.2","process":{"terminal":false,"cwd":"/","user":{"uid":0,"gid":0}}}"#,
+        );
         assert!(check_terminal(&tty, true, true).is_ok());
         assert!(check_terminal(&tty, false, false).is_ok());
         assert!(check_terminal(&no_tty, true, false).is_ok());
