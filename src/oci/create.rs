@@ -17,6 +17,7 @@ use libcontainer::syscall::syscall::SyscallType;
 use oci_spec::runtime::Spec;
 
 use super::delete::cleanup_failed_create;
+use super::late_seccomp::LateSeccomp;
 use super::lock::IdLock;
 use super::state::validate_id;
 use super::{OciContext, OciError};
@@ -109,7 +110,17 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     if ctx.container_dir(&args.id).exists() {
         return Err(OciError::Exists(args.id.clone()));
     }
-    build(ctx, args, &bundle, detach)
+    let late_seccomp = match super::late_seccomp::plan(&spec) {
+        Some(plan) => {
+            let scratch = ctx.root.join(format!(".late-seccomp-{}.json", args.id));
+            let shown = super::late_seccomp::present_spec(&bundle, &plan.spec, &scratch);
+            let _ = std::fs::remove_file(&scratch);
+            shown?;
+            Some(plan.executor)
+        }
+        None => None,
+    };
+    build(ctx, args, &bundle, detach, late_seccomp)
         .and_then(|container| apply_cgroup_fixups(&spec, &container).map(|()| container))
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
         .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))
@@ -141,10 +152,16 @@ fn build(
     args: &CreateArgs,
     bundle: &Path,
     detach: bool,
+    late_seccomp: Option<LateSeccomp>,
 ) -> Result<Container, OciError> {
     let fail =
         |e: libcontainer::error::LibcontainerError| OciError::runtime(&args.id, "create", &e);
-    ContainerBuilder::new(args.id.clone(), SyscallType::Linux)
+    let builder = ContainerBuilder::new(args.id.clone(), SyscallType::Linux);
+    let builder = match late_seccomp {
+        Some(executor) => builder.with_executor(executor),
+        None => builder,
+    };
+    builder
         .with_root_path(&ctx.root)
         .map_err(fail)?
         .with_pid_file(args.pid_file.as_ref())

@@ -21,6 +21,7 @@ pub mod foreground;
 pub mod hooks;
 pub mod init_pid;
 pub mod kill;
+pub mod late_seccomp;
 pub mod list;
 pub mod lock;
 pub mod log;
