@@ -406,3 +406,43 @@ fn test_features_report_what_this_host_supports() {
         .is_ok_and(|v| v.starts_with('Y'));
     assert_eq!(features["linux"]["apparmor"]["enabled"], apparmor);
 }
+
+/// The Docker-style path writes the same values: `-m X --memory-swap X` (no
+/// swap) and `--oom-kill-disable` (v1) land in the container's cgroup.
+#[test]
+fn test_docker_style_swap_equal_to_limit_and_oom_kill_disable() {
+    if !can_run_containers() || !is_cgroup_v1_memory() {
+        return;
+    }
+    let env = common::TestEnv::new();
+    let image = common::busybox_dir().display().to_string();
+    let out = env.run(&[
+        "run",
+        "-d",
+        "-m",
+        "16m",
+        "--memory-swap",
+        "16m",
+        "--oom-kill-disable",
+        &image,
+        "sleep",
+        "30",
+    ]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let dir = Path::new("/sys/fs/cgroup/memory")
+        .join(&env.cgroup_parent)
+        .join(&id);
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    assert_eq!(read("memory.limit_in_bytes").trim(), "16777216");
+    if dir.join("memory.memsw.limit_in_bytes").exists() {
+        assert_eq!(read("memory.memsw.limit_in_bytes").trim(), "16777216");
+    }
+    let control = read("memory.oom_control");
+    assert!(
+        control.lines().any(|l| l == "oom_kill_disable 1"),
+        "{control}"
+    );
+    let out = env.run(&["rm", "-f", &id]);
+    assert!(out.status.success(), "{}", describe(&out));
+}
