@@ -446,3 +446,43 @@ fn test_docker_style_swap_equal_to_limit_and_oom_kill_disable() {
     let out = env.run(&["rm", "-f", &id]);
     assert!(out.status.success(), "{}", describe(&out));
 }
+
+/// A `create` killed half-way (here while its prestart hook runs) leaves a
+/// container that `list` shows as stopped, never "creating", and that a
+/// plain `delete` removes with its cgroup.
+#[test]
+fn test_a_killed_create_is_listed_stopped_and_deleted() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let marker = t.dir().join("hook-running");
+    let bundle = t.bundle("killed", &["sleep", "1000"], |spec| {
+        let script = format!("touch {}; sleep 5", marker.display());
+        spec["hooks"] = json!({"prestart": [sh_hook(&script)]});
+    });
+    let mut create = t.command(&["create", "--bundle", bundle.to_str().unwrap(), "killed"]);
+    let mut child = create
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..500 {
+        if marker.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(marker.exists(), "the prestart hook never ran");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = t.oci(&["list", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["id"], "killed", "{list}");
+    assert_eq!(list[0]["status"], "stopped", "{list}");
+    let out = t.oci(&["delete", "killed"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    assert!(t.ids().is_empty(), "{:?}", t.ids());
+    assert!(oci::cgroup_dirs_named(&t.cgroup_path("killed")[1..]).is_empty());
+}
