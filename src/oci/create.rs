@@ -113,7 +113,7 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     let late_seccomp = match super::late_seccomp::plan(&spec) {
         Some(plan) => {
             let scratch = ctx.root.join(format!(".late-seccomp-{}.json", args.id));
-            let shown = super::late_seccomp::present_spec(&bundle, &plan.spec, &scratch);
+            let shown = super::late_seccomp::present_spec(&args.id, &bundle, &plan.spec, &scratch);
             let _ = std::fs::remove_file(&scratch);
             shown?;
             Some(plan.executor)

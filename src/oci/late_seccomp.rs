@@ -129,10 +129,10 @@ fn denies(seccomp: &LinuxSeccomp, name: &str) -> bool {
 /// Shows `spec` to libcontainer as `<bundle>/config.json`: this process moves
 /// to a mount namespace of its own (slave to the host's, so nothing made
 /// here reaches the host) and binds a copy written to `scratch` over it.
-pub fn present_spec(bundle: &Path, spec: &Spec, scratch: &Path) -> Result<(), OciError> {
+pub fn present_spec(id: &str, bundle: &Path, spec: &Spec, scratch: &Path) -> Result<(), OciError> {
     let fail = |step: &'static str| {
         move |e: nix::Error| OciError::Runtime {
-            id: bundle.display().to_string(),
+            id: id.to_string(),
             step,
             reason: e.to_string(),
         }
