@@ -104,6 +104,20 @@ pub fn take_poststop(dir: &Path) -> Result<Vec<Hook>, OciError> {
     Ok(poststop)
 }
 
+/// Undoes [`take_poststop`] for a container that could not be deleted
+/// (best effort: the delete's own error is what gets reported).
+pub fn give_back_poststop(dir: &Path, poststop: Vec<Hook>) {
+    let Ok(mut config) = YoukiConfig::load(dir) else {
+        return;
+    };
+    if poststop.is_empty() {
+        return;
+    }
+    let hooks = config.hooks.get_or_insert_with(Default::default);
+    hooks.set_poststop(Some(poststop));
+    let _ = config.save(dir);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
