@@ -47,7 +47,15 @@ runtimes=(${RUNTIMES:-vassalrun runc crun})
 timeout=${TIMEOUT:-120}
 
 work=$(mktemp -d /tmp/vassalrun-conformance.XXXXXX)
-cleanup_work() { rm -rf "$work"; }
+# vassalrun keeps a read-only bind of its binary under its state root
+# (<root>/.protected): unmount whatever is mounted under the work dir first.
+cleanup_work() {
+    local m
+    for m in $(awk -v w="$work/" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+        umount -l "$m" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
 trap cleanup_work EXIT
 
 # --- build -----------------------------------------------------------------
