@@ -49,13 +49,23 @@ timeout=${TIMEOUT:-120}
 work=$(mktemp -d /tmp/vassalrun-conformance.XXXXXX)
 # vassalrun keeps a read-only bind of its binary under its state root
 # (<root>/.protected): unmount whatever is mounted under the work dir first.
-cleanup_work() {
+unmount_under() {
     local m
-    for m in $(awk -v w="$work/" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+    for m in $(awk -v d="$1/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
         umount -l "$m" 2>/dev/null || true
     done
-    rm -rf "$work"
 }
+# The runtimes remove a container's own cgroup, not the parents the suite's
+# relative cgroupsPath (testdir/cgrouptest/container) made them create:
+# remove those once empty (rmdir leaves anything still in use).
+remove_suite_cgroups() {
+    local dir
+    for dir in /sys/fs/cgroup/*/testdir /sys/fs/cgroup/*/cgrouptest /sys/fs/cgroup/testdir /sys/fs/cgroup/cgrouptest; do
+        [ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null
+    done
+    return 0
+}
+cleanup_work() { unmount_under "$work"; rm -rf "$work"; remove_suite_cgroups; }
 trap cleanup_work EXIT
 
 # --- build -----------------------------------------------------------------
@@ -79,7 +89,7 @@ done
 ln -s "$checkout/rootfs-amd64.tar.gz" "$work/rootfs-amd64.tar.gz"
 
 # --- one wrapper per runtime, each with its own state root ------------------
-mkdir -p "$work/bin"
+mkdir -p "$work/bin" "$work/tmp"
 unified=/sys/fs/cgroup/unified
 for rt in "${runtimes[@]}"; do
     root="$work/root-$rt"
@@ -101,14 +111,18 @@ WRAP
     chmod +x "$wrapper"
 done
 
-# Removes whatever program left in a runtime's root (containers it forgot).
+# Removes whatever a program left: containers it forgot in the runtime's root,
+# and its bundles (in $work/tmp, its TMPDIR) with any mounts in them: a
+# program that joins the host's mount namespace (linux_ns_itype) has the
+# runtime mount /proc, /dev and /sys of the bundle's rootfs in the host's.
 sweep() {
     local rt=$1 root="$work/root-$1" id
-    [ -d "$root" ] || return 0
     for id in $(ls "$root" 2>/dev/null); do
         case $id in .*) continue ;; esac
         "$work/bin/$rt" delete --force "$id" >/dev/null 2>&1 || true
     done
+    unmount_under "$work/tmp"
+    rm -rf "${work:?}/tmp" && mkdir "$work/tmp"
 }
 
 # The verdict on one program's TAP output and exit status. The programs do not
@@ -153,7 +167,7 @@ for p in "${programs[@]}"; do
     for rt in "${runtimes[@]}"; do
         log="$logs/$p.$rt.tap"
         status=0
-        (cd "$work" && RUNTIME="$work/bin/$rt" timeout -k 5 "$timeout" "./$p.t") \
+        (cd "$work" && TMPDIR="$work/tmp" RUNTIME="$work/bin/$rt" timeout -k 5 "$timeout" "./$p.t") \
             >"$log" 2>&1 </dev/null || status=$?
         echo "$status" >"$log.rc"
         sweep "$rt"
