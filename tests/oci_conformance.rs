@@ -183,7 +183,8 @@ fn test_failing_create_hooks_fail_create_and_leave_nothing() {
                 "poststop": [logging_hook("poststop", &log)],
             });
         });
-        let out = t.oci(&["create", "--bundle", bundle.to_str().unwrap(), &id]);
+        let out =
+            while_reaping_forks(|| t.oci(&["create", "--bundle", bundle.to_str().unwrap(), &id]));
         assert_eq!(out.status.code(), Some(1), "{kind}: {}", describe(&out));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.starts_with("vassalrun: "), "{kind}: {stderr}");
@@ -196,6 +197,25 @@ fn test_failing_create_hooks_fail_create_and_leave_nothing() {
         );
     }
     assert!(logged(&log).is_empty(), "{:?}", logged(&log));
+}
+
+/// Runs `f` while reaping the container forks ("youki:[…]") that a failed
+/// create orphans to this (subreaper) test process, as conmon or containerd's
+/// shim would: on cgroup v1 an unreaped zombie keeps its cgroup busy, so the
+/// create's cleanup could not remove it while the test waits for the create.
+fn while_reaping_forks<T>(f: impl FnOnce() -> T) -> T {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                oci::reap_exited_children("youki:");
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+        let result = f();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
+    })
 }
 
 /// A profile allowing everything but `getcwd`, which libcontainer itself
