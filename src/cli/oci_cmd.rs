@@ -117,6 +117,13 @@ fn execute(cli: &OciCli) -> Result<u8, OciError> {
         return Err(OciError::MissingCommand);
     };
     let ctx = context(cli)?;
+    if matches!(
+        command,
+        OciCommand::Create(_) | OciCommand::Start(_) | OciCommand::Delete(_) | OciCommand::Run(_)
+    ) {
+        // These run hooks, which may not read the state written to them.
+        oci::sigpipe::survive_broken_pipes();
+    }
     match command {
         OciCommand::Create(args) => oci::create::run_create(&ctx, args),
         OciCommand::Start(args) => oci::start::run_start(&ctx, args),

@@ -10,12 +10,14 @@
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
+use libcontainer::config::YoukiConfig;
 use libcontainer::container::builder::ContainerBuilder;
 use libcontainer::container::Container;
 use libcontainer::syscall::syscall::SyscallType;
 use oci_spec::runtime::Spec;
 
 use super::delete::cleanup_failed_create;
+use super::late_seccomp::LateSeccomp;
 use super::lock::IdLock;
 use super::state::validate_id;
 use super::{OciContext, OciError};
@@ -96,6 +98,7 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     let bundle = std::fs::canonicalize(&args.bundle).map_err(OciError::io(&args.bundle))?;
     let spec = load_spec(&bundle)?;
     super::hooks::check_hooks(&spec)?;
+    super::preflight::check(&bundle, &spec, detach, args.console_socket.is_some())?;
     super::protect::ensure_protected(&ctx.protected_dir())?;
     // Private, as runc's: the state names bundles, pids and cgroups.
     std::fs::DirBuilder::new()
@@ -107,7 +110,18 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     if ctx.container_dir(&args.id).exists() {
         return Err(OciError::Exists(args.id.clone()));
     }
-    build(ctx, args, &bundle, detach)
+    let late_seccomp = match super::late_seccomp::plan(&spec) {
+        Some(plan) => {
+            let scratch = ctx.root.join(format!(".late-seccomp-{}.json", args.id));
+            let shown = super::late_seccomp::present_spec(&args.id, &bundle, &plan.spec, &scratch);
+            let _ = std::fs::remove_file(&scratch);
+            shown?;
+            Some(plan.executor)
+        }
+        None => None,
+    };
+    build(ctx, args, &bundle, detach, late_seccomp)
+        .and_then(|container| apply_cgroup_fixups(&spec, &container).map(|()| container))
         .and_then(|container| confine_cgroups(&spec, &container, &args.id).map(|()| container))
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
         .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))
@@ -130,6 +144,18 @@ fn confine_cgroups(spec: &Spec, container: &Container, id: &str) -> Result<(), O
     })
 }
 
+/// Writes the resource values libcgroups leaves out (see
+/// [`crate::runtime::cgroup_fixups`]) into the built container's cgroup.
+fn apply_cgroup_fixups(spec: &Spec, container: &Container) -> Result<(), OciError> {
+    let Some(resources) = spec.linux().as_ref().and_then(|l| l.resources().as_ref()) else {
+        return Ok(());
+    };
+    let config = YoukiConfig::load(&container.root)
+        .map_err(|e| OciError::runtime(container.id(), "read cgroup path", &e))?;
+    crate::runtime::cgroup_fixups::apply(&config.cgroup_path, resources)
+        .map_err(|(path, reason)| OciError::Io { path, reason })
+}
+
 /// Parses `config.json` ourselves first, for an error naming the file and field.
 fn load_spec(bundle: &Path) -> Result<Spec, OciError> {
     let path = bundle.join("config.json");
@@ -144,10 +170,16 @@ fn build(
     args: &CreateArgs,
     bundle: &Path,
     detach: bool,
+    late_seccomp: Option<LateSeccomp>,
 ) -> Result<Container, OciError> {
     let fail =
         |e: libcontainer::error::LibcontainerError| OciError::runtime(&args.id, "create", &e);
-    ContainerBuilder::new(args.id.clone(), SyscallType::Linux)
+    let builder = ContainerBuilder::new(args.id.clone(), SyscallType::Linux);
+    let builder = match late_seccomp {
+        Some(executor) => builder.with_executor(executor),
+        None => builder,
+    };
+    builder
         .with_root_path(&ctx.root)
         .map_err(fail)?
         .with_pid_file(args.pid_file.as_ref())

@@ -35,8 +35,8 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
     };
     let dir = ctx.container_dir(id);
     if !dir.exists() {
+        lock.remove();
         if force {
-            lock.remove();
             return Ok(());
         }
         return Err(OciError::NotFound(id.to_string()));
@@ -62,13 +62,20 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
     {
         return Err(wrong_state(&container, "delete"));
     }
+    let poststop = super::hooks::take_poststop(&container.root)?;
     if let Err(e) = container.delete(true) {
         // Processes left in the cgroup (a stopped init's children, or a
         // create killed half-way) keep libcontainer from removing it: kill
         // them and remove what is left; report the first error if that fails.
         let first = OciError::runtime(id, "delete", &e);
-        remove_remains(ctx, id).map_err(|_| first)?;
+        if remove_remains(ctx, id).is_err() {
+            // Not deleted: a later delete must still run the poststop hooks.
+            super::hooks::give_back_poststop(&container.root, poststop);
+            return Err(first);
+        }
     }
+    // The spec: after the container is deleted; a failure is a warning.
+    super::hooks::run_each_warning(id, "poststop", &poststop, &container.state);
     lock.remove();
     Ok(())
 }
@@ -94,6 +101,7 @@ fn remove_crashed(ctx: &OciContext, id: &str, lock: &IdLock) -> Result<(), OciEr
         .map(|c| c.cgroup_path.to_string_lossy().into_owned());
     for _ in 0..CRASH_CLEANUP_ROUNDS {
         let found_forks = lock.kill_other_holders();
+        reap_own_children();
         let found_cgroup = cgroup
             .as_deref()
             .is_some_and(|c| !crate::runtime::cgroups::kill_and_remove(c).is_empty());
@@ -105,6 +113,18 @@ fn remove_crashed(ctx: &OciContext, id: &str, lock: &IdLock) -> Result<(), OciEr
     remove_remains(ctx, id)
 }
 
+/// Reaps this process's exited children without waiting: after a failed
+/// build they are the create's own forks, and on cgroup v1 a zombie still
+/// counts as a member, so its cgroup could not be removed until reaped.
+fn reap_own_children() {
+    use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+    while let Ok(status) = waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+        if status == WaitStatus::StillAlive {
+            break;
+        }
+    }
+}
+
 /// Rounds of [`remove_crashed`] before giving up on a fork that keeps going.
 const CRASH_CLEANUP_ROUNDS: usize = 10;
 
@@ -114,6 +134,8 @@ fn remove_remains(ctx: &OciContext, id: &str) -> Result<(), OciError> {
     let dir = ctx.container_dir(id);
     if let Ok(config) = YoukiConfig::load(&dir) {
         let cgroup = config.cgroup_path.to_string_lossy().into_owned();
+        crate::runtime::cgroups::kill_and_remove(&cgroup);
+        reap_own_children();
         crate::runtime::cgroups::kill_and_remove(&cgroup);
         if let Some(left) = crate::runtime::cgroups::cgroup_dirs(&cgroup).first() {
             return Err(OciError::CgroupBusy(left.clone()));

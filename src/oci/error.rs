@@ -36,6 +36,8 @@ pub enum OciError {
     InvalidSignal(String),
     #[error("hook {path}: {reason}")]
     Hook { path: PathBuf, reason: &'static str },
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
     #[error("{0} is not supported by vassalrun's OCI mode")]
     Unsupported(&'static str),
     #[error("protecting the vassalrun binary: {0}")]

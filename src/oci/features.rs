@@ -35,6 +35,41 @@ const SECCOMP_OPERATORS: [&str; 7] = [
     "SCMP_CMP_NE",
 ];
 
+/// The recursive options (`mount_setattr(2)` with `AT_RECURSIVE`) that
+/// libcontainer's mount code parses, beside its `MountOption::known_options`
+/// (which leaves them out). Options neither list names (`nosymfollow`,
+/// `tmpcopyup`, `lazytime`, `acl`, `iversion`, `silent`…) would reach the
+/// file system as mount data and are not claimed.
+const RECURSIVE_MOUNT_OPTIONS: [&str; 18] = [
+    "rro",
+    "rrw",
+    "rnosuid",
+    "rsuid",
+    "rnodev",
+    "rdev",
+    "rnoexec",
+    "rexec",
+    "rnodiratime",
+    "rdiratime",
+    "rrelatime",
+    "rnorelatime",
+    "rnoatime",
+    "ratime",
+    "rstrictatime",
+    "rnostrictatime",
+    "rnosymfollow",
+    "rsymfollow",
+];
+
+/// Every mount option create accepts, sorted (runc's order).
+fn mount_options() -> Vec<String> {
+    let mut options = libcontainer::syscall::linux::MountOption::known_options();
+    options.extend(RECURSIVE_MOUNT_OPTIONS.map(String::from));
+    options.sort();
+    options.dedup();
+    options
+}
+
 pub fn run_features() -> Result<u8, super::OciError> {
     println!(
         "{}",
@@ -49,7 +84,7 @@ pub fn features() -> Value {
         "ociVersionMin": "1.0.0",
         "ociVersionMax": oci_spec::runtime::VERSION,
         "hooks": ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
-        "mountOptions": libcontainer::syscall::linux::MountOption::known_options(),
+        "mountOptions": mount_options(),
         "linux": {
             "namespaces": NAMESPACES.as_slice(),
             "capabilities": crate::spec::caps::KNOWN_CAPS.as_slice(),
@@ -60,7 +95,7 @@ pub fn features() -> Value {
                 "operators": SECCOMP_OPERATORS.as_slice(),
                 "archs": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64"]
             },
-            "apparmor": { "enabled": true },
+            "apparmor": { "enabled": super::preflight::apparmor_enabled() },
             "selinux": { "enabled": false },
             "intelRdt": { "enabled": true },
             "mountExtensions": { "idmap": { "enabled": false } }

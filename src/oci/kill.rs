@@ -27,7 +27,7 @@ pub fn run_kill(ctx: &OciContext, args: &KillArgs) -> Result<u8, OciError> {
     validate_id(&args.id)?;
     let signal: Signal =
         parse_signal(&args.signal).map_err(|_| OciError::InvalidSignal(args.signal.clone()))?;
-    let _lock = IdLock::acquire(ctx, &args.id)?;
+    let _lock = IdLock::acquire_existing(ctx, &args.id)?;
     let mut container = load(ctx, &args.id)?;
     refresh(&mut container)?;
     let before = container.status();

@@ -36,8 +36,8 @@ pub struct PsArgs {
     pub ps_args: Vec<String>,
 }
 
-/// `list`: every container under the state root, sorted by id. A missing root
-/// is an error, as in runc.
+/// `list`: every container under the state root, sorted by id; none for a
+/// missing root, as in runc.
 pub fn run_list(ctx: &OciContext, args: &ListArgs) -> Result<u8, OciError> {
     let states = states(ctx)?;
     if args.quiet {
@@ -54,7 +54,11 @@ pub fn run_list(ctx: &OciContext, args: &ListArgs) -> Result<u8, OciError> {
 }
 
 fn states(ctx: &OciContext) -> Result<Vec<OciState>, OciError> {
-    let entries = std::fs::read_dir(&ctx.root).map_err(OciError::io(&ctx.root))?;
+    // runc prints an empty table for a root that does not exist (yet).
+    let entries = match std::fs::read_dir(&ctx.root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        other => other.map_err(OciError::io(&ctx.root))?,
+    };
     let mut ids: Vec<String> = entries
         .flatten()
         .filter(|e| e.path().is_dir())

@@ -31,6 +31,18 @@ pub struct IdLock {
 }
 
 impl IdLock {
+    /// [`IdLock::acquire`] for a command on an existing container (start,
+    /// kill, pause, resume): an unknown id is "not found" and leaves no lock
+    /// file behind, as runc leaves nothing.
+    pub fn acquire_existing(ctx: &OciContext, id: &str) -> Result<IdLock, OciError> {
+        let lock = IdLock::acquire(ctx, id)?;
+        if !ctx.container_dir(id).is_dir() {
+            lock.remove();
+            return Err(OciError::NotFound(id.to_string()));
+        }
+        Ok(lock)
+    }
+
     /// Waits for and takes the lock of `id`. Without a state root no container
     /// exists, and none is made here (`create` makes the root first).
     pub fn acquire(ctx: &OciContext, id: &str) -> Result<IdLock, OciError> {

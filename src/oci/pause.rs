@@ -12,7 +12,7 @@ pub struct IdArgs {
 
 pub fn run_pause(ctx: &OciContext, args: &IdArgs) -> Result<u8, OciError> {
     validate_id(&args.id)?;
-    let _lock = IdLock::acquire(ctx, &args.id)?;
+    let _lock = IdLock::acquire_existing(ctx, &args.id)?;
     let mut container = load(ctx, &args.id)?;
     refresh(&mut container)?;
     if !container.can_pause() {
@@ -26,7 +26,7 @@ pub fn run_pause(ctx: &OciContext, args: &IdArgs) -> Result<u8, OciError> {
 
 pub fn run_resume(ctx: &OciContext, args: &IdArgs) -> Result<u8, OciError> {
     validate_id(&args.id)?;
-    let _lock = IdLock::acquire(ctx, &args.id)?;
+    let _lock = IdLock::acquire_existing(ctx, &args.id)?;
     let mut container = load(ctx, &args.id)?;
     refresh(&mut container)?;
     if !container.can_resume() {

@@ -30,7 +30,7 @@ pub struct StartArgs {
 
 pub fn run_start(ctx: &OciContext, args: &StartArgs) -> Result<u8, OciError> {
     validate_id(&args.id)?;
-    let _lock = IdLock::acquire(ctx, &args.id)?;
+    let _lock = IdLock::acquire_existing(ctx, &args.id)?;
     let mut container = load(ctx, &args.id)?;
     start(&mut container)?;
     Ok(0)
@@ -59,18 +59,7 @@ pub fn start(container: &mut Container) -> Result<(), OciError> {
         wait_for_exec(pid.as_raw());
     }
     // The spec: a failed poststart hook is a warning; the container runs on.
-    if let Err(e) = libcontainer::hooks::run_hooks(
-        Some(&poststart),
-        Some(&container.state),
-        Some(&container.root),
-        None,
-        None,
-    ) {
-        eprintln!(
-            "vassalrun: warning: container {id}: poststart hook: {}",
-            super::error::error_chain(&e)
-        );
-    }
+    super::hooks::run_each_warning(&id, "poststart", &poststart, &container.state);
     Ok(())
 }
 

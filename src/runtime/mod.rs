@@ -4,6 +4,7 @@
 
 pub mod attach;
 pub mod cgroup_mounts;
+pub mod cgroup_fixups;
 pub mod cgroups;
 pub mod image_source;
 pub mod images;

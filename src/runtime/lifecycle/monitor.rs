@@ -267,10 +267,12 @@ pub fn build(
         let _ = std::fs::write("/proc/self/oom_score_adj", oom.trim());
     }
     let mut container = built.inspect_err(|_| remove_sockets(&files))?;
-    let finished = finish_build(&mut container, id, stdio).and_then(|built| {
-        confine_cgroups(&files, built.0.host)?;
-        Ok(built)
-    });
+    let finished = apply_cgroup_fixups(dir, &container)
+        .and_then(|()| finish_build(&mut container, id, stdio))
+        .and_then(|built| {
+            confine_cgroups(&files, built.0.host)?;
+            Ok(built)
+        });
     match finished {
         Ok((pids, None)) => Ok((pids, None)),
         Ok((pids, Some((output, stdin)))) => Ok((
@@ -290,6 +292,19 @@ pub fn build(
             Err(e)
         }
     }
+}
+
+/// Writes the resource values libcgroups leaves out (see
+/// [`crate::runtime::cgroup_fixups`]), e.g. `-m X --memory-swap X` on v2.
+fn apply_cgroup_fixups(dir: &Path, container: &Container) -> Result<(), String> {
+    let spec = Spec::load(dir.join("config.json")).map_err(|e| e.to_string())?;
+    let Some(resources) = spec.linux().as_ref().and_then(|l| l.resources().as_ref()) else {
+        return Ok(());
+    };
+    let config = libcontainer::config::YoukiConfig::load(&container.root)
+        .map_err(|e| format!("container {}: cgroup path: {e}", container.id()))?;
+    crate::runtime::cgroup_fixups::apply(&config.cgroup_path, resources)
+        .map_err(|(path, e)| format!("{}: {e}", path.display()))
 }
 
 /// The container's streams once it is built, as the relay takes them.

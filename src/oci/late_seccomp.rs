@@ -1,0 +1,263 @@
+//! The seccomp filter when `process.noNewPrivileges` is not `true`, loaded by
+//! vassalrun as the last step before the container process's `execve`.
+//!
+//! Without no_new_privs, loading a filter needs CAP_SYS_ADMIN. libcontainer
+//! 0.7 handles that in two ways that both fail where crun succeeds:
+//! - `noNewPrivileges` absent: it loads the filter early, before dropping
+//!   capabilities, and then makes syscalls of its own under it (capset,
+//!   chdir, getcwd, the start handshake); a profile denying one of them
+//!   (e.g. `getcwd`) fails `create` ("failed to unix syscall");
+//! - `noNewPrivileges: false`: it loads the filter late, after dropping
+//!   capabilities, so without CAP_SYS_ADMIN in the container's set the load
+//!   fails ("failed to load seccomp context").
+//!
+//! For exactly these cases ([`plan`]), libcontainer is given the spec without
+//! the filter and with CAP_SYS_ADMIN kept in the effective and permitted sets
+//! (not in the bounding set: nothing exec'd can gain it), and an executor
+//! ([`LateSeccomp`]) that loads the filter, drops CAP_SYS_ADMIN again and
+//! execs the process. Profiles that allow libcontainer's own syscalls (Docker's
+//! and Podman's defaults) keep libcontainer's path unchanged.
+//!
+//! libcontainer reads the spec only from `<bundle>/config.json`, and records
+//! that bundle in the state hooks receive; so the changed spec is shown to it
+//! at that very path, by a bind mount in a mount namespace of this `create`
+//! process alone ([`present_spec`]): the bundle on disk is never touched, and
+//! the container's own mount namespace, made from this one, is slave to the
+//! host's as with libcontainer's default propagation.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use libcontainer::workload::default::DefaultExecutor;
+use libcontainer::workload::{Executor, ExecutorError, ExecutorValidationError};
+use nix::mount::{mount, MsFlags};
+use nix::sched::{unshare, CloneFlags};
+use oci_spec::runtime::{Capability, LinuxSeccomp, LinuxSeccompAction, Spec};
+
+use super::OciError;
+
+/// Syscalls libcontainer makes after an early filter load, up to `execve`.
+const RUNTIME_SYSCALLS: [&str; 14] = [
+    "capget", "capset", "prctl", "chdir", "getcwd", "close", "read", "write", "socket", "accept4",
+    "recvmsg", "sendmsg", "execve", "openat",
+];
+
+/// What [`plan`] decided: the spec libcontainer gets, and the executor.
+pub struct Plan {
+    pub spec: Spec,
+    pub executor: LateSeccomp,
+}
+
+/// `Some` when `spec`'s filter must be loaded by vassalrun (see module doc).
+pub fn plan(spec: &Spec) -> Option<Plan> {
+    let seccomp = spec.linux().as_ref()?.seccomp().clone()?;
+    let process = spec.process().as_ref()?;
+    if seccomp.listener_path().is_some() || is_notify(&seccomp) {
+        return None; // the notify fd must go through libcontainer's handshake
+    }
+    let has_sys_admin = process
+        .capabilities()
+        .as_ref()
+        .and_then(|c| c.effective().as_ref())
+        .is_some_and(|e| e.contains(&Capability::SysAdmin));
+    let needed = match process.no_new_privileges() {
+        Some(true) => false,
+        Some(false) => !has_sys_admin,
+        None => RUNTIME_SYSCALLS.iter().any(|s| denies(&seccomp, s)),
+    };
+    if !needed {
+        return None;
+    }
+    let mut changed = spec.clone();
+    let linux = changed.linux_mut().as_mut()?;
+    linux.set_seccomp(None);
+    let process = changed.process_mut().as_mut()?;
+    let mut caps = process.capabilities().clone().unwrap_or_default();
+    let keep = |set: Option<HashSet<Capability>>| {
+        let mut set = set.unwrap_or_default();
+        set.insert(Capability::SysAdmin);
+        Some(set)
+    };
+    caps.set_effective(keep(caps.effective().clone()));
+    caps.set_permitted(keep(caps.permitted().clone()));
+    process.set_capabilities(Some(caps));
+    let permitted = spec
+        .process()
+        .as_ref()
+        .and_then(|p| p.capabilities().as_ref())
+        .and_then(|c| c.permitted().as_ref())
+        .is_some_and(|p| p.contains(&Capability::SysAdmin));
+    Some(Plan {
+        spec: changed,
+        executor: LateSeccomp {
+            seccomp,
+            drop_from_effective: !has_sys_admin,
+            drop_from_permitted: !permitted,
+        },
+    })
+}
+
+fn is_notify(seccomp: &LinuxSeccomp) -> bool {
+    actions(seccomp).any(|a| a == LinuxSeccompAction::ScmpActNotify)
+}
+
+fn actions(seccomp: &LinuxSeccomp) -> impl Iterator<Item = LinuxSeccompAction> + '_ {
+    seccomp.syscalls().iter().flatten().map(|s| s.action())
+}
+
+/// Whether the filter may refuse `name`: a rule naming it whose action is
+/// not allow/log (a rule with argument conditions counts), else the default.
+fn denies(seccomp: &LinuxSeccomp, name: &str) -> bool {
+    let lets_through = |a: LinuxSeccompAction| {
+        matches!(
+            a,
+            LinuxSeccompAction::ScmpActAllow | LinuxSeccompAction::ScmpActLog
+        )
+    };
+    let rules: Vec<_> = seccomp
+        .syscalls()
+        .iter()
+        .flatten()
+        .filter(|s| s.names().iter().any(|n| n == name))
+        .collect();
+    if rules.is_empty() {
+        return !lets_through(seccomp.default_action());
+    }
+    rules.iter().any(|r| !lets_through(r.action()))
+}
+
+/// Shows `spec` to libcontainer as `<bundle>/config.json`: this process moves
+/// to a mount namespace of its own (slave to the host's, so nothing made
+/// here reaches the host) and binds a copy written to `scratch` over it.
+pub fn present_spec(id: &str, bundle: &Path, spec: &Spec, scratch: &Path) -> Result<(), OciError> {
+    let fail = |step: &'static str| {
+        move |e: nix::Error| OciError::Runtime {
+            id: id.to_string(),
+            step,
+            reason: e.to_string(),
+        }
+    };
+    spec.save(scratch).map_err(|e| OciError::Spec {
+        path: scratch.to_path_buf(),
+        reason: super::error::error_chain(&e),
+    })?;
+    unshare(CloneFlags::CLONE_NEWNS).map_err(fail("private mount namespace"))?;
+    mount(
+        None::<&str>,
+        "/",
+        None::<&str>,
+        MsFlags::MS_REC | MsFlags::MS_SLAVE,
+        None::<&str>,
+    )
+    .map_err(fail("slave mount namespace"))?;
+    mount(
+        Some(scratch),
+        &bundle.join("config.json"),
+        None::<&str>,
+        MsFlags::MS_BIND,
+        None::<&str>,
+    )
+    .map_err(fail("show the seccomp-less spec"))
+}
+
+/// The executor loading the filter right before `execve`.
+#[derive(Clone)]
+pub struct LateSeccomp {
+    seccomp: LinuxSeccomp,
+    drop_from_effective: bool,
+    drop_from_permitted: bool,
+}
+
+impl Executor for LateSeccomp {
+    fn exec(&self, spec: &Spec) -> Result<(), ExecutorError> {
+        let fail = |what: &str, e: &dyn std::error::Error| {
+            ExecutorError::Other(format!("{what}: {}", super::error::error_chain(e)))
+        };
+        libcontainer::seccomp::initialize_seccomp(&self.seccomp)
+            .map_err(|e| fail("loading the seccomp filter", &e))?;
+        // CAP_SYS_ADMIN was kept only for that load.
+        if self.drop_from_effective {
+            caps::drop(
+                None,
+                caps::CapSet::Effective,
+                caps::Capability::CAP_SYS_ADMIN,
+            )
+            .map_err(|e| fail("dropping CAP_SYS_ADMIN", &e))?;
+        }
+        if self.drop_from_permitted {
+            caps::drop(
+                None,
+                caps::CapSet::Permitted,
+                caps::Capability::CAP_SYS_ADMIN,
+            )
+            .map_err(|e| fail("dropping CAP_SYS_ADMIN", &e))?;
+        }
+        DefaultExecutor {}.exec(spec)
+    }
+
+    fn validate(&self, spec: &Spec) -> Result<(), ExecutorValidationError> {
+        DefaultExecutor {}.validate(spec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(nnp: &str, syscalls: &str, default: &str) -> Spec {
+        let json = format!(
+            r#"{{"ociVersion":"1.0.2",
+              "process":{{"cwd":"/","user":{{"uid":0,"gid":0}}{nnp},
+                "capabilities":{{"effective":["CAP_CHOWN"],"permitted":["CAP_CHOWN"],
+                                 "bounding":["CAP_CHOWN"]}}}},
+              "linux":{{"seccomp":{{"defaultAction":"{default}","syscalls":{syscalls}}}}}}}"#
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    const DENY_GETCWD: &str = r#"[{"names":["getcwd"],"action":"SCMP_ACT_ERRNO"}]"#;
+    const DENY_MKDIR: &str = r#"[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]"#;
+
+    #[test]
+    fn test_plan_table() {
+        let allow = "SCMP_ACT_ALLOW";
+        // (noNewPrivileges, rules, default action, taken over by vassalrun)
+        let table = [
+            (r#","noNewPrivileges":true"#, DENY_GETCWD, allow, false),
+            (r#","noNewPrivileges":false"#, DENY_MKDIR, allow, true),
+            ("", DENY_GETCWD, allow, true),
+            ("", DENY_MKDIR, allow, false),
+            (
+                "",
+                r#"[{"names":["read","write"],"action":"SCMP_ACT_ALLOW"}]"#,
+                "SCMP_ACT_ERRNO",
+                true,
+            ),
+        ];
+        for (nnp, rules, default, want) in table {
+            let got = plan(&spec(nnp, rules, default));
+            assert_eq!(got.is_some(), want, "{nnp} {rules} {default}");
+            if let Some(plan) = got {
+                assert!(plan.spec.linux().as_ref().unwrap().seccomp().is_none());
+                let caps = plan
+                    .spec
+                    .process()
+                    .as_ref()
+                    .unwrap()
+                    .capabilities()
+                    .clone()
+                    .unwrap();
+                assert!(caps
+                    .effective()
+                    .as_ref()
+                    .unwrap()
+                    .contains(&Capability::SysAdmin));
+                assert!(!caps
+                    .bounding()
+                    .as_ref()
+                    .unwrap()
+                    .contains(&Capability::SysAdmin));
+            }
+        }
+    }
+}
