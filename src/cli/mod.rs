@@ -3,6 +3,7 @@
 
 mod control_cmd;
 mod docker_cmd;
+mod docs_cmd;
 pub mod emperor_cmd;
 mod image_cmd;
 mod lifecycle_cmd;
@@ -148,6 +149,13 @@ pub enum Command {
     },
     /// Docker's command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)
     Docker(docker_cmd::DockerArgs),
+    /// Print a shell completion script: bash, zsh or fish
+    Completion(docs_cmd::CompletionArgs),
+    /// Write man pages (vassalrun.1, vassalrun-COMMAND.1) into a directory
+    Man(docs_cmd::ManArgs),
+    /// Print generated documentation (docs/commands.md)
+    #[command(hide = true)]
+    InternalDocs(docs_cmd::InternalDocsArgs),
 }
 
 impl GlobalOptions {
@@ -222,6 +230,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 "oci must be the first argument: vassalrun oci [runc flags] COMMAND"
             )),
             Command::Docker(args) => docker_cmd::run(&settings, &args.args),
+            Command::Completion(args) => docs_cmd::run_completion(args),
+            Command::Man(args) => docs_cmd::run_man(args),
+            Command::InternalDocs(args) => docs_cmd::run_internal_docs(args),
         }
     });
     match result {
