@@ -4,6 +4,7 @@
 
 pub mod attach;
 pub mod cgroups;
+pub mod events;
 pub mod image_source;
 pub mod images;
 pub mod in_root;

@@ -424,7 +424,9 @@ impl RunFlags {
         Ok(())
     }
 
-    fn apply_resources(&self, req: &mut CreateRequest) -> Result<(), SpecError> {
+    /// The resource flags (`-m`, `--cpus`, `--pids-limit`, …) applied to `req`;
+    /// also how `update` reads its flags.
+    pub fn apply_resources(&self, req: &mut CreateRequest) -> Result<(), SpecError> {
         let h = &mut req.host;
         if let Some(v) = &self.memory {
             h.memory = parse_size_flag("-m, --memory", v)?;

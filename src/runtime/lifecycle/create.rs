@@ -118,8 +118,11 @@ fn create_then<T>(
             }
             monitor.map(|(monitor, plan)| (id.clone(), name, monitor, plan))
         });
-    if result.is_err() {
-        let _ = remove_container(&store, &id, RemoveMode::Force);
+    match &result {
+        Ok(_) => crate::runtime::events::record_for(&store.layout, &id, "create", &[]),
+        Err(_) => {
+            let _ = remove_container(&store, &id, RemoveMode::Force);
+        }
     }
     result
 }

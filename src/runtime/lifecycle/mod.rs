@@ -2,6 +2,7 @@
 //! container's init is its long-lived monitor ([`monitor`]), never the
 //! short-lived CLI command, so exit codes are recorded whoever started it.
 
+pub mod cgroup;
 pub mod command_check;
 pub mod console;
 pub mod create;
@@ -15,14 +16,18 @@ pub mod inspect;
 pub mod memory_trim;
 pub mod monitor;
 pub mod names;
+pub mod pause;
 pub mod pid_namespace;
 pub mod reap;
 pub mod relay;
 pub mod relay_process;
 pub mod remove;
+pub mod rename;
 pub mod signal;
 pub mod start;
 pub mod status;
+pub mod top;
+pub mod update;
 
 use thiserror::Error;
 
@@ -67,6 +72,12 @@ pub enum LifecycleError {
     NotRunning(String),
     #[error("invalid signal: {0}")]
     InvalidSignal(String),
+    #[error("Container {0} is already paused")]
+    AlreadyPaused(String),
+    #[error("Container {0} is not paused")]
+    NotPaused(String),
+    #[error("{0}: Renaming a container with the same name as its current name")]
+    SameName(String),
 }
 
 impl LifecycleError {
