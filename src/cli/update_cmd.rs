@@ -8,7 +8,7 @@ use clap::Args;
 use super::for_each_container;
 use crate::config::Settings;
 use crate::runtime::layout::Layout;
-use crate::runtime::lifecycle::update::update;
+use crate::runtime::lifecycle::update::{check_flags, update};
 use crate::runtime::store::Store;
 use crate::spec::run_flags::RunFlags;
 
@@ -77,7 +77,7 @@ pub fn run_update(settings: &Settings, args: &UpdateArgs) -> anyhow::Result<Exit
     let store = Store::new(Layout::new(settings));
     let flags = args.run_flags();
     // A bad value is the same for every container: refuse it before touching any.
-    flags.apply_resources(&mut Default::default())?;
+    check_flags(&flags)?;
     Ok(for_each_container(&args.containers, |r| {
         update(&store, &store.resolve(r)?, &flags)?;
         Ok(r.to_string())

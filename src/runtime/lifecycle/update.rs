@@ -39,6 +39,14 @@ pub fn update(store: &Store, id: &str, flags: &RunFlags) -> Result<(), Lifecycle
     Ok(())
 }
 
+/// Refuses flags that are bad whatever the container: a value that does not
+/// parse or that `run` would refuse on its own (`-m 1k`).
+pub fn check_flags(flags: &RunFlags) -> Result<(), LifecycleError> {
+    let mut request = crate::spec::CreateRequest::default();
+    flags.apply_resources(&mut request)?;
+    resources_of(&request.host, "").map(|_| ())
+}
+
 /// The `linux.resources` the updated host config asks for, validated as `run`'s.
 fn resources_of(
     host: &crate::spec::HostConfig,
