@@ -148,7 +148,12 @@ fn test_top_lists_the_container_processes() {
         return;
     }
     let env = TestEnv::new();
-    detached(&env, "t1", &[], &["sh", "-c", "sleep 1001 & sleep 1002; true"]);
+    detached(
+        &env,
+        "t1",
+        &[],
+        &["sh", "-c", "sleep 1001 & sleep 1002; true"],
+    );
     std::thread::sleep(std::time::Duration::from_millis(300));
     let out = ok(env.run(&["top", "t1"]));
     let lines: Vec<&str> = out.lines().collect();

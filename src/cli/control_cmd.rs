@@ -92,6 +92,15 @@ pub struct ExecArgs {
     /// Set environment variables
     #[arg(short = 'e', long = "env")]
     env: Vec<String>,
+    /// Read environment variables from a file (before -e)
+    #[arg(long = "env-file", value_name = "FILE")]
+    env_file: Vec<String>,
+    /// Detached mode: start the command in the background, its output discarded
+    #[arg(short = 'd', long = "detach")]
+    detach: bool,
+    /// Give the command every capability the host grants
+    #[arg(long)]
+    privileged: bool,
     /// Container (name, id or unique id prefix)
     container: String,
     /// COMMAND and ARGs
@@ -103,12 +112,20 @@ pub fn run_exec(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExitCode
     use crate::runtime::lifecycle::exec::{exec, ExecOptions};
     let store = store(settings);
     let id = store.resolve(&args.container)?;
+    let lookup = |key: &str| std::env::var(key).ok();
+    let mut env = Vec::new();
+    for file in &args.env_file {
+        env.extend(crate::spec::run_flags::read_env_file(file, &lookup)?);
+    }
+    env.extend(args.env.iter().cloned());
     let options = ExecOptions {
         command: args.command.clone(),
         user: args.user.clone(),
         workdir: args.workdir.clone(),
-        env: args.env.clone(),
+        env,
         tty: args.tty,
+        detach: args.detach,
+        privileged: args.privileged,
     };
     Ok(ExitCode::from(exec(&store.layout, &id, &options)?))
 }

@@ -9,6 +9,7 @@ pub mod emperor_cmd;
 mod events_cmd;
 mod image_cmd;
 mod image_more_cmd;
+mod lacking;
 mod lifecycle_cmd;
 mod logs_cmd;
 mod network_cmd;
@@ -334,7 +335,10 @@ fn clap_exit(e: clap::Error) -> ExitCode {
                 _ => String::new(),
             };
             let flag = arg.split('=').next().unwrap_or_default();
-            eprintln!("vassalrun: unknown flag: {flag}");
+            match lacking::message(flag) {
+                Some(message) => eprintln!("vassalrun: {message}"),
+                None => eprintln!("vassalrun: unknown flag: {flag}"),
+            }
             ExitCode::from(EXIT_OWN_ERROR)
         }
         _ => {

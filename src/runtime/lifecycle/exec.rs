@@ -25,6 +25,10 @@ pub struct ExecOptions {
     /// `-e KEY=VALUE`, added to the container's environment.
     pub env: Vec<String>,
     pub tty: bool,
+    /// `-d`: start the process and return at once (exit 0), its stdio /dev/null.
+    pub detach: bool,
+    /// `--privileged`: every capability the host grants (as Docker's exec).
+    pub privileged: bool,
 }
 
 pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, LifecycleError> {
@@ -72,6 +76,15 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
             .with_user(Some(user.uid))
             .with_group(Some(user.gid))
             .with_additional_gids(user.additional_gids);
+    }
+    if options.privileged {
+        builder = builder.with_capabilities(crate::spec::host::detect(false).available_caps);
+    }
+    if options.detach {
+        let built = super::detached_stdio::with_null_stdio(|| builder.build())
+            .map_err(|e| error("exec")(e.to_string()))?;
+        built.map_err(|e| error("exec")(e.to_string()))?;
+        return Ok(0);
     }
     let pid = builder.build().map_err(|e| error("exec")(e.to_string()))?;
     Ok(super::reap::wait_exit(pid))
