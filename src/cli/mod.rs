@@ -3,6 +3,7 @@
 
 mod container_cmd;
 mod control_cmd;
+mod cp_cmd;
 mod docker_cmd;
 mod docs_cmd;
 pub mod emperor_cmd;
@@ -159,6 +160,8 @@ pub enum Command {
     },
     /// Docker's command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)
     Docker(docker_cmd::DockerArgs),
+    /// Copy files between a container and the host: cp CONTAINER:SRC DEST, cp SRC CONTAINER:DEST
+    Cp(cp_cmd::CpArgs),
     /// Freeze every process of containers
     Pause(pause_cmd::PauseArgs),
     /// Thaw paused containers
@@ -259,6 +262,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 "oci must be the first argument: vassalrun oci [runc flags] COMMAND"
             )),
             Command::Docker(args) => docker_cmd::run(&settings, &args.args),
+            Command::Cp(args) => cp_cmd::run_cp(&settings, args),
             Command::Pause(args) => pause_cmd::run_pause(&settings, args),
             Command::Unpause(args) => pause_cmd::run_unpause(&settings, args),
             Command::Rename(args) => rename_cmd::run_rename(&settings, args),

@@ -132,15 +132,19 @@ fn append(path: &Path, event: &Event) -> io::Result<()> {
     }
     let mut line = serde_json::to_vec(event)?;
     line.push(b'\n');
-    let file = OpenOptions::new().create(true).append(true).open(path)?;
-    let mut locked =
-        Flock::lock(file, FlockArg::LockExclusive).map_err(|(_, e)| io::Error::from(e))?;
-    // A writer that waited for the lock may hold a file another writer just
-    // rotated away: the line then lands in events.log.1, which readers read too.
-    if locked.metadata()?.len() >= MAX_BYTES {
+    loop {
+        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let mut locked =
+            Flock::lock(file, FlockArg::LockExclusive).map_err(|(_, e)| io::Error::from(e))?;
+        if locked.metadata()?.len() < MAX_BYTES {
+            // A writer that waited for the lock may hold a file another writer
+            // just rotated away: the line then lands in events.log.1, which
+            // readers read too.
+            return locked.write_all(&line);
+        }
+        // Rotate, then append to a fresh log on the next turn.
         fs::rename(path, rotated_path(path))?;
     }
-    locked.write_all(&line)
 }
 
 /// Every recorded event, oldest first; unreadable lines are skipped.

@@ -19,3 +19,4 @@ pub mod protected_exe;
 pub mod record;
 pub mod rootfs;
 pub mod store;
+pub mod tree_copy;

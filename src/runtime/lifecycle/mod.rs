@@ -5,6 +5,7 @@
 pub mod cgroup;
 pub mod command_check;
 pub mod console;
+pub mod copy;
 pub mod create;
 pub mod detached_stdio;
 pub mod diff;
