@@ -29,6 +29,7 @@ pub mod protect;
 pub mod spec;
 pub mod start;
 pub mod state;
+pub mod update;
 
 use std::path::PathBuf;
 
