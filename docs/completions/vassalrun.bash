@@ -22,6 +22,12 @@ _vassalrun() {
             vassalrun,completion)
                 cmd="vassalrun__subcmd__completion"
                 ;;
+            vassalrun,container)
+                cmd="vassalrun__subcmd__container"
+                ;;
+            vassalrun,cp)
+                cmd="vassalrun__subcmd__cp"
+                ;;
             vassalrun,create)
                 cmd="vassalrun__subcmd__create"
                 ;;
@@ -30,6 +36,9 @@ _vassalrun() {
                 ;;
             vassalrun,docker)
                 cmd="vassalrun__subcmd__docker"
+                ;;
+            vassalrun,events)
+                cmd="vassalrun__subcmd__events"
                 ;;
             vassalrun,exec)
                 cmd="vassalrun__subcmd__exec"
@@ -70,11 +79,17 @@ _vassalrun() {
             vassalrun,oci)
                 cmd="vassalrun__subcmd__oci"
                 ;;
+            vassalrun,pause)
+                cmd="vassalrun__subcmd__pause"
+                ;;
             vassalrun,port)
                 cmd="vassalrun__subcmd__port"
                 ;;
             vassalrun,ps)
                 cmd="vassalrun__subcmd__ps"
+                ;;
+            vassalrun,rename)
+                cmd="vassalrun__subcmd__rename"
                 ;;
             vassalrun,restart)
                 cmd="vassalrun__subcmd__restart"
@@ -91,17 +106,50 @@ _vassalrun() {
             vassalrun,start)
                 cmd="vassalrun__subcmd__start"
                 ;;
+            vassalrun,stats)
+                cmd="vassalrun__subcmd__stats"
+                ;;
             vassalrun,stop)
                 cmd="vassalrun__subcmd__stop"
                 ;;
+            vassalrun,top)
+                cmd="vassalrun__subcmd__top"
+                ;;
+            vassalrun,unpause)
+                cmd="vassalrun__subcmd__unpause"
+                ;;
+            vassalrun,update)
+                cmd="vassalrun__subcmd__update"
+                ;;
+            vassalrun,version)
+                cmd="vassalrun__subcmd__version"
+                ;;
             vassalrun,wait)
                 cmd="vassalrun__subcmd__wait"
+                ;;
+            vassalrun__subcmd__container,help)
+                cmd="vassalrun__subcmd__container__subcmd__help"
+                ;;
+            vassalrun__subcmd__container,prune)
+                cmd="vassalrun__subcmd__container__subcmd__prune"
+                ;;
+            vassalrun__subcmd__container__subcmd__help,help)
+                cmd="vassalrun__subcmd__container__subcmd__help__subcmd__help"
+                ;;
+            vassalrun__subcmd__container__subcmd__help,prune)
+                cmd="vassalrun__subcmd__container__subcmd__help__subcmd__prune"
                 ;;
             vassalrun__subcmd__help,attach)
                 cmd="vassalrun__subcmd__help__subcmd__attach"
                 ;;
             vassalrun__subcmd__help,completion)
                 cmd="vassalrun__subcmd__help__subcmd__completion"
+                ;;
+            vassalrun__subcmd__help,container)
+                cmd="vassalrun__subcmd__help__subcmd__container"
+                ;;
+            vassalrun__subcmd__help,cp)
+                cmd="vassalrun__subcmd__help__subcmd__cp"
                 ;;
             vassalrun__subcmd__help,create)
                 cmd="vassalrun__subcmd__help__subcmd__create"
@@ -111,6 +159,9 @@ _vassalrun() {
                 ;;
             vassalrun__subcmd__help,docker)
                 cmd="vassalrun__subcmd__help__subcmd__docker"
+                ;;
+            vassalrun__subcmd__help,events)
+                cmd="vassalrun__subcmd__help__subcmd__events"
                 ;;
             vassalrun__subcmd__help,exec)
                 cmd="vassalrun__subcmd__help__subcmd__exec"
@@ -151,11 +202,17 @@ _vassalrun() {
             vassalrun__subcmd__help,oci)
                 cmd="vassalrun__subcmd__help__subcmd__oci"
                 ;;
+            vassalrun__subcmd__help,pause)
+                cmd="vassalrun__subcmd__help__subcmd__pause"
+                ;;
             vassalrun__subcmd__help,port)
                 cmd="vassalrun__subcmd__help__subcmd__port"
                 ;;
             vassalrun__subcmd__help,ps)
                 cmd="vassalrun__subcmd__help__subcmd__ps"
+                ;;
+            vassalrun__subcmd__help,rename)
+                cmd="vassalrun__subcmd__help__subcmd__rename"
                 ;;
             vassalrun__subcmd__help,restart)
                 cmd="vassalrun__subcmd__help__subcmd__restart"
@@ -172,20 +229,47 @@ _vassalrun() {
             vassalrun__subcmd__help,start)
                 cmd="vassalrun__subcmd__help__subcmd__start"
                 ;;
+            vassalrun__subcmd__help,stats)
+                cmd="vassalrun__subcmd__help__subcmd__stats"
+                ;;
             vassalrun__subcmd__help,stop)
                 cmd="vassalrun__subcmd__help__subcmd__stop"
+                ;;
+            vassalrun__subcmd__help,top)
+                cmd="vassalrun__subcmd__help__subcmd__top"
+                ;;
+            vassalrun__subcmd__help,unpause)
+                cmd="vassalrun__subcmd__help__subcmd__unpause"
+                ;;
+            vassalrun__subcmd__help,update)
+                cmd="vassalrun__subcmd__help__subcmd__update"
+                ;;
+            vassalrun__subcmd__help,version)
+                cmd="vassalrun__subcmd__help__subcmd__version"
                 ;;
             vassalrun__subcmd__help,wait)
                 cmd="vassalrun__subcmd__help__subcmd__wait"
                 ;;
+            vassalrun__subcmd__help__subcmd__container,prune)
+                cmd="vassalrun__subcmd__help__subcmd__container__subcmd__prune"
+                ;;
             vassalrun__subcmd__help__subcmd__image,import)
                 cmd="vassalrun__subcmd__help__subcmd__image__subcmd__import"
+                ;;
+            vassalrun__subcmd__help__subcmd__image,inspect)
+                cmd="vassalrun__subcmd__help__subcmd__image__subcmd__inspect"
                 ;;
             vassalrun__subcmd__help__subcmd__image,ls)
                 cmd="vassalrun__subcmd__help__subcmd__image__subcmd__ls"
                 ;;
+            vassalrun__subcmd__help__subcmd__image,prune)
+                cmd="vassalrun__subcmd__help__subcmd__image__subcmd__prune"
+                ;;
             vassalrun__subcmd__help__subcmd__image,rm)
                 cmd="vassalrun__subcmd__help__subcmd__image__subcmd__rm"
+                ;;
+            vassalrun__subcmd__help__subcmd__image,tag)
+                cmd="vassalrun__subcmd__help__subcmd__image__subcmd__tag"
                 ;;
             vassalrun__subcmd__help__subcmd__network,reload)
                 cmd="vassalrun__subcmd__help__subcmd__network__subcmd__reload"
@@ -196,11 +280,17 @@ _vassalrun() {
             vassalrun__subcmd__image,import)
                 cmd="vassalrun__subcmd__image__subcmd__import"
                 ;;
+            vassalrun__subcmd__image,inspect)
+                cmd="vassalrun__subcmd__image__subcmd__inspect"
+                ;;
             vassalrun__subcmd__image,list)
                 cmd="vassalrun__subcmd__image__subcmd__ls"
                 ;;
             vassalrun__subcmd__image,ls)
                 cmd="vassalrun__subcmd__image__subcmd__ls"
+                ;;
+            vassalrun__subcmd__image,prune)
+                cmd="vassalrun__subcmd__image__subcmd__prune"
                 ;;
             vassalrun__subcmd__image,remove)
                 cmd="vassalrun__subcmd__image__subcmd__rm"
@@ -208,17 +298,29 @@ _vassalrun() {
             vassalrun__subcmd__image,rm)
                 cmd="vassalrun__subcmd__image__subcmd__rm"
                 ;;
+            vassalrun__subcmd__image,tag)
+                cmd="vassalrun__subcmd__image__subcmd__tag"
+                ;;
             vassalrun__subcmd__image__subcmd__help,help)
                 cmd="vassalrun__subcmd__image__subcmd__help__subcmd__help"
                 ;;
             vassalrun__subcmd__image__subcmd__help,import)
                 cmd="vassalrun__subcmd__image__subcmd__help__subcmd__import"
                 ;;
+            vassalrun__subcmd__image__subcmd__help,inspect)
+                cmd="vassalrun__subcmd__image__subcmd__help__subcmd__inspect"
+                ;;
             vassalrun__subcmd__image__subcmd__help,ls)
                 cmd="vassalrun__subcmd__image__subcmd__help__subcmd__ls"
                 ;;
+            vassalrun__subcmd__image__subcmd__help,prune)
+                cmd="vassalrun__subcmd__image__subcmd__help__subcmd__prune"
+                ;;
             vassalrun__subcmd__image__subcmd__help,rm)
                 cmd="vassalrun__subcmd__image__subcmd__help__subcmd__rm"
+                ;;
+            vassalrun__subcmd__image__subcmd__help,tag)
+                cmd="vassalrun__subcmd__image__subcmd__help__subcmd__tag"
                 ;;
             vassalrun__subcmd__network,help)
                 cmd="vassalrun__subcmd__network__subcmd__help"
@@ -239,7 +341,7 @@ _vassalrun() {
 
     case "${cmd}" in
         vassalrun)
-            opts="-h -V --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help --version spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help"
+            opts="-h -V --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help --version spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,8 +498,200 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__container)
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help prune help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__container__subcmd__help)
+            opts="prune help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__container__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__container__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__container__subcmd__prune)
+            opts="-f -h --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__cp)
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__create)
-            opts="-e -l -p -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --publish --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
+            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,11 +725,23 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --publish)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --publish-all)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -846,8 +1152,78 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__events)
+            opts="-f -h --since --until --filter --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__exec)
-            opts="-t -i -u -w -e -h --tty --interactive --user --workdir --env --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-t -i -u -w -e -d -h --tty --interactive --user --workdir --env --env-file --detach --privileged --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -874,6 +1250,10 @@ _vassalrun() {
                     return 0
                     ;;
                 -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1029,7 +1409,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help)
-            opts="spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help"
+            opts="spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1057,6 +1437,48 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help__subcmd__completion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__container)
+            opts="prune"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__container__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__cp)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1099,6 +1521,20 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help__subcmd__docker)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1169,7 +1605,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help__subcmd__image)
-            opts="import ls rm"
+            opts="import ls rm inspect tag prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1183,6 +1619,20 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help__subcmd__image__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__image__subcmd__inspect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1210,7 +1660,35 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__help__subcmd__image__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__help__subcmd__image__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__image__subcmd__tag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1350,6 +1828,20 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__help__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__help__subcmd__port)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1365,6 +1857,20 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help__subcmd__ps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1448,7 +1954,77 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__top)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__unpause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1477,7 +2053,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help import ls list rm remove help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help import ls list rm remove inspect tag prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1527,7 +2103,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image__subcmd__help)
-            opts="import ls rm help"
+            opts="import ls rm inspect tag prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1568,6 +2144,20 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__image__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__image__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1582,7 +2172,35 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__image__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__image__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__image__subcmd__help__subcmd__tag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1611,6 +2229,56 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__image__subcmd__inspect)
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1708,8 +2376,108 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__image__subcmd__prune)
+            opts="-a -f -h --all --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__image__subcmd__rm)
             opts="-f -h --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__image__subcmd__tag)
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2290,6 +3058,56 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__pause)
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__port)
             opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2351,6 +3169,56 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__rename)
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2503,7 +3371,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__run)
-            opts="-e -l -p -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --publish --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
+            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2537,11 +3405,23 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --publish)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --publish-all)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2853,7 +3733,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__spec)
-            opts="-e -l -p -v -w -u -h -m -c -t -i -d --help --explain --config --name --env --env-file --label --publish --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
+            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --explain --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2891,11 +3771,23 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --label-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --publish)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --publish-all)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3260,6 +4152,60 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__stats)
+            opts="-a -h --all --no-stream --format --no-trunc --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__stop)
             opts="-t -h --time --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3272,6 +4218,266 @@ _vassalrun() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__top)
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__unpause)
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__update)
+            opts="-m -c -h --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-swap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-reservation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-shares)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-period)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu-quota)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpuset-cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpuset-mems)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --blkio-weight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__version)
+            opts="-f -h --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -36,7 +36,7 @@ complete -c vassalrun -n "__fish_vassalrun_needs_command" -l gateway -d 'The bri
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -s V -l version -d 'Print version'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "spec" -d 'Print the OCI config.json a container would run with (no side effects)'
-complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "image" -d 'Manage rootfs images: import, ls, rm'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "image" -d 'Manage rootfs images: import, ls, rm, inspect, tag, prune'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "create" -d 'Create a container (status "created") and print its id'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "start" -d 'Start created or exited containers'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "attach" -d 'Attach to a running container\'s output (and stdin with -i)'
@@ -58,6 +58,16 @@ complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "port" -d 'List 
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "monitor" -d 'The per-container monitor (started by create and start)'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "oci" -d 'OCI runtime mode, runc\'s command line: `vassalrun oci [runc flags] COMMAND` (must come first)'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "docker" -d 'Docker\'s command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "cp" -d 'Copy files between a container and the host: cp CONTAINER:SRC DEST, cp SRC CONTAINER:DEST'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "pause" -d 'Freeze every process of containers'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "unpause" -d 'Thaw paused containers'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "rename" -d 'Rename a container'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "update" -d 'Change containers\' resource limits (running ones at once, in their cgroup)'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "top" -d 'List a container\'s processes'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "stats" -d 'Show containers\' CPU, memory and pids from their cgroups'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "events" -d 'Show container events (create, start, die, destroy, …) from the event log'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "container" -d 'Manage containers: prune'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "version" -d 'Show the version'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "completion" -d 'Print a shell completion script: bash, zsh or fish'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "man" -d 'Write man pages (vassalrun.1, vassalrun-COMMAND.1) into a directory'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "internal-docs" -d 'Print generated documentation (docs/commands.md)'
@@ -68,7 +78,9 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l name -d 'As
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s e -l env -d 'Set environment variables (bare KEY: take it from this environment, or unset it)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l env-file -d 'Read environment variables from a file' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s l -l label -d 'Add metadata: key=value' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l label-file -d 'Read labels from a file of key=value lines' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s p -l publish -d 'Publish a container\'s port(s): [ip:][hostPort:]containerPort[/proto]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s P -l publish-all -d 'Publish every exposed port (--expose, the image\'s EXPOSE) to an ephemeral host port' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l ip -d 'IPv4 address of the container on the bridge network (e.g. 10.89.0.10)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l expose -d 'Expose a port or range without publishing it' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s v -l volume -d 'Bind mount: /host/path:/container/path[:ro|rw,propagation]' -r
@@ -134,22 +146,25 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l bridge -d '
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l help -d 'Print help (-h is --hostname, as in docker run)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -s h -l help -d 'Print help'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -f -a "import" -d 'Import a rootfs tarball (.tar, .tar.gz, .tar.zst) or directory; prints the digest'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -f -a "ls" -d 'List images'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -f -a "list" -d 'List images'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -f -a "rm" -d 'Remove images (refused while a container uses one, unless -f)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -f -a "remove" -d 'Remove images (refused while a container uses one, unless -f)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "import" -d 'Import a rootfs tarball (.tar, .tar.gz, .tar.zst) or directory; prints the digest'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "ls" -d 'List images'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "list" -d 'List images'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "rm" -d 'Remove images (refused while a container uses one, unless -f)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "remove" -d 'Remove images (refused while a container uses one, unless -f)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "inspect" -d 'Show images in Docker\'s JSON shape'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "tag" -d 'Give an image another name'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "prune" -d 'Remove unnamed images no container uses (-a: every image no container uses)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -s c -l change -d 'Dockerfile instruction applied to the image config: CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, STOPSIGNAL' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -207,16 +222,53 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove even if a container uses the image'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove every image no container uses, not only unnamed ones'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a rootfs tarball (.tar, .tar.gz, .tar.zst) or directory; prints the digest'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List images'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove images (refused while a container uses one, unless -f)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show images in Docker\'s JSON shape'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "tag" -d 'Give an image another name'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unnamed images no container uses (-a: every image no container uses)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l config -d 'Engine API ContainerCreate JSON (`Config` fields + `HostConfig`); `-` reads stdin' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l name -d 'Assign a name to the container' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s e -l env -d 'Set environment variables (bare KEY: take it from this environment, or unset it)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l env-file -d 'Read environment variables from a file' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s l -l label -d 'Add metadata: key=value' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l label-file -d 'Read labels from a file of key=value lines' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s p -l publish -d 'Publish a container\'s port(s): [ip:][hostPort:]containerPort[/proto]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s P -l publish-all -d 'Publish every exposed port (--expose, the image\'s EXPOSE) to an ephemeral host port' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l ip -d 'IPv4 address of the container on the bridge network (e.g. 10.89.0.10)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l expose -d 'Expose a port or range without publishing it' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s v -l volume -d 'Bind mount: /host/path:/container/path[:ro|rw,propagation]' -r
@@ -314,7 +366,9 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l name -d 'Ass
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s e -l env -d 'Set environment variables (bare KEY: take it from this environment, or unset it)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l env-file -d 'Read environment variables from a file' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s l -l label -d 'Add metadata: key=value' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l label-file -d 'Read labels from a file of key=value lines' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s p -l publish -d 'Publish a container\'s port(s): [ip:][hostPort:]containerPort[/proto]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s P -l publish-all -d 'Publish every exposed port (--expose, the image\'s EXPOSE) to an ephemeral host port' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l ip -d 'IPv4 address of the container on the bridge network (e.g. 10.89.0.10)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l expose -d 'Expose a port or range without publishing it' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s v -l volume -d 'Bind mount: /host/path:/container/path[:ro|rw,propagation]' -r
@@ -438,6 +492,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -s h -l help -
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s u -l user -d 'User: name|uid[:group|gid]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s e -l env -d 'Set environment variables' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l env-file -d 'Read environment variables from a file (before -e)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
@@ -449,6 +504,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l subnet -d '
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s t -l tty -d 'Keep the terminal: the process uses this command\'s terminal'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s i -l interactive -d 'Accepted for Docker compatibility: the process always reads this command\'s stdin'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s d -l detach -d 'Detached mode: start the command in the background, its output discarded'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l privileged -d 'Give the command every capability the host grants'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -s n -l tail -d 'Only the last N messages ("all" for everything)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l since -d 'Only messages since this time (RFC 3339, date, Unix seconds, or a duration like 10m)' -r
@@ -586,6 +643,141 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l bridge -d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -s m -l memory -d 'Memory limit (e.g. 512m, 1g)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l memory-swap -d 'Memory plus swap limit; -1 for unlimited swap' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l memory-reservation -d 'Memory soft limit' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l cpus -d 'Number of CPUs (CFS quota over a 100 ms period)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -s c -l cpu-shares -d 'CPU shares (relative weight)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l cpu-period -d 'CFS period, microseconds' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l cpu-quota -d 'CFS quota, microseconds' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l cpuset-cpus -d 'CPUs in which to allow execution (0-3, 0,1)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l cpuset-mems -d 'Memory nodes in which to allow execution (0-3, 0,1)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l blkio-weight -d 'Block IO weight, 10 to 1000' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l pids-limit -d 'Process limit; 0 or -1 for unlimited' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l format -d 'Output format: table or json (one object per container per sample)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -s a -l all -d 'Show all containers (default: running only)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l no-stream -d 'Print one sample and exit'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l no-trunc -d 'Do not truncate ids'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l since -d 'Show events since this time (RFC 3339, date, Unix seconds, or a duration like 10m)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l until -d 'Stop at this time (same forms as --since); without it, follow new events' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -s f -l filter -d 'Filter: container=NAME|ID, event=ACTION, image=IMAGE, type=container (repeatable)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l format -d 'Output format: text, or json (one Docker event object per line; also \'{{json .}}\')' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -f -a "prune" -d 'Remove all stopped (created, exited or dead) containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove all stopped (created, exited or dead) containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -s f -l format -d 'Output format: table or json' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
@@ -616,34 +808,48 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l br
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -s h -l help -d 'Print help'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "spec" -d 'Print the OCI config.json a container would run with (no side effects)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "image" -d 'Manage rootfs images: import, ls, rm'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "create" -d 'Create a container (status "created") and print its id'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "start" -d 'Start created or exited containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "attach" -d 'Attach to a running container\'s output (and stdin with -i)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "run" -d 'Create and start a container; without -d wait and exit with its code'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "rm" -d 'Remove containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "stop" -d 'Stop containers: the stop signal, then SIGKILL after the timeout'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "kill" -d 'Send a signal to containers (default SIGKILL)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "restart" -d 'Stop and start containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "exec" -d 'Run a command in a running container and exit with its code'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "logs" -d 'Print a container\'s output from its log'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "ps" -d 'List containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "inspect" -d 'Show containers in Docker\'s JSON shape'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "diff" -d 'List a container\'s changes to its image (A added, C changed, D deleted)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "export" -d 'Write a container\'s filesystem as a tar archive'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "gc" -d 'Remove what crashed commands left behind (half-created containers, stale state, cgroups, names)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "network" -d 'Manage the bridge network: reload'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "port" -d 'List a container\'s published ports, or the host side of one'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "monitor" -d 'The per-container monitor (started by create and start)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "oci" -d 'OCI runtime mode, runc\'s command line: `vassalrun oci [runc flags] COMMAND` (must come first)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "docker" -d 'Docker\'s command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "completion" -d 'Print a shell completion script: bash, zsh or fish'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "man" -d 'Write man pages (vassalrun.1, vassalrun-COMMAND.1) into a directory'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "internal-docs" -d 'Print generated documentation (docs/commands.md)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker completion man internal-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "spec" -d 'Print the OCI config.json a container would run with (no side effects)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "image" -d 'Manage rootfs images: import, ls, rm, inspect, tag, prune'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "create" -d 'Create a container (status "created") and print its id'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "start" -d 'Start created or exited containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "attach" -d 'Attach to a running container\'s output (and stdin with -i)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "run" -d 'Create and start a container; without -d wait and exit with its code'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "rm" -d 'Remove containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "stop" -d 'Stop containers: the stop signal, then SIGKILL after the timeout'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "kill" -d 'Send a signal to containers (default SIGKILL)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "restart" -d 'Stop and start containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "exec" -d 'Run a command in a running container and exit with its code'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "logs" -d 'Print a container\'s output from its log'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "ps" -d 'List containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "inspect" -d 'Show containers in Docker\'s JSON shape'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "diff" -d 'List a container\'s changes to its image (A added, C changed, D deleted)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "export" -d 'Write a container\'s filesystem as a tar archive'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "gc" -d 'Remove what crashed commands left behind (half-created containers, stale state, cgroups, names)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "network" -d 'Manage the bridge network: reload'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "port" -d 'List a container\'s published ports, or the host side of one'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "monitor" -d 'The per-container monitor (started by create and start)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "oci" -d 'OCI runtime mode, runc\'s command line: `vassalrun oci [runc flags] COMMAND` (must come first)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "docker" -d 'Docker\'s command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "cp" -d 'Copy files between a container and the host: cp CONTAINER:SRC DEST, cp SRC CONTAINER:DEST'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "pause" -d 'Freeze every process of containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "unpause" -d 'Thaw paused containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "rename" -d 'Rename a container'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "update" -d 'Change containers\' resource limits (running ones at once, in their cgroup)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "top" -d 'List a container\'s processes'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "stats" -d 'Show containers\' CPU, memory and pids from their cgroups'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "events" -d 'Show container events (create, start, die, destroy, …) from the event log'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "container" -d 'Manage containers: prune'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "version" -d 'Show the version'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "completion" -d 'Print a shell completion script: bash, zsh or fish'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "man" -d 'Write man pages (vassalrun.1, vassalrun-COMMAND.1) into a directory'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "internal-docs" -d 'Print generated documentation (docs/commands.md)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "import" -d 'Import a rootfs tarball (.tar, .tar.gz, .tar.zst) or directory; prints the digest'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "ls" -d 'List images'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "rm" -d 'Remove images (refused while a container uses one, unless -f)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "inspect" -d 'Show images in Docker\'s JSON shape'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "tag" -d 'Give an image another name'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "prune" -d 'Remove unnamed images no container uses (-a: every image no container uses)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "reload" -d 'Rebuild vassalrun\'s nftables table from state (after a firewall flush or reload)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "prune" -d 'Remove all stopped (created, exited or dead) containers'
