@@ -76,6 +76,18 @@ fn test_pause_and_unpause_freeze_the_cgroup() {
     );
     // A thawed container still runs commands.
     assert_eq!(ok(env.run(&["exec", "p1", "echo", "alive"])), "alive\n");
+    // Stopping a paused container thaws it after each signal, so the SIGKILL
+    // after the timeout works (a frozen process ignores it under cgroup v1).
+    ok(env.run(&["pause", "p1"]));
+    let started = std::time::Instant::now();
+    ok(env.run(&["stop", "-t", "1", "p1"]));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    let state = &json_stdout(&env.run(&["inspect", "p1"]))[0]["State"];
+    assert_eq!(state["Status"], "exited", "{state}");
 }
 
 #[test]

@@ -6,6 +6,7 @@ use libcontainer::container::{Container, ContainerStatus};
 
 use super::LifecycleError;
 use crate::runtime::events;
+use crate::runtime::layout::Layout;
 use crate::runtime::store::Store;
 
 /// Freezes container `id`.
@@ -29,6 +30,23 @@ pub fn unpause(store: &Store, id: &str) -> Result<(), LifecycleError> {
     container.resume().map_err(|e| runtime(id, "unpause", e))?;
     events::record_for(&store.layout, id, "unpause", &[]);
     Ok(())
+}
+
+/// Thaws container `id` if it is paused, for the caller that holds its lock
+/// and has just signalled it: a frozen process acts on no signal, not even
+/// SIGKILL under cgroup v1, so `kill` and `stop` of a paused container thaw
+/// it after the signal, as Docker's do. Best effort: a failure is logged.
+pub fn thaw_after_signal(layout: &Layout, id: &str) {
+    let Ok(mut container) = Container::load(layout.libcontainer_root().join(id)) else {
+        return;
+    };
+    if container.refresh_status().is_err() || container.status() != ContainerStatus::Paused {
+        return;
+    }
+    match container.resume() {
+        Ok(()) => events::record_for(layout, id, "unpause", &[]),
+        Err(e) => tracing::warn!("container {id}: thawing after a signal: {e}"),
+    }
 }
 
 fn runtime(id: &str, step: &'static str, e: impl ToString) -> LifecycleError {

@@ -44,7 +44,9 @@ pub fn signal_container(store: &Store, id: &str, signal: Signal) -> Result<(), L
                 id: id.to_string(),
                 step: "kill",
                 reason: e.to_string(),
-            })
+            })?;
+            super::pause::thaw_after_signal(&store.layout, id);
+            Ok(())
         }
         _ => Err(LifecycleError::NotRunning(id.to_string())),
     }
