@@ -383,3 +383,38 @@ fn test_version_prints_client_version() {
     let json = json_stdout(&env.run(&["version", "--format", "json"]));
     assert_eq!(json["Client"]["Version"], env!("CARGO_PKG_VERSION"));
 }
+
+#[test]
+fn test_events_follows_new_events() {
+    if !can_run_containers() {
+        return;
+    }
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let env = TestEnv::new();
+    detached(&env, "before", &[], &["true"]);
+    let mut follower = env
+        .command()
+        .args(["events", "--format", "json", "--filter", "event=create"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The follower starts from now: "before" is not shown, "after" is.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    detached(&env, "after", &[], &["true"]);
+    let stdout = follower.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).map(|_| line)
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !reader.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = follower.kill();
+    let _ = follower.wait();
+    let line = reader.join().unwrap().unwrap();
+    let event: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    assert_eq!(event["Action"], "create");
+    assert_eq!(event["Actor"]["Attributes"]["name"], "after");
+}
