@@ -53,6 +53,13 @@ fn test_pause_and_unpause_freeze_the_cgroup() {
     let env = TestEnv::new();
     let id = detached(&env, "p1", &[], &["sleep", "1000"]);
     assert_eq!(ok(env.run(&["pause", "p1"])), "p1\n");
+    let state = &json_stdout(&env.run(&["inspect", "p1"]))[0]["State"];
+    assert_eq!(
+        (&state["Status"], &state["Running"], &state["Paused"]),
+        (&"paused".into(), &true.into(), &true.into())
+    );
+    let ps = ok(env.run(&["ps"]));
+    assert!(ps.contains(" (Paused) "), "{ps}");
     assert!(
         matches!(freezer_state(&env, &id).as_str(), "FROZEN" | "1"),
         "{}",

@@ -339,7 +339,7 @@ fn test_docker_globals_and_errors() {
     assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "vassalrun: unknown flag: --volume-driver\n"
+        "vassalrun: --volume-driver: volumes are not supported: bind a host directory with -v /host/dir:/container/dir\n"
     );
     // -D logs on stderr.
     let out = run(&env, Entry::Subcommand, &["-D", "-H", SOCKET, "ps"]);
