@@ -60,6 +60,13 @@ fn test_completions_match_code() {
         assert!(generated.contains("completion"), "{shell}: {generated}");
         assert_same(&docs_dir().join("completions").join(file), &generated);
     }
+    // The bash script parses (bash is always there; zsh and fish may not be).
+    let out = Command::new("bash")
+        .arg("-n")
+        .arg(docs_dir().join("completions/vassalrun.bash"))
+        .output()
+        .expect("run bash");
+    assert!(out.status.success(), "{}", describe(&out));
 }
 
 #[test]
