@@ -18,7 +18,6 @@ use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use nix::errno::Errno;
@@ -131,20 +130,7 @@ fn open_dir_at(dir: BorrowedFd, name: &OsStr) -> io::Result<OwnedFd> {
 }
 
 fn entries(dir: BorrowedFd) -> io::Result<Vec<OsString>> {
-    let mut listing = nix::dir::Dir::openat(
-        Some(dir.as_raw_fd()),
-        ".",
-        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
-        Mode::empty(),
-    )?;
-    let mut names = Vec::new();
-    for entry in listing.iter() {
-        let name = OsStr::from_bytes(entry?.file_name().to_bytes()).to_os_string();
-        if name != "." && name != ".." {
-            names.push(name);
-        }
-    }
-    Ok(names)
+    Ok(crate::runtime::images::copy_dir::sorted_names(dir)?)
 }
 
 fn copy_dir(
