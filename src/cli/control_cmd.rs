@@ -108,6 +108,15 @@ pub struct ExecArgs {
     /// Set environment variables
     #[arg(short = 'e', long = "env")]
     env: Vec<String>,
+    /// Read environment variables from a file (before -e)
+    #[arg(long = "env-file", value_name = "FILE")]
+    env_file: Vec<String>,
+    /// Detached mode: start the command in the background, its output discarded
+    #[arg(short = 'd', long = "detach")]
+    detach: bool,
+    /// Give the command every capability the host grants
+    #[arg(long)]
+    privileged: bool,
     /// Container (name, id or unique id prefix)
     container: String,
     /// COMMAND and ARGs
@@ -133,14 +142,22 @@ pub fn run_exec(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExitCode
     let detach_keys = detach_keys::parse(keys).map_err(|why| {
         anyhow::anyhow!("invalid argument {keys:?} for \"--detach-keys\" flag: {why}")
     })?;
+    let lookup = |key: &str| std::env::var(key).ok();
+    let mut env = Vec::new();
+    for file in &args.env_file {
+        env.extend(crate::spec::run_flags::read_env_file(file, &lookup)?);
+    }
+    env.extend(args.env.iter().cloned());
     let options = ExecOptions {
         command: args.command.clone(),
         user: args.user.clone(),
         workdir: args.workdir.clone(),
-        env: args.env.clone(),
+        env,
         tty: args.tty,
         interactive: args.interactive,
         detach_keys,
+        detach: args.detach,
+        privileged: args.privileged,
     };
     Ok(ExitCode::from(exec(&store.layout, &id, &options)?))
 }

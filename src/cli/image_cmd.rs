@@ -1,4 +1,5 @@
-//! `image import`, `image ls`, `image rm`: the rootfs image store.
+//! `image import`, `image ls`, `image rm`: the rootfs image store (the other
+//! image commands are in `image_more_cmd`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +22,12 @@ pub enum ImageCommand {
     /// Remove images (refused while a container uses one, unless -f)
     #[command(visible_alias = "remove")]
     Rm(RmArgs),
+    /// Show images in Docker's JSON shape
+    Inspect(super::image_more_cmd::InspectArgs),
+    /// Give an image another name
+    Tag(super::image_more_cmd::TagArgs),
+    /// Remove unnamed images no container uses (-a: every image no container uses)
+    Prune(super::image_more_cmd::PruneArgs),
 }
 
 #[derive(Args, Debug)]
@@ -67,6 +74,9 @@ pub fn run_image(settings: &Settings, command: &ImageCommand) -> anyhow::Result<
             Ok(ExitCode::SUCCESS)
         }
         ImageCommand::Rm(args) => Ok(remove(settings, &images, args)),
+        ImageCommand::Inspect(args) => super::image_more_cmd::run_inspect(settings, args),
+        ImageCommand::Tag(args) => super::image_more_cmd::run_tag(settings, args),
+        ImageCommand::Prune(args) => super::image_more_cmd::run_prune(settings, args),
     }
 }
 
@@ -164,7 +174,7 @@ fn remove(settings: &Settings, images: &ImageStore, args: &RmArgs) -> ExitCode {
 }
 
 /// The short id of a container whose rootfs is built on image `digest`.
-fn container_using(store: &Store, images: &ImageStore, digest: &str) -> Option<String> {
+pub(super) fn container_using(store: &Store, images: &ImageStore, digest: &str) -> Option<String> {
     let image_dir = images
         .dir()
         .join("sha256")

@@ -1,17 +1,29 @@
 //! The command line: global options, dispatch, and Docker's exit-code and error
 //! conventions (`vassalrun: <what>: <why>` on one line, exit 125 for our errors).
 
+mod container_cmd;
 mod control_cmd;
+mod cp_cmd;
 mod docker_cmd;
+mod docs_cmd;
 pub mod emperor_cmd;
+mod events_cmd;
 mod image_cmd;
+mod image_more_cmd;
+mod lacking;
 mod lifecycle_cmd;
 mod logs_cmd;
 mod network_cmd;
 mod oci_cmd;
+mod pause_cmd;
 mod ps_cmd;
+mod rename_cmd;
 mod spec_cmd;
+mod stats_cmd;
 mod template;
+mod top_cmd;
+mod update_cmd;
+mod version_cmd;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -106,7 +118,7 @@ const RUN_EXAMPLES: &str = "Examples:
 pub enum Command {
     /// Print the OCI config.json a container would run with (no side effects)
     Spec(spec_cmd::SpecArgs),
-    /// Manage rootfs images: import, ls, rm
+    /// Manage rootfs images: import, ls, rm, inspect, tag, prune
     #[command(subcommand)]
     Image(image_cmd::ImageCommand),
     /// Create a container (status "created") and print its id
@@ -158,6 +170,34 @@ pub enum Command {
     },
     /// Docker's command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)
     Docker(docker_cmd::DockerArgs),
+    /// Copy files between a container and the host: cp CONTAINER:SRC DEST, cp SRC CONTAINER:DEST
+    Cp(cp_cmd::CpArgs),
+    /// Freeze every process of containers
+    Pause(pause_cmd::PauseArgs),
+    /// Thaw paused containers
+    Unpause(pause_cmd::PauseArgs),
+    /// Rename a container
+    Rename(rename_cmd::RenameArgs),
+    /// Change containers' resource limits (running ones at once, in their cgroup)
+    Update(update_cmd::UpdateArgs),
+    /// List a container's processes
+    Top(top_cmd::TopArgs),
+    /// Show containers' CPU, memory and pids from their cgroups
+    Stats(stats_cmd::StatsArgs),
+    /// Show container events (create, start, die, destroy, …) from the event log
+    Events(events_cmd::EventsArgs),
+    /// Manage containers: prune
+    #[command(subcommand)]
+    Container(container_cmd::ContainerCommand),
+    /// Show the version
+    Version(version_cmd::VersionArgs),
+    /// Print a shell completion script: bash, zsh or fish
+    Completion(docs_cmd::CompletionArgs),
+    /// Write man pages (vassalrun.1, vassalrun-COMMAND.1) into a directory
+    Man(docs_cmd::ManArgs),
+    /// Print generated documentation (docs/commands.md)
+    #[command(hide = true)]
+    InternalDocs(docs_cmd::InternalDocsArgs),
 }
 
 impl GlobalOptions {
@@ -234,6 +274,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                     "oci must be the first argument: vassalrun oci [runc flags] COMMAND"
                 )),
                 Command::Docker(args) => docker_cmd::run(&settings, &args.args),
+                Command::Cp(args) => cp_cmd::run_cp(&settings, args),
+                Command::Pause(args) => pause_cmd::run_pause(&settings, args),
+                Command::Unpause(args) => pause_cmd::run_unpause(&settings, args),
+                Command::Rename(args) => rename_cmd::run_rename(&settings, args),
+                Command::Update(args) => update_cmd::run_update(&settings, args),
+                Command::Top(args) => top_cmd::run_top(&settings, args),
+                Command::Stats(args) => stats_cmd::run_stats(&settings, args),
+                Command::Events(args) => events_cmd::run_events(&settings, args),
+                Command::Container(command) => container_cmd::run_container(&settings, command),
+                Command::Version(args) => version_cmd::run_version(args),
+                Command::Completion(args) => docs_cmd::run_completion(args),
+                Command::Man(args) => docs_cmd::run_man(args),
+                Command::InternalDocs(args) => docs_cmd::run_internal_docs(args),
             }
         });
     match result {
@@ -417,6 +470,10 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             let _ = e.print();
             ExitCode::from(EXIT_OWN_ERROR)
         }
+        ErrorKind::UnknownArgument if lacking_message(&e).is_some() => {
+            eprintln!("vassalrun: {}", lacking_message(&e).unwrap_or_default());
+            ExitCode::from(EXIT_OWN_ERROR)
+        }
         _ => {
             eprint!("{}", usage_error_text(&e));
             ExitCode::from(EXIT_OWN_ERROR)
@@ -477,4 +534,12 @@ fn init_logging(level: &str) {
         .with_writer(std::io::stderr)
         .without_time()
         .try_init();
+}
+
+/// The one-line message for a Docker flag vassalrun deliberately lacks.
+fn lacking_message(e: &clap::Error) -> Option<String> {
+    match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => lacking::message(arg),
+        _ => None,
+    }
 }

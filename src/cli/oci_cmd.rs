@@ -77,6 +77,8 @@ enum OciCommand {
     Pause(oci::pause::IdArgs),
     /// Thaw a paused container
     Resume(oci::pause::IdArgs),
+    /// Change a container's resource limits (--resources FILE|- with LinuxResources JSON, or flags)
+    Update(oci::update::UpdateArgs),
     /// Print the OCI features JSON
     Features,
     /// Write a default config.json into a bundle
@@ -136,6 +138,7 @@ fn execute(cli: &OciCli) -> Result<u8, OciError> {
         OciCommand::Ps(args) => oci::list::run_ps(&ctx, args),
         OciCommand::Pause(args) => oci::pause::run_pause(&ctx, args),
         OciCommand::Resume(args) => oci::pause::run_resume(&ctx, args),
+        OciCommand::Update(args) => oci::update::run_update(&ctx, args),
         OciCommand::Features => oci::features::run_features(),
         OciCommand::Spec(args) => oci::spec::run_spec(args),
     }

@@ -18,7 +18,7 @@ pub fn resolve_donor(
     let id = store
         .resolve(name)
         .map_err(|_| NetworkError::NoSuchContainer(name.to_string()))?;
-    let Status::Running { pid } = status(&layout, &id) else {
+    let Status::Running { pid, .. } = status(&layout, &id) else {
         return Err(NetworkError::DonorNotRunning(name.to_string()));
     };
     let dir = layout.container_dir(&id);

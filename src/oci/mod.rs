@@ -32,6 +32,7 @@ pub mod sigpipe;
 pub mod spec;
 pub mod start;
 pub mod state;
+pub mod update;
 
 use std::path::PathBuf;
 

@@ -3,7 +3,8 @@
 //! Persistent, under `--root`: `containers/<id>/` holds `container.json` (our
 //! record), `config.json` (the OCI spec: the directory is the bundle), the overlay
 //! `upper/` and `work/` dirs, the `rootfs/` mount point, the network files and the
-//! `exit` record; `names/<name>` holds the id a name belongs to.
+//! `exit` record; `names/<name>` holds the id a name belongs to; `events.log` is
+//! the event log.
 //! Runtime, under `--run-dir`: `libcontainer/<id>/` (libcontainer's state) and
 //! `locks/<id>` (the per-container flock).
 
@@ -49,6 +50,11 @@ impl Layout {
     /// The network lock and state (leases, published ports).
     pub fn network_dir(&self) -> PathBuf {
         self.run_dir.join("network")
+    }
+
+    /// The append-only event log (see [`crate::runtime::events`]).
+    pub fn events_file(&self) -> PathBuf {
+        self.root.join("events.log")
     }
 
     pub fn lock_file(&self, id: &str) -> PathBuf {

@@ -3,9 +3,10 @@
 //! [`crate::spec::SpecContext`] a container's spec is built from.
 
 pub mod attach;
-pub mod cgroup_mounts;
 pub mod cgroup_fixups;
+pub mod cgroup_mounts;
 pub mod cgroups;
+pub mod events;
 pub mod image_source;
 pub mod images;
 pub mod in_root;
@@ -21,3 +22,4 @@ pub mod record;
 pub mod rootfs;
 pub mod store;
 pub mod tenant;
+pub mod tree_copy;

@@ -28,7 +28,9 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> RecordError + '_ {
     }
 }
 
-/// What `create` decided about a container; never changes afterwards.
+/// What `create` decided about a container; afterwards only `rename` (the
+/// name) and `update` (the request's resources) change it, under the
+/// container lock.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ContainerRecord {

@@ -131,6 +131,9 @@ pub struct HostConfig {
         deserialize_with = "null_as_default"
     )]
     pub port_bindings: BTreeMap<String, Vec<PortBinding>>,
+    /// `-P`: every exposed port without a binding gets an ephemeral host port.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub publish_all_ports: bool,
     pub auto_remove: bool,
     #[serde(
         skip_serializing_if = "Vec::is_empty",

@@ -41,9 +41,15 @@ pub struct RunFlags {
     /// Add metadata: key=value
     #[arg(short = 'l', long = "label")]
     pub label: Vec<String>,
+    /// Read labels from a file of key=value lines
+    #[arg(long = "label-file", value_name = "FILE")]
+    pub label_file: Vec<String>,
     /// Publish a container's port(s): [ip:][hostPort:]containerPort[/proto]
     #[arg(short = 'p', long = "publish")]
     pub publish: Vec<String>,
+    /// Publish every exposed port (--expose, the image's EXPOSE) to an ephemeral host port
+    #[arg(short = 'P', long = "publish-all", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set)]
+    pub publish_all: Option<String>,
     /// IPv4 address of the container on the bridge network (e.g. 10.89.0.10)
     #[arg(long = "ip", value_name = "IP")]
     pub ip: Option<String>,
@@ -330,7 +336,8 @@ impl RunFlags {
                 _ => c.env.push(e.clone()),
             }
         }
-        for l in &self.label {
+        let from_files = read_label_files(&self.label_file)?;
+        for l in from_files.iter().chain(&self.label) {
             let (k, v) = l.split_once('=').unwrap_or((l, ""));
             if k.is_empty() {
                 return Err(flag_error("-l, --label", l, "label name is empty"));
@@ -424,7 +431,9 @@ impl RunFlags {
         Ok(())
     }
 
-    fn apply_resources(&self, req: &mut CreateRequest) -> Result<(), SpecError> {
+    /// The resource flags (`-m`, `--cpus`, `--pids-limit`, …) applied to `req`;
+    /// also how `update` reads its flags.
+    pub fn apply_resources(&self, req: &mut CreateRequest) -> Result<(), SpecError> {
         let h = &mut req.host;
         if let Some(v) = &self.memory {
             h.memory = parse_size_flag("-m, --memory", v)?;
@@ -467,6 +476,9 @@ impl RunFlags {
 
     fn apply_network(&self, req: &mut CreateRequest) -> Result<(), SpecError> {
         set(&mut req.host.network_mode, &self.network);
+        if let Some(all) = parse_bool_flag("-P, --publish-all", &self.publish_all)? {
+            req.host.publish_all_ports = all;
+        }
         for p in &self.publish {
             let mappings = parse_publish(p).map_err(|e| flag_error("-p, --publish", p, e))?;
             for m in mappings {
@@ -632,7 +644,26 @@ pub fn validate_signal(text: &str) -> Result<(), SpecError> {
 
 /// Docker's env-file format: `KEY=value` lines, `#` comments, bare `KEY` taken
 /// from the environment (dropped when unset).
-fn read_env_file(path: &str, env: EnvLookup) -> Result<Vec<String>, SpecError> {
+/// `--label-file`: `key=value` lines, `#` comments and blank lines skipped,
+/// read before `-l` (which then wins), as Docker's CLI does.
+fn read_label_files(paths: &[String]) -> Result<Vec<String>, SpecError> {
+    let mut labels = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(path).map_err(|e| flag_error("--label-file", path, e))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| flag_error("--label-file", path, "contains invalid utf8 bytes"))?;
+        labels.extend(
+            text.lines()
+                .map(str::trim_start)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string),
+        );
+    }
+    Ok(labels)
+}
+
+/// `--env-file`: `KEY=VALUE` lines, `#` comments; a bare `KEY` is taken from `env`.
+pub fn read_env_file(path: &str, env: EnvLookup) -> Result<Vec<String>, SpecError> {
     let text = std::fs::read(path).map_err(|e| flag_error("--env-file", path, e))?;
     let text = String::from_utf8(text)
         .map_err(|_| flag_error("--env-file", path, "contains invalid utf8 bytes"))?;

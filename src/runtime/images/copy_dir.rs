@@ -199,7 +199,8 @@ impl Walk<'_, '_> {
     }
 }
 
-fn sorted_names(dir: BorrowedFd<'_>) -> nix::Result<Vec<OsString>> {
+/// The names in directory `dir` (without `.` and `..`), sorted bytewise.
+pub(crate) fn sorted_names(dir: BorrowedFd<'_>) -> nix::Result<Vec<OsString>> {
     let mut listing = Dir::openat(
         Some(dir.as_raw_fd()),
         ".",

@@ -34,7 +34,7 @@
 
 mod change;
 mod confined;
-mod copy_dir;
+pub(crate) mod copy_dir;
 mod digest;
 mod index;
 mod progress;

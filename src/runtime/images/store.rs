@@ -212,6 +212,24 @@ impl ImageStore {
         self.load(&digest)
     }
 
+    /// Gives the image `source` names (name, digest or prefix) the name
+    /// `target` too; a name already in use moves to this image, as in
+    /// `docker tag`. Returns the digest.
+    pub fn tag(&self, source: &str, target: &str) -> Result<String, ImageError> {
+        validate_name(target)?;
+        let _lock = self.lock()?;
+        let mut names = index::read(&self.dir)?;
+        let digest = self.find(source, &names)?;
+        names.names.insert(target.to_string(), digest.clone());
+        index::write(&self.dir, &names)?;
+        Ok(digest)
+    }
+
+    /// The names of image `digest`.
+    pub fn names_of(&self, digest: &str) -> Result<Vec<String>, ImageError> {
+        Ok(index::read(&self.dir)?.names_of(digest))
+    }
+
     /// The image an IMAGE argument names: an existing tarball or directory
     /// (imported on first use, without a name), else a name, a `sha256:`
     /// digest or a unique digest prefix.

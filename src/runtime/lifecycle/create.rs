@@ -31,7 +31,8 @@ pub struct Created {
     pub monitor: Spawned,
 }
 
-pub fn create(settings: &Settings, options: CreateOptions) -> Result<Created, LifecycleError> {
+pub fn create(settings: &Settings, mut options: CreateOptions) -> Result<Created, LifecycleError> {
+    options.request = super::publish_all::expand(settings, options.request)?;
     let request = &options.request;
     create_then(settings, &options, |id, name, network| {
         let spawned = spawn_monitor(settings, id).map_err(|reason| LifecycleError::Runtime {
@@ -118,8 +119,11 @@ fn create_then<T>(
             }
             monitor.map(|(monitor, plan)| (id.clone(), name, monitor, plan))
         });
-    if result.is_err() {
-        let _ = remove_container(&store, &id, RemoveMode::Force);
+    match &result {
+        Ok(_) => crate::runtime::events::record_for(&store.layout, &id, "create", &[]),
+        Err(_) => {
+            let _ = remove_container(&store, &id, RemoveMode::Force);
+        }
     }
     result
 }

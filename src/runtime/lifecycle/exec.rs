@@ -30,6 +30,10 @@ pub struct ExecOptions {
     pub interactive: bool,
     /// With `-t`: the sequence that detaches.
     pub detach_keys: Vec<u8>,
+    /// `-d`: start the process and return at once (exit 0), its stdio /dev/null.
+    pub detach: bool,
+    /// `--privileged`: every capability the host grants (as Docker's exec).
+    pub privileged: bool,
 }
 
 pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, LifecycleError> {
@@ -80,13 +84,18 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
     }
     // libcontainer asks for a console socket exactly when a terminal process
     // is "detached"; without a terminal the flag changes nothing.
-    let pid = builder
+    let builder = builder
         .as_tenant()
         .with_process(Some(process_file.path()))
         .with_detach(options.tty)
-        .as_sibling(false)
-        .build()
-        .map_err(|e| error("exec")(e.to_string()))?;
+        .as_sibling(false);
+    if options.detach {
+        let built = super::detached_stdio::with_null_stdio(|| builder.build())
+            .map_err(|e| error("exec")(e.to_string()))?;
+        built.map_err(|e| error("exec")(e.to_string()))?;
+        return Ok(0);
+    }
+    let pid = builder.build().map_err(|e| error("exec")(e.to_string()))?;
     drop(process_file);
     match terminal.as_mut() {
         None => Ok(super::reap::wait_exit(pid)),
@@ -136,7 +145,28 @@ fn docker_exec_process(
             .set_additional_gids(Some(user.additional_gids));
         process.set_user(spec_user);
     }
+    if options.privileged {
+        grant_host_capabilities(&mut process);
+    }
     Ok(process)
+}
+
+/// `exec --privileged`: every capability the host grants, in every set
+/// (Docker's privileged exec); the container's seccomp filter stays.
+fn grant_host_capabilities(process: &mut Process) {
+    let all: std::collections::HashSet<oci_spec::runtime::Capability> =
+        crate::spec::host::detect(false)
+            .available_caps
+            .iter()
+            .filter_map(|name| name.parse().ok())
+            .collect();
+    let mut caps = process.capabilities().clone().unwrap_or_default();
+    caps.set_bounding(Some(all.clone()))
+        .set_effective(Some(all.clone()))
+        .set_permitted(Some(all.clone()))
+        .set_inheritable(Some(all.clone()))
+        .set_ambient(Some(all));
+    process.set_capabilities(Some(caps));
 }
 
 fn env_value(env: &[String], key: &str) -> Option<String> {

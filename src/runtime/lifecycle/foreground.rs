@@ -59,7 +59,7 @@ pub fn stay_attached(
 
 fn forward(layout: &Layout, id: &str, signal: Signal) {
     match status(layout, id) {
-        Status::Running { pid } => {
+        Status::Running { pid, .. } => {
             if let Err(e) = kill(nix::unistd::Pid::from_raw(pid), signal) {
                 tracing::warn!("forwarding {signal} to {pid}: {e}");
             }

@@ -72,14 +72,14 @@ const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 
 fn state_json(state: &Status, started: &str) -> Value {
     let (pid, exit) = match state {
-        Status::Running { pid } => (*pid, None),
+        Status::Running { pid, .. } => (*pid, None),
         Status::Exited(exit) => (0, Some(exit)),
         _ => (0, None),
     };
     json!({
         "Status": state.name(),
         "Running": matches!(state, Status::Running { .. }),
-        "Paused": false,
+        "Paused": matches!(state, Status::Running { paused: true, .. }),
         "Restarting": false,
         "OOMKilled": exit.is_some_and(|e| e.oom_killed),
         "Dead": matches!(state, Status::Dead),
@@ -138,7 +138,11 @@ pub fn seconds_since(time: &str) -> i64 {
 /// The `STATUS` column: `Up 5 seconds`, `Exited (0) 2 minutes ago`, `Created`.
 pub fn status_column(state: &Status, started_at: &str) -> String {
     match state {
-        Status::Running { .. } => format!("Up {}", human_duration(seconds_since(started_at))),
+        Status::Running { paused, .. } => format!(
+            "Up {}{}",
+            human_duration(seconds_since(started_at)),
+            if *paused { " (Paused)" } else { "" }
+        ),
         Status::Exited(e) => format!(
             "Exited ({}) {} ago",
             e.exit_code,

@@ -2,9 +2,12 @@
 //! container's init is its long-lived monitor ([`monitor`]), never the
 //! short-lived CLI command, so exit codes are recorded whoever started it.
 
+pub mod cgroup;
 pub mod command_check;
 pub mod console;
+pub mod copy;
 pub mod create;
+pub mod detached_stdio;
 pub mod diff;
 pub mod exec;
 pub mod exec_tty;
@@ -16,14 +19,19 @@ pub mod inspect;
 pub mod memory_trim;
 pub mod monitor;
 pub mod names;
+pub mod pause;
 pub mod pid_namespace;
+pub mod publish_all;
 pub mod reap;
 pub mod relay;
 pub mod relay_process;
 pub mod remove;
+pub mod rename;
 pub mod signal;
 pub mod start;
 pub mod status;
+pub mod top;
+pub mod update;
 
 use thiserror::Error;
 
@@ -70,6 +78,12 @@ pub enum LifecycleError {
     RelativeWorkdir(String),
     #[error("invalid signal: {0}")]
     InvalidSignal(String),
+    #[error("Container {0} is already paused")]
+    AlreadyPaused(String),
+    #[error("Container {0} is not paused")]
+    NotPaused(String),
+    #[error("{0}: Renaming a container with the same name as its current name")]
+    SameName(String),
 }
 
 impl LifecycleError {

@@ -486,6 +486,8 @@ pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     if let Ok(bytes) = serde_json::to_vec_pretty(&exit) {
         let _ = crate::runtime::record::write_volatile_atomic(&files.exit(), &bytes);
     }
+    let exit_code = [("exitCode", code.to_string())];
+    crate::runtime::events::record_for(layout, id, "die", &exit_code);
     if let Ok(mut container) = Container::load(layout.libcontainer_root().join(id)) {
         let _ = container.delete(true);
     }

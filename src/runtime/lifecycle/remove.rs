@@ -10,6 +10,7 @@ use libcontainer::signal::Signal;
 
 use super::status::{status, Status};
 use super::LifecycleError;
+use crate::runtime::events;
 use crate::runtime::layout::ContainerFiles;
 use crate::runtime::record::{read_json, ContainerRecord};
 use crate::runtime::rootfs;
@@ -59,10 +60,7 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     }
     let files = ContainerFiles(&dir);
     rootfs::unmount(&files.rootfs())?;
-    let name = read_json::<ContainerRecord>(&files.record())
-        .ok()
-        .flatten()
-        .map(|r| r.name);
+    let record = read_json::<ContainerRecord>(&files.record()).ok().flatten();
     // Never recurse into a rootfs that is still mounted: it would delete the image.
     if rootfs::is_mount_point(&files.rootfs()) {
         return Err(LifecycleError::Runtime {
@@ -72,8 +70,16 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
         });
     }
     remove_dir(&dir)?;
-    match name {
-        Some(name) => store.release_name(&name, id),
+    match record {
+        Some(record) => {
+            store.release_name(&record.name, id);
+            let subject = events::Subject {
+                id,
+                name: &record.name,
+                image: &record.image,
+            };
+            events::record(layout, &events::Event::now("destroy", &subject, &[]));
+        }
         // An unreadable record: find the name by its contents.
         None => store.release_names_of(id),
     }

@@ -40,12 +40,14 @@ pub fn parse_signal(text: &str) -> Result<Signal, LifecycleError> {
 pub fn signal_container(store: &Store, id: &str, signal: Signal) -> Result<(), LifecycleError> {
     let _lock = store.lock(id)?;
     match status(&store.layout, id) {
-        Status::Running { pid } => {
+        Status::Running { pid, .. } => {
             kill(Pid::from_raw(pid), signal).map_err(|e| LifecycleError::Runtime {
                 id: id.to_string(),
                 step: "kill",
                 reason: e.to_string(),
-            })
+            })?;
+            super::pause::thaw_after_signal(&store.layout, id);
+            Ok(())
         }
         _ => Err(LifecycleError::NotRunning(id.to_string())),
     }

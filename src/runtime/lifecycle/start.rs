@@ -48,6 +48,7 @@ pub fn start_with<T>(
     container
         .start()
         .map_err(|e| runtime_error(e.to_string()))?;
+    crate::runtime::events::record_for(&layout, id, "start", &[]);
     Ok((monitor, prepared))
 }
 

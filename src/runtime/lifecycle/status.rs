@@ -10,6 +10,8 @@ pub enum Status {
     Created,
     Running {
         pid: i32,
+        /// Frozen by `pause` (Docker shows it as running and paused).
+        paused: bool,
     },
     Exited(ExitRecord),
     /// Neither running nor with an exit record (e.g. `create` or the monitor was killed).
@@ -20,6 +22,7 @@ impl Status {
     pub fn name(&self) -> &'static str {
         match self {
             Status::Created => "created",
+            Status::Running { paused: true, .. } => "paused",
             Status::Running { .. } => "running",
             Status::Exited(_) => "exited",
             Status::Dead => "dead",
@@ -40,7 +43,10 @@ pub fn status(layout: &Layout, id: &str) -> Status {
             ContainerStatus::Created | ContainerStatus::Creating => return Status::Created,
             ContainerStatus::Running | ContainerStatus::Paused => {
                 if let Some(pid) = container.pid() {
-                    return Status::Running { pid: pid.as_raw() };
+                    return Status::Running {
+                        pid: pid.as_raw(),
+                        paused: container.status() == ContainerStatus::Paused,
+                    };
                 }
             }
             ContainerStatus::Stopped => {}
