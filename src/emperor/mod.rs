@@ -8,12 +8,14 @@
 //! - [`ini`], [`source`]: the vassal's attributes.
 //! - [`attributes`]: `docker-*` attributes → `docker run` flags.
 //! - [`fds`], [`socket`]: the fds the container gets.
+//! - [`files`]: the vassal's own files, the only ones of the Emperor's it sees.
 //! - [`wrapper`]: the whole spawn, and the container's life
 //!   ([`crate::runtime::lifecycle::inline`]).
 
 pub mod attributes;
 pub mod error;
 pub mod fds;
+pub mod files;
 pub mod ini;
 pub mod invocation;
 pub mod socket;

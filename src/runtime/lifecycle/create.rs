@@ -108,9 +108,13 @@ fn create_then<T>(
     let id = new_container_id();
     // The directory first: a name then always points at an existing directory,
     // and a name whose directory is gone is known to be stale.
-    store.claim_dir(&id)?;
-    let result =
-        claim_name(&store, &id, options.name.as_deref(), options.replace).and_then(|name| {
+    let dir = store.claim_dir(&id)?;
+    // Until a monitor (or this process, for the Emperor wrapper) runs it, the
+    // container is this process's: `gc` must not take it for a dead one.
+    let result = super::status::write_owner(&dir)
+        .map_err(LifecycleError::from)
+        .and_then(|()| claim_name(&store, &id, options.name.as_deref(), options.replace))
+        .and_then(|name| {
             let monitor = create_claimed(settings, &store, &id, &name, options)
                 .and_then(|plan| last(&id, &name, &plan).map(|monitor| (monitor, plan)));
             if monitor.is_err() {
@@ -146,12 +150,17 @@ fn claim_name(
         }
         .into());
     };
-    match store.claim_name(name, id) {
-        Err(StoreError::NameInUse { id: owner, .. }) if replace => {
-            remove_container(store, &owner, RemoveMode::Force)?;
-            store.claim_name(name, id)?;
+    // With --replace, every container carrying the name goes (after a damaged
+    // name file there may have been more than one).
+    let mut attempts = 0;
+    loop {
+        match store.claim_name(name, id) {
+            Err(StoreError::NameInUse { id: owner, .. }) if replace && attempts < 8 => {
+                attempts += 1;
+                remove_container(store, &owner, RemoveMode::Force)?;
+            }
+            other => break other?,
         }
-        other => other?,
     }
     Ok(name.to_string())
 }

@@ -87,3 +87,47 @@ pub fn monitor_pid(dir: &std::path::Path) -> Option<i32> {
         .parse()
         .ok()
 }
+
+/// The file naming the process that is creating (or, for the Emperor wrapper,
+/// running in the foreground) a container: `<pid> <start time>`. While that
+/// process lives, `gc` leaves the container alone even before it has a monitor.
+pub const OWNER_FILE: &str = "owner";
+
+/// Records this process as the owner of the container in `dir`.
+pub fn write_owner(dir: &std::path::Path) -> Result<(), crate::runtime::record::RecordError> {
+    let pid = std::process::id() as i32;
+    let start = start_time(pid).unwrap_or_default();
+    crate::runtime::record::write_volatile_atomic(
+        &dir.join(OWNER_FILE),
+        format!("{pid} {start}").as_bytes(),
+    )
+}
+
+/// Whether the owner recorded in `dir` is still the same running process (a
+/// recycled pid has another start time).
+pub fn owner_alive(dir: &std::path::Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join(OWNER_FILE)) else {
+        return false;
+    };
+    let mut fields = text.split_whitespace();
+    let (Some(Ok(pid)), Some(Ok(start))) = (
+        fields.next().map(str::parse::<i32>),
+        fields.next().map(str::parse::<u64>),
+    ) else {
+        return false;
+    };
+    start_time(pid) == Some(start)
+}
+
+/// A live (not zombie) process's start time in clock ticks since boot
+/// (`/proc/PID/stat` field 22).
+fn start_time(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // rest starts at field 3 (state).
+    if matches!(fields.first(), None | Some(&"Z" | &"X")) {
+        return None;
+    }
+    fields.get(19)?.parse().ok()
+}
