@@ -44,18 +44,17 @@ pub struct VassalFiles {
 
 impl VassalFiles {
     /// Copies the vassal's file (unless its config comes through the config
-    /// pipe) and its templates into `run_dir/vassals/<container name>/` and
+    /// pipe) and its templates into `parent/<container name>/` and
     /// returns it with the vassal's arguments rewritten to the copies.
     pub fn prepare(
         invocation: &Invocation,
         cwd: &Path,
-        run_dir: &Path,
+        parent: &Path,
     ) -> Result<(VassalFiles, Vec<String>), String> {
-        let parent = run_dir.join("vassals");
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
-            .create(&parent)
+            .create(parent)
             .map_err(|e| format!("{}: {e}", parent.display()))?;
         let dir = parent.join(invocation.container_name());
         // A copy left by a wrapper that was killed: ours now.

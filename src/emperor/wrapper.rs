@@ -136,8 +136,9 @@ fn run_container(
         Some(address) => hand_over_socket(address, plan.socket_mode)?,
         None => None,
     };
-    let (files, args) = super::files::VassalFiles::prepare(invocation, cwd, &settings.run_dir)
-        .map_err(WrapperError::Source)?;
+    let copies = Layout::new(settings).vassal_files_dir();
+    let (files, args) =
+        VassalFiles::prepare(invocation, cwd, &copies).map_err(WrapperError::Source)?;
     let result = create_and_run(settings, invocation, plan, (&files, &args), layout, &keep);
     drop(files);
     if let Some(path) = socket_file {
@@ -318,7 +319,7 @@ mod tests {
         std::fs::write(templates.join("base.ini"), "[uwsgi]\n").unwrap();
         let template = templates.join("base.ini").display().to_string();
         let inv = invocation(&["--ini", "app.ini:zerg", "--inherit", &template]);
-        let run = dir.path().join("run");
+        let run = dir.path().join("run/vassals");
         let (files, args) = VassalFiles::prepare(&inv, &vassals, &run).unwrap();
         assert_eq!(
             args,
@@ -372,7 +373,7 @@ mod tests {
             ("docker-stop-signal", "SIGQUIT"),
             ("docker-uwsgi", "/opt/uwsgi"),
         ]);
-        let (files, args) = VassalFiles::prepare(&inv, &cwd, &cwd.join("run")).unwrap();
+        let (files, args) = VassalFiles::prepare(&inv, &cwd, &cwd.join("copies")).unwrap();
         let request = container_request(&inv, &plan, &args, &files.dir, None).unwrap();
         assert_eq!(request.config.working_dir, "/srv");
         assert_eq!(request.config.stop_signal, "SIGQUIT");

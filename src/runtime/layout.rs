@@ -5,7 +5,8 @@
 //! `upper/` and `work/` dirs, the `rootfs/` mount point, the network files and the
 //! `exit` record; `names/<name>` holds the id a name belongs to.
 //! Runtime, under `--run-dir`: `libcontainer/<id>/` (libcontainer's state) and
-//! `locks/<id>` (the per-container flock).
+//! `locks/<id>` (the per-container flock), `vassals/<name>/` (an Emperor
+//! vassal's copied files).
 
 use std::path::{Path, PathBuf};
 
@@ -49,6 +50,12 @@ impl Layout {
     /// The network lock and state (leases, published ports).
     pub fn network_dir(&self) -> PathBuf {
         self.run_dir.join("network")
+    }
+
+    /// The Emperor wrapper's copies of each vassal's files
+    /// (`vassals/<container name>/`, see `crate::emperor::files`).
+    pub fn vassal_files_dir(&self) -> PathBuf {
+        self.run_dir.join("vassals")
     }
 
     pub fn lock_file(&self, id: &str) -> PathBuf {

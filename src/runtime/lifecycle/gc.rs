@@ -35,6 +35,7 @@ pub const LOST_EXIT_CODE: u8 = 255;
 /// What one sweep removed, one line each.
 pub fn gc(store: &Store, cgroup_parent: &str) -> Result<Vec<String>, LifecycleError> {
     let mut removed = Vec::new();
+    let mut reaped = Vec::new();
     for id in store.ids()? {
         let dir = store.layout.container_dir(&id);
         if monitor_alive(&dir) || owner_alive(&dir) {
@@ -45,6 +46,7 @@ pub fn gc(store: &Store, cgroup_parent: &str) -> Result<Vec<String>, LifecycleEr
             Ok(Some(record)) => {
                 if status(&store.layout, &id) == Status::Dead {
                     removed.push(reap_dead(store, &id, &record));
+                    reaped.push(record.name);
                 }
             }
             _ => {
@@ -62,6 +64,7 @@ pub fn gc(store: &Store, cgroup_parent: &str) -> Result<Vec<String>, LifecycleEr
     );
     repair_names(store, &mut removed);
     sweep_lock_files(store, &mut removed);
+    sweep_vassal_files(store, &reaped, &mut removed);
     sweep_cgroups(store, cgroup_parent, &mut removed);
     Ok(removed)
 }
@@ -176,6 +179,26 @@ fn sweep_files(dir: &Path, alive: impl Fn(&str) -> bool, what: &str, removed: &m
             && fs::remove_file(&path).is_ok()
         {
             removed.push(format!("{what} {name}"));
+        }
+    }
+}
+
+/// Copies of Emperor vassals' files (see `crate::emperor::files`) whose
+/// container is gone: at once for the containers just `reaped`, after a
+/// minute otherwise (a younger copy may belong to a wrapper that has not
+/// created its container yet).
+fn sweep_vassal_files(store: &Store, reaped: &[String], removed: &mut Vec<String>) {
+    for (name, path) in entries(&store.layout.vassal_files_dir()) {
+        let young = fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_none_or(|age| age < std::time::Duration::from_secs(60));
+        if (young && !reaped.contains(&name)) || !store.ids_named(&name).is_empty() {
+            continue;
+        }
+        if fs::remove_dir_all(&path).is_ok() {
+            removed.push(format!("vassal files {name}"));
         }
     }
 }
