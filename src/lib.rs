@@ -19,3 +19,4 @@ pub mod network;
 pub mod oci;
 pub mod runtime;
 pub mod spec;
+pub mod untrusted;

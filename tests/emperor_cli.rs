@@ -926,8 +926,9 @@ fn test_emperor_twenty_vassals_start_and_stop_together() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).lines().count(),
         count,
-        "{}",
-        describe(&out)
+        "{}\n{}",
+        describe(&out),
+        describe(&emperor.env.run(&["ps", "-a"]))
     );
     for i in 0..count {
         std::fs::remove_file(emperor.vassals_dir().join(format!("v{i}.ini"))).unwrap();
@@ -1044,10 +1045,16 @@ fn test_emperor_vassal_sees_only_its_own_file_and_no_host_paths() {
     wait_http_ok(&emperor, &a);
     wait_http_ok(&emperor, &b);
     emperor.wait_vassal("a.ini", "loyal");
+    // libcontainer records "running" just after the command starts.
+    wait_for(Duration::from_secs(10), "a.ini running", || {
+        emperor
+            .inspect("a.ini")
+            .filter(|c| c["State"]["Status"] == "running")
+    });
 
     // Only its own file, at /vassal; the other vassal's is nowhere.
     let (code, listing, err) = exec_in(&emperor, "a.ini", &["ls", "-a", "/vassal"]);
-    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(code, Some(0), "{err}\n{}", emperor.log());
     let names: Vec<&str> = listing.split_whitespace().collect();
     assert_eq!(names, vec![".", "..", "a.ini"], "{listing}");
     let (code, _, _) = exec_in(&emperor, "a.ini", &["cat", "/vassal/b.ini"]);
@@ -1105,8 +1112,11 @@ fn test_emperor_sigkill_of_the_emperor_then_gc_leaves_nothing() {
         .as_str()
         .unwrap()
         .to_string();
-    let pids = container_pids(&emperor.env, &id);
-    assert!(!pids.is_empty());
+    let pids = wait_for_then(
+        Duration::from_secs(10),
+        || format!("the container's pids\n{}", emperor.log()),
+        || Some(container_pids(&emperor.env, &id)).filter(|p| !p.is_empty()),
+    );
     let mut child = emperor.child.take().unwrap();
     let group = nix::unistd::Pid::from_raw(child.id() as i32);
     nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL).unwrap();

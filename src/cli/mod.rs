@@ -21,6 +21,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 
 use crate::config::{Overrides, Settings};
+use crate::untrusted::escape_controls;
 
 /// Exit code for vassalrun's own errors (Docker's convention).
 pub const EXIT_OWN_ERROR: u8 = 125;
@@ -245,7 +246,7 @@ fn for_each_container(
         match action(reference) {
             Ok(line) => println!("{line}"),
             Err(e) => {
-                eprintln!("vassalrun: {e:#}");
+                eprintln!("vassalrun: {}", escape_controls(&format!("{e:#}")));
                 failed = true;
             }
         }
@@ -266,7 +267,7 @@ fn exit_code_of(e: &anyhow::Error) -> u8 {
 /// Prints `vassalrun: <error chain>` on one line.
 fn report(e: &anyhow::Error) {
     let text = format!("{e:#}").replace('\n', " ");
-    eprintln!("vassalrun: {text}");
+    eprintln!("vassalrun: {}", escape_controls(&text));
 }
 
 /// Help and version go to stdout with exit 0; usage errors become one line and 125.
@@ -286,13 +287,16 @@ fn clap_exit(e: clap::Error) -> ExitCode {
                 _ => String::new(),
             };
             let flag = arg.split('=').next().unwrap_or_default();
-            eprintln!("vassalrun: unknown flag: {flag}");
+            eprintln!("vassalrun: unknown flag: {}", escape_controls(flag));
             ExitCode::from(EXIT_OWN_ERROR)
         }
         _ => {
             let rendered = e.render().to_string();
             let first = rendered.lines().next().unwrap_or_default();
-            eprintln!("vassalrun: {}", first.trim_start_matches("error: "));
+            eprintln!(
+                "vassalrun: {}",
+                escape_controls(first.trim_start_matches("error: "))
+            );
             ExitCode::from(EXIT_OWN_ERROR)
         }
     }

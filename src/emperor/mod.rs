@@ -32,5 +32,9 @@ pub fn invoked_by_emperor() -> bool {
 /// A wrapper log line: `[vassalrun] NAME: message` on stderr (the Emperor's log).
 pub fn log(vassal: &str, message: impl std::fmt::Display) {
     let text = message.to_string().replace('\n', " ");
+    let (vassal, text) = (
+        crate::untrusted::escape_controls(vassal),
+        crate::untrusted::escape_controls(&text),
+    );
     eprintln!("[vassalrun] {vassal}: {text}");
 }
