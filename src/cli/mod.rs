@@ -92,6 +92,22 @@ pub struct GlobalOptions {
     /// The bridge's address [default: the subnet's first address]
     #[arg(long, global = true, env = "VASSALRUN_GATEWAY", value_name = "IP")]
     pub gateway: Option<String>,
+    /// Largest image an import unpacks (sum of its files' sizes) [default: 16g]
+    #[arg(
+        long = "max-image-size",
+        global = true,
+        env = "VASSALRUN_MAX_IMAGE_SIZE",
+        value_name = "SIZE"
+    )]
+    pub max_image_size: Option<String>,
+    /// Largest decompressed size of a tarball, in times its compressed size [default: 200]
+    #[arg(
+        long = "max-expansion-ratio",
+        global = true,
+        env = "VASSALRUN_MAX_EXPANSION_RATIO",
+        value_name = "N"
+    )]
+    pub max_expansion_ratio: Option<u64>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -163,6 +179,8 @@ impl GlobalOptions {
             bridge: self.bridge.clone(),
             subnet: self.subnet.clone(),
             gateway: self.gateway.clone(),
+            max_image_size: self.max_image_size.clone(),
+            max_expansion_ratio: self.max_expansion_ratio,
             ..Default::default()
         })?)
     }

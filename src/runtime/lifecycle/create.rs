@@ -2,7 +2,7 @@
 //! write the network files and have the monitor create the container
 //! (libcontainer status `created`). Every step is undone if a later one fails.
 
-use super::command_check::check_command;
+use super::command_check::{bind_mounts, check_command};
 use super::monitor::{spawn_monitor, Spawned};
 use super::names;
 use super::remove::{remove_container, RemoveMode};
@@ -175,7 +175,7 @@ fn create_claimed(
     let request = &options.request;
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
-    let image = ImageStore::new(&settings.root).resolve(&request.config.image)?;
+    let image = ImageStore::of(settings).resolve(&request.config.image)?;
     let image_rootfs = image.rootfs();
     let info = ImageInfo {
         rootfs: Some(image_rootfs.clone()),
@@ -259,7 +259,7 @@ fn prepare_rootfs(
         .find_map(|e| e.strip_prefix("PATH=").map(str::to_string))
         .unwrap_or_default();
     match args.first() {
-        Some(command) => check_command(&files.rootfs(), command, &path_env),
+        Some(command) => check_command(&files.rootfs(), command, &path_env, &bind_mounts(spec)),
         None => Ok(()),
     }
 }

@@ -51,7 +51,12 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
         .command
         .first()
         .ok_or_else(|| error("exec")("no command given".into()))?;
-    check_command(&files.rootfs(), first, &path_env)?;
+    check_command(
+        &files.rootfs(),
+        first,
+        &path_env,
+        &super::command_check::bind_mounts(&spec),
+    )?;
 
     let mut builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
