@@ -284,3 +284,177 @@ fn test_gc_reaps_containers_whose_monitor_was_killed() {
     assert!(out.status.success(), "{}", describe(&out));
     assert_eq!(status_of(&env, "kept").as_deref(), Some("running"));
 }
+
+/// Runs a shell script, which must succeed.
+fn sh(script: &str) {
+    let status = std::process::Command::new("sh")
+        .args(["-c", script])
+        .status()
+        .unwrap();
+    assert!(status.success(), "{script}");
+}
+
+fn disk_usage(dir: &Path) -> u64 {
+    let out = std::process::Command::new("du")
+        .args(["-sk"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse::<u64>()
+        .unwrap()
+        * 1024
+}
+
+fn images_left(env: &TestEnv) -> Vec<String> {
+    ["images/sha256", "images/tmp"]
+        .iter()
+        .flat_map(|d| {
+            std::fs::read_dir(env.root().join(d))
+                .map(|d| {
+                    d.flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn test_import_refuses_bombs_and_keeps_sparse_files_sparse() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("src");
+    std::fs::create_dir_all(&dir).unwrap();
+    let d = dir.display();
+    // 10 KB of tar declaring a 20 GiB sparse file (and one of 256 MiB);
+    // 256 MiB of zeros as a few KB of zstd.
+    sh(&format!(
+        "cd {d} && truncate -s 20G big && tar --sparse -cf sparse.tar big && rm big && \
+         truncate -s 256M small && tar --sparse -cf small.tar small && \
+         tar -cf - small | zstd -1 -q > zeros.tar.zst && rm small"
+    ));
+    let sparse = dir.join("sparse.tar").display().to_string();
+    let small = dir.join("small.tar").display().to_string();
+    let zeros = dir.join("zeros.tar.zst").display().to_string();
+
+    let out = env.run(&["image", "import", &sparse, "sp"]);
+    common::assert_error(
+        &out,
+        &format!(
+            "image import {sparse}: entry big: the image is larger than the maximum image size \
+             of 17179869184 bytes (raise --max-image-size to import it)"
+        ),
+    );
+    let out = env.run(&["image", "import", &zeros, "z"]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("decompresses to more than 200 times its size"),
+        "{}",
+        describe(&out)
+    );
+    assert!(images_left(&env).is_empty(), "{:?}", images_left(&env));
+
+    // Raised by flag, environment or config.toml; the sparse file stays sparse.
+    let out = env.run(&["--max-image-size", "100m", "image", "import", &small]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    let out = env.run(&["--max-image-size", "300m", "image", "import", &small, "sp"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(disk_usage(&env.root()) < 10 << 20, "sparse on disk");
+    let out = env
+        .command()
+        .env("VASSALRUN_MAX_EXPANSION_RATIO", "100000")
+        .args(["image", "import", &zeros, "z"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(disk_usage(&env.root()) < 10 << 20, "zeros become holes");
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_dir().join("config.toml"),
+        "max-image-size = \"1m\"\n",
+    )
+    .unwrap();
+    let out = env.run(&["image", "import", &busybox_tarball().display().to_string()]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("maximum image size of 1048576 bytes"),
+        "{}",
+        describe(&out)
+    );
+    let out = env.run(&["--max-image-size", "lots", "image", "ls"]);
+    common::assert_error(
+        &out,
+        "max-image-size: invalid size \"lots\": expected bytes or a size like 16g or 500m",
+    );
+}
+
+#[test]
+fn test_control_characters_from_a_tar_header_are_escaped() {
+    let env = TestEnv::new();
+    let tar = env.dir.path().join("crafted.tar");
+    // A ustar header whose name carries ESC, CR and BEL and escapes the image.
+    let mut header = [0u8; 512];
+    let name = b"../\x1b[2Jgotcha\r\x07";
+    header[..name.len()].copy_from_slice(name);
+    header[100..108].copy_from_slice(b"0000644\0");
+    header[108..116].copy_from_slice(b"0000000\0");
+    header[116..124].copy_from_slice(b"0000000\0");
+    header[124..136].copy_from_slice(b"00000000000\0");
+    header[136..148].copy_from_slice(b"00000000000\0");
+    header[156] = b'0';
+    header[257..263].copy_from_slice(b"ustar\0");
+    header[263..265].copy_from_slice(b"00");
+    header[148..156].copy_from_slice(b"        ");
+    let sum: u32 = header.iter().map(|b| u32::from(*b)).sum();
+    header[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+    let mut bytes = header.to_vec();
+    bytes.extend([0u8; 1024]);
+    std::fs::write(&tar, bytes).unwrap();
+    let out = env.run(&["image", "import", &tar.display().to_string()]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        !out.stderr
+            .iter()
+            .any(|b| b.is_ascii_control() && *b != b'\n'),
+        "raw control bytes: {:?}",
+        out.stderr
+    );
+    assert!(stderr(&out).contains("gotcha"), "{}", describe(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", describe(&out));
+}
+
+#[test]
+fn test_command_under_a_volume_is_found() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = env_with_busybox();
+    let volume = env.dir.path().join("probe");
+    std::fs::create_dir_all(&volume).unwrap();
+    std::fs::write(volume.join("tool"), "#!/bin/sh\necho from-the-volume\n").unwrap();
+    sh(&format!("chmod 755 {}", volume.join("tool").display()));
+    std::fs::write(volume.join("data"), "x").unwrap();
+    let bind = format!("{}:/probe", volume.display());
+    let out = env.run(&["run", "--rm", "-v", &bind, "bb", "/probe/tool"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(stdout(&out), "from-the-volume\n");
+    let out = env.run(&[
+        "run",
+        "--rm",
+        "-v",
+        &bind,
+        "-e",
+        "PATH=/probe:/bin",
+        "bb",
+        "tool",
+    ]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let out = env.run(&["run", "--rm", "-v", &bind, "bb", "/probe/data"]);
+    assert_eq!(out.status.code(), Some(126), "{}", describe(&out));
+    let out = env.run(&["run", "--rm", "bb", "/probe/tool"]);
+    assert_eq!(out.status.code(), Some(127), "{}", describe(&out));
+}
