@@ -20,3 +20,6 @@ pub mod oci;
 pub mod runtime;
 pub mod spec;
 pub mod untrusted;
+
+#[cfg(test)]
+mod prop_tests;

@@ -632,7 +632,7 @@ pub fn validate_signal(text: &str) -> Result<(), SpecError> {
 
 /// Docker's env-file format: `KEY=value` lines, `#` comments, bare `KEY` taken
 /// from the environment (dropped when unset).
-fn read_env_file(path: &str, env: EnvLookup) -> Result<Vec<String>, SpecError> {
+pub(crate) fn read_env_file(path: &str, env: EnvLookup) -> Result<Vec<String>, SpecError> {
     let text = std::fs::read(path).map_err(|e| flag_error("--env-file", path, e))?;
     let text = String::from_utf8(text)
         .map_err(|_| flag_error("--env-file", path, "contains invalid utf8 bytes"))?;
