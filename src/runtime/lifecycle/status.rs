@@ -89,8 +89,10 @@ pub fn monitor_pid(dir: &std::path::Path) -> Option<i32> {
 }
 
 /// The file naming the process that is creating (or, for the Emperor wrapper,
-/// running in the foreground) a container: `<pid> <start time>`. While that
-/// process lives, `gc` leaves the container alone even before it has a monitor.
+/// running in the foreground) a container: `<pid> <start time> <boot id>`.
+/// While that process lives, `gc` leaves the container alone even before it
+/// has a monitor. The boot id keeps a process of a later boot with the same
+/// pid and start time (early boot is deterministic) from passing for it.
 pub const OWNER_FILE: &str = "owner";
 
 /// Records this process as the owner of the container in `dir`.
@@ -99,7 +101,7 @@ pub fn write_owner(dir: &std::path::Path) -> Result<(), crate::runtime::record::
     let start = start_time(pid).unwrap_or_default();
     crate::runtime::record::write_volatile_atomic(
         &dir.join(OWNER_FILE),
-        format!("{pid} {start}").as_bytes(),
+        format!("{pid} {start} {}", boot_id()).as_bytes(),
     )
 }
 
@@ -110,13 +112,21 @@ pub fn owner_alive(dir: &std::path::Path) -> bool {
         return false;
     };
     let mut fields = text.split_whitespace();
-    let (Some(Ok(pid)), Some(Ok(start))) = (
+    let (Some(Ok(pid)), Some(Ok(start)), Some(boot)) = (
         fields.next().map(str::parse::<i32>),
         fields.next().map(str::parse::<u64>),
+        fields.next(),
     ) else {
         return false;
     };
-    start_time(pid) == Some(start)
+    boot == boot_id() && start_time(pid) == Some(start)
+}
+
+/// This boot's id (`/proc/sys/kernel/random/boot_id`).
+fn boot_id() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|id| id.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// A live (not zombie) process's start time in clock ticks since boot
