@@ -184,6 +184,10 @@ impl Store {
                     return Ok(id.clone());
                 }
             }
+            // A full id needs no search through the records.
+            if self.owns_a_directory(name) {
+                return Ok(name.to_string());
+            }
             if let Some(id) = self.ids_named(name).into_iter().next() {
                 if let Err(e) = self.repair_name(name, &id) {
                     tracing::warn!("{e}");
