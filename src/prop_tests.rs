@@ -142,9 +142,7 @@ mod vassal_files {
                 prop_assert!(name.len() >= 2, "{name:?}");
                 prop_assert!(name.starts_with(|c: char| c.is_ascii_alphanumeric()), "{name:?}");
                 let _ = invocation.file_name();
-                if zerg.is_none() {
-                    prop_assert!(crate::runtime::store::is_valid_name(&name), "{name:?}");
-                }
+                prop_assert!(crate::runtime::store::is_valid_name(&name), "{name:?}");
             }
         }
     }

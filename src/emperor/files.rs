@@ -21,7 +21,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use super::invocation::Invocation;
+use super::invocation::{in_docker_alphabet, Invocation};
 
 /// Where the vassal's files appear inside its container (and its default
 /// working directory).
@@ -168,19 +168,12 @@ impl Watch {
 
 /// `name`'s last component in a form safe as a file name and as a bind path.
 fn container_file_name(path: &Path, fallback: &str) -> String {
-    let name: String = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let name = in_docker_alphabet(
+        &path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
     if name.is_empty() || name.starts_with('.') {
         format!("{fallback}{name}")
     } else {
