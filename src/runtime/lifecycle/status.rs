@@ -30,11 +30,7 @@ impl Status {
 /// Reads the status without taking the container lock.
 pub fn status(layout: &Layout, id: &str) -> Status {
     let state_dir = layout.libcontainer_root().join(id);
-    if let Some(mut container) = state_dir
-        .exists()
-        .then(|| Container::load(state_dir).ok())
-        .flatten()
-    {
+    if let Some(mut container) = state_dir.exists().then(|| load_state(&state_dir)).flatten() {
         let _ = container.refresh_status();
         match container.status() {
             ContainerStatus::Created | ContainerStatus::Creating => return Status::Created,
@@ -51,6 +47,23 @@ pub fn status(layout: &Layout, id: &str) -> Status {
         Ok(Some(exit)) => Status::Exited(exit),
         _ => Status::Dead,
     }
+}
+
+/// libcontainer 0.7 saves `state.json` in place (truncate, then write), so a
+/// reader racing a save (at `start`, for instance) can find it empty or half
+/// written and would take a running container for a dead one: a failed load
+/// is retried for a few milliseconds before it counts.
+fn load_state(state_dir: &std::path::Path) -> Option<Container> {
+    for attempt in 0..10 {
+        match Container::load(state_dir.to_path_buf()) {
+            Ok(container) => return Some(container),
+            Err(_) if attempt < 9 && state_dir.exists() => {
+                std::thread::sleep(std::time::Duration::from_millis(2))
+            }
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 /// Whether the monitor recorded in `monitor.pid` is still running: the pid
