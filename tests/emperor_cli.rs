@@ -415,7 +415,14 @@ fn test_emperor_container_vassal_answers_reloads_in_place_and_stops_clean() {
     assert_eq!(first["accepting"], 1);
     let container = emperor.inspect("app.ini").expect("the vassal's container");
     let id = container["Id"].as_str().unwrap().to_string();
-    assert_eq!(container["State"]["Status"], "running");
+    assert_eq!(
+        container["State"]["Status"],
+        "running",
+        "{}\n{}\n{}",
+        describe(&emperor.env.run(&["ps", "-a", "--no-trunc"])),
+        container,
+        emperor.log()
+    );
 
     // docker-memory is the container cgroup's limit.
     let limit = Path::new("/sys/fs/cgroup/memory")
@@ -926,9 +933,10 @@ fn test_emperor_twenty_vassals_start_and_stop_together() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).lines().count(),
         count,
-        "{}\n{}",
+        "{}\n{}\n{}",
         describe(&out),
-        describe(&emperor.env.run(&["ps", "-a"]))
+        describe(&emperor.env.run(&["ps", "-a"])),
+        emperor.log()
     );
     for i in 0..count {
         std::fs::remove_file(emperor.vassals_dir().join(format!("v{i}.ini"))).unwrap();

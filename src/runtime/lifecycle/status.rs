@@ -52,13 +52,15 @@ pub fn status(layout: &Layout, id: &str) -> Status {
 /// libcontainer 0.7 saves `state.json` in place (truncate, then write), so a
 /// reader racing a save (at `start`, for instance) can find it empty or half
 /// written and would take a running container for a dead one: a failed load
-/// is retried for a few milliseconds before it counts.
+/// is retried for up to 100 ms (a saver preempted on a loaded host) before it
+/// counts.
 fn load_state(state_dir: &std::path::Path) -> Option<Container> {
-    for attempt in 0..10 {
+    const ATTEMPTS: u32 = 25;
+    for attempt in 1..=ATTEMPTS {
         match Container::load(state_dir.to_path_buf()) {
             Ok(container) => return Some(container),
-            Err(_) if attempt < 9 && state_dir.exists() => {
-                std::thread::sleep(std::time::Duration::from_millis(2))
+            Err(_) if attempt < ATTEMPTS && state_dir.exists() => {
+                std::thread::sleep(std::time::Duration::from_millis(4))
             }
             Err(_) => return None,
         }
