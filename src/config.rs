@@ -14,6 +14,10 @@ pub const DEFAULT_CGROUP_PARENT: &str = "vassalrun";
 pub const DEFAULT_LOG_LEVEL: &str = "warn";
 pub const DEFAULT_BRIDGE: &str = "vassal0";
 pub const DEFAULT_SUBNET: &str = "10.89.0.0/16";
+/// The largest image an import may unpack (the sum of its files' sizes).
+pub const DEFAULT_MAX_IMAGE_SIZE: &str = "16g";
+/// How many times its compressed size a tarball may expand to.
+pub const DEFAULT_MAX_EXPANSION_RATIO: u64 = 200;
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
@@ -24,6 +28,11 @@ pub enum ConfigError {
     },
     #[error("{path}: {reason}")]
     Parse { path: PathBuf, reason: String },
+    #[error("{setting}: {reason}")]
+    Value {
+        setting: &'static str,
+        reason: String,
+    },
 }
 
 /// `config.toml`; every key is optional and has a flag and an environment variable.
@@ -38,6 +47,10 @@ pub struct ConfigFile {
     pub bridge: Option<String>,
     pub subnet: Option<String>,
     pub gateway: Option<String>,
+    /// Largest image an import unpacks (`16g`, `500m`, bytes).
+    pub max_image_size: Option<String>,
+    /// Largest decompressed size of a tarball, in times its compressed size.
+    pub max_expansion_ratio: Option<u64>,
     /// `[emperor]`: the uWSGI Emperor wrapper's settings.
     pub emperor: Option<EmperorConfigFile>,
 }
@@ -66,6 +79,28 @@ pub struct Overrides {
     pub gateway: Option<String>,
     pub require_image: Option<bool>,
     pub host_uwsgi: Option<PathBuf>,
+    pub max_image_size: Option<String>,
+    pub max_expansion_ratio: Option<u64>,
+}
+
+/// What an image import may unpack, so that an archive bomb (a sparse member
+/// declaring terabytes, a small zstd of endless zeros) is refused before it
+/// fills the store's filesystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportLimits {
+    /// Bytes: the sum of the sizes of the image's files.
+    pub max_size: u64,
+    /// Decompressed bytes per compressed byte of a tarball.
+    pub max_ratio: u64,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        ImportLimits {
+            max_size: 16 << 30,
+            max_ratio: DEFAULT_MAX_EXPANSION_RATIO,
+        }
+    }
 }
 
 /// The settings in force.
@@ -91,6 +126,8 @@ pub struct Settings {
     /// Emperor wrapper: the uWSGI run for vassals without an image (a name
     /// searched in `PATH`, or a path).
     pub host_uwsgi: PathBuf,
+    /// Image imports: the largest image and the largest expansion ratio.
+    pub import_limits: ImportLimits,
 }
 
 impl Settings {
@@ -101,7 +138,12 @@ impl Settings {
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_DIR));
         let file = read_config_file(&config_dir.join("config.toml"))?;
         let emperor = file.emperor.unwrap_or_default();
+        let import_limits = import_limits(
+            overrides.max_image_size.or(file.max_image_size),
+            overrides.max_expansion_ratio.or(file.max_expansion_ratio),
+        )?;
         Ok(Settings {
+            import_limits,
             require_image: overrides
                 .require_image
                 .or(emperor.require_image)
@@ -139,6 +181,29 @@ impl Settings {
             config_dir,
         })
     }
+}
+
+/// The import limits from their settings (a size in Docker's units, a ratio).
+fn import_limits(size: Option<String>, ratio: Option<u64>) -> Result<ImportLimits, ConfigError> {
+    let size = size.unwrap_or_else(|| DEFAULT_MAX_IMAGE_SIZE.to_string());
+    let max_size = crate::spec::units::parse_size(&size)
+        .ok()
+        .filter(|bytes| *bytes > 0)
+        .ok_or_else(|| ConfigError::Value {
+            setting: "max-image-size",
+            reason: format!("invalid size {size:?}: expected bytes or a size like 16g or 500m"),
+        })?;
+    let max_ratio = ratio.unwrap_or(DEFAULT_MAX_EXPANSION_RATIO);
+    if max_ratio == 0 {
+        return Err(ConfigError::Value {
+            setting: "max-expansion-ratio",
+            reason: "0: expected a ratio of at least 1".into(),
+        });
+    }
+    Ok(ImportLimits {
+        max_size: max_size as u64,
+        max_ratio,
+    })
 }
 
 fn read_config_file(path: &Path) -> Result<ConfigFile, ConfigError> {
@@ -227,6 +292,52 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("unknown field `require-images`"), "{err}");
+    }
+
+    #[test]
+    fn test_import_limits_defaults_file_and_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let load = |overrides: Overrides| {
+            Settings::load(Overrides {
+                config_dir: Some(dir.path().into()),
+                ..overrides
+            })
+        };
+        assert_eq!(
+            load(Overrides::default()).unwrap().import_limits,
+            ImportLimits::default()
+        );
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "max-image-size = \"1g\"\nmax-expansion-ratio = 50\n",
+        )
+        .unwrap();
+        let limits = load(Overrides::default()).unwrap().import_limits;
+        assert_eq!((limits.max_size, limits.max_ratio), (1 << 30, 50));
+        let limits = load(Overrides {
+            max_image_size: Some("10m".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .import_limits;
+        assert_eq!((limits.max_size, limits.max_ratio), (10 << 20, 50));
+        let err = load(Overrides {
+            max_image_size: Some("lots".into()),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("max-image-size: invalid size \"lots\""),
+            "{err}"
+        );
+        let err = load(Overrides {
+            max_expansion_ratio: Some(0),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("max-expansion-ratio: 0"), "{err}");
     }
 
     #[test]

@@ -19,3 +19,7 @@ pub mod network;
 pub mod oci;
 pub mod runtime;
 pub mod spec;
+pub mod untrusted;
+
+#[cfg(test)]
+mod prop_tests;

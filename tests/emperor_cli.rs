@@ -415,7 +415,14 @@ fn test_emperor_container_vassal_answers_reloads_in_place_and_stops_clean() {
     assert_eq!(first["accepting"], 1);
     let container = emperor.inspect("app.ini").expect("the vassal's container");
     let id = container["Id"].as_str().unwrap().to_string();
-    assert_eq!(container["State"]["Status"], "running");
+    assert_eq!(
+        container["State"]["Status"],
+        "running",
+        "{}\n{}\n{}",
+        describe(&emperor.env.run(&["ps", "-a", "--no-trunc"])),
+        container,
+        emperor.log()
+    );
 
     // docker-memory is the container cgroup's limit.
     let limit = Path::new("/sys/fs/cgroup/memory")
@@ -934,8 +941,10 @@ fn test_emperor_twenty_vassals_start_and_stop_together() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).lines().count(),
         count,
-        "{}",
-        describe(&out)
+        "{}\n{}\n{}",
+        describe(&out),
+        describe(&emperor.env.run(&["ps", "-a"])),
+        emperor.log()
     );
     for i in 0..count {
         std::fs::remove_file(emperor.vassals_dir().join(format!("v{i}.ini"))).unwrap();
@@ -1025,4 +1034,127 @@ fn test_emperor_vassals_go_through_run_modules() {
     assert!(labels.get("cli").is_none(), "{labels}");
     std::fs::remove_file(emperor.vassals_dir().join("mod.ini")).unwrap();
     emperor.assert_clean();
+}
+
+/// `vassalrun exec NAME ARGS…` as the test's env; (exit code, stdout, stderr).
+fn exec_in(emperor: &Emperor, name: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = emperor.env.run(&[&["exec", name][..], args].concat());
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn test_emperor_vassal_sees_only_its_own_file_and_no_host_paths() {
+    if !can_run() {
+        return;
+    }
+    let emperor = Emperor::start();
+    let (a, b) = (emperor.socket("a.sock"), emperor.socket("b.sock"));
+    emperor.add_vassal("a.ini", &socket_vassal(&a, "; marker-one"));
+    emperor.add_vassal(
+        "b.ini",
+        &socket_vassal(&b, "docker-env = DB_PASSWORD=hunter2-secret"),
+    );
+    wait_http_ok(&emperor, &a);
+    wait_http_ok(&emperor, &b);
+    emperor.wait_vassal("a.ini", "loyal");
+    // libcontainer records "running" just after the command starts.
+    wait_for(Duration::from_secs(10), "a.ini running", || {
+        emperor
+            .inspect("a.ini")
+            .filter(|c| c["State"]["Status"] == "running")
+    });
+
+    // Only its own file, at /vassal; the other vassal's is nowhere.
+    let (code, listing, err) = exec_in(&emperor, "a.ini", &["ls", "-a", "/vassal"]);
+    assert_eq!(code, Some(0), "{err}\n{}", emperor.log());
+    let names: Vec<&str> = listing.split_whitespace().collect();
+    assert_eq!(names, vec![".", "..", "a.ini"], "{listing}");
+    let (code, _, _) = exec_in(&emperor, "a.ini", &["cat", "/vassal/b.ini"]);
+    assert_ne!(code, Some(0));
+    let vassals = emperor.vassals_dir().display().to_string();
+    let (code, _, _) = exec_in(&emperor, "a.ini", &["cat", &format!("{vassals}/b.ini")]);
+    assert_ne!(
+        code,
+        Some(0),
+        "the Emperor's directory is not in the container"
+    );
+    let (_, grep, _) = exec_in(
+        &emperor,
+        "a.ini",
+        &["grep", "-rl", "hunter2-secret", "/vassal", "/etc", "/tmp"],
+    );
+    assert!(grep.trim().is_empty(), "{grep}");
+
+    // No host path of the Emperor's directory or of the binary.
+    let binary = env!("CARGO_BIN_EXE_vassalrun");
+    for file in ["/proc/self/mountinfo", "/proc/1/cmdline", "/proc/2/cmdline"] {
+        let (code, text, err) = exec_in(&emperor, "a.ini", &["cat", file]);
+        assert_eq!(code, Some(0), "{file}: {err}");
+        assert!(!text.contains(&vassals), "{file} shows {vassals}:\n{text}");
+        assert!(!text.contains(binary), "{file} shows {binary}:\n{text}");
+    }
+    let (_, cmdline, _) = exec_in(&emperor, "a.ini", &["cat", "/proc/1/cmdline"]);
+    assert!(cmdline.starts_with("vassalrun-pid1\0"), "{cmdline:?}");
+    let (_, cmdline, _) = exec_in(&emperor, "a.ini", &["cat", "/proc/2/cmdline"]);
+    assert!(cmdline.contains("/vassal/a.ini"), "{cmdline:?}");
+
+    // An edit that replaces the file (as editors and deploy tools do) reaches
+    // the copy the vassal reads at its next reload.
+    let edited = socket_vassal(&a, "; marker-two");
+    let tmp = emperor.vassals_dir().join(".a.ini.new");
+    std::fs::write(&tmp, &edited).unwrap();
+    std::fs::rename(&tmp, emperor.vassals_dir().join("a.ini")).unwrap();
+    wait_for(Duration::from_secs(10), "the refreshed copy", || {
+        let (_, text, _) = exec_in(&emperor, "a.ini", &["cat", "/vassal/a.ini"]);
+        text.contains("marker-two").then_some(())
+    });
+    wait_http_ok(&emperor, &a);
+}
+
+#[test]
+fn test_emperor_sigkill_of_the_emperor_then_gc_leaves_nothing() {
+    if !can_run() {
+        return;
+    }
+    let mut emperor = Emperor::start();
+    let socket = emperor.socket("app.sock");
+    emperor.add_vassal("app.ini", &socket_vassal(&socket, ""));
+    wait_http_ok(&emperor, &socket);
+    let id = emperor.inspect("app.ini").unwrap()["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pids = wait_for_then(
+        Duration::from_secs(10),
+        || format!("the container's pids\n{}", emperor.log()),
+        || Some(container_pids(&emperor.env, &id)).filter(|p| !p.is_empty()),
+    );
+    let mut child = emperor.child.take().unwrap();
+    let group = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL).unwrap();
+    let _ = child.wait();
+    wait_for(
+        Duration::from_secs(5),
+        "the container's processes to die",
+        || pids.iter().all(|p| is_gone(*p)).then_some(()),
+    );
+    // Dead, not gone: the wrapper had no chance to clean up.
+    assert_eq!(emperor.env.container_ids(), vec![id.clone()]);
+    let out = emperor.env.run(&["gc"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("container {id} (app.ini, dead, removed)")),
+        "{stdout}"
+    );
+    emperor.assert_clean();
+    let copies = emperor.env.dir.path().join("run/vassals");
+    let left: Vec<_> = std::fs::read_dir(&copies)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "vassal copies left: {left:?}");
 }

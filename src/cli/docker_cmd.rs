@@ -291,7 +291,10 @@ fn inspect(settings: &Settings, args: &InspectArgs) -> anyhow::Result<ExitCode> 
         match result {
             Ok(value) => found.push(value),
             Err(e) => {
-                eprintln!("vassalrun: {e}");
+                eprintln!(
+                    "vassalrun: {}",
+                    crate::untrusted::escape_controls(&e.to_string())
+                );
                 failed = true;
             }
         }

@@ -37,6 +37,8 @@ fn settings() -> Result<Settings, String> {
         bridge: global.bridge,
         subnet: global.subnet,
         gateway: global.gateway,
+        max_image_size: global.max_image_size,
+        max_expansion_ratio: global.max_expansion_ratio,
         require_image: flag("VASSALRUN_REQUIRE_IMAGE"),
         host_uwsgi: std::env::var_os("VASSALRUN_HOST_UWSGI").map(Into::into),
     })

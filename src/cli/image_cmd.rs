@@ -62,7 +62,7 @@ pub struct RmArgs {
 }
 
 pub fn run_image(settings: &Settings, command: &ImageCommand) -> anyhow::Result<ExitCode> {
-    let images = ImageStore::new(&settings.root);
+    let images = ImageStore::of(settings);
     match command {
         ImageCommand::Import(args) => {
             let image = images.import(&args.source, args.name.as_deref(), &args.change)?;

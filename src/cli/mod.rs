@@ -33,6 +33,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Parser, Subcommand};
 
 use crate::config::{Overrides, Settings};
+use crate::untrusted::escape_controls;
 
 /// Exit code for vassalrun's own errors (Docker's convention).
 pub const EXIT_OWN_ERROR: u8 = 125;
@@ -104,6 +105,22 @@ pub struct GlobalOptions {
     /// The bridge's address [default: the subnet's first address]
     #[arg(long, global = true, env = "VASSALRUN_GATEWAY", value_name = "IP")]
     pub gateway: Option<String>,
+    /// Largest image an import unpacks (sum of its files' sizes) [default: 16g]
+    #[arg(
+        long = "max-image-size",
+        global = true,
+        env = "VASSALRUN_MAX_IMAGE_SIZE",
+        value_name = "SIZE"
+    )]
+    pub max_image_size: Option<String>,
+    /// Largest decompressed size of a tarball, in times its compressed size [default: 200]
+    #[arg(
+        long = "max-expansion-ratio",
+        global = true,
+        env = "VASSALRUN_MAX_EXPANSION_RATIO",
+        value_name = "N"
+    )]
+    pub max_expansion_ratio: Option<u64>,
 }
 
 /// The end of `run --help`: the everyday forms.
@@ -212,6 +229,8 @@ impl GlobalOptions {
             bridge: self.bridge.clone(),
             subnet: self.subnet.clone(),
             gateway: self.gateway.clone(),
+            max_image_size: self.max_image_size.clone(),
+            max_expansion_ratio: self.max_expansion_ratio,
             ..Default::default()
         })?)
     }
@@ -310,7 +329,7 @@ fn for_each_container(
         match action(reference) {
             Ok(line) => println!("{line}"),
             Err(e) => {
-                eprintln!("vassalrun: {e:#}");
+                eprintln!("vassalrun: {}", escape_controls(&format!("{e:#}")));
                 failed = true;
             }
         }
@@ -454,7 +473,7 @@ fn exit_code_of(e: &anyhow::Error) -> u8 {
 /// Prints `vassalrun: <error chain>` on one line.
 fn report(e: &anyhow::Error) {
     let text = format!("{e:#}").replace('\n', " ");
-    eprintln!("vassalrun: {text}");
+    eprintln!("vassalrun: {}", escape_controls(&text));
 }
 
 /// Help and version go to stdout with exit 0; usage errors keep clap's whole
@@ -475,7 +494,9 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             ExitCode::from(EXIT_OWN_ERROR)
         }
         _ => {
-            eprint!("{}", usage_error_text(&e));
+            for line in usage_error_text(&e).lines() {
+                eprintln!("{}", escape_controls(line));
+            }
             ExitCode::from(EXIT_OWN_ERROR)
         }
     }

@@ -176,6 +176,9 @@ fn usage_exit(e: clap::Error) -> ExitCode {
     }
     let rendered = e.render().to_string();
     let first = rendered.lines().next().unwrap_or_default();
-    eprintln!("vassalrun: {}", first.trim_start_matches("error: "));
+    eprintln!(
+        "vassalrun: {}",
+        crate::untrusted::escape_controls(first.trim_start_matches("error: "))
+    );
     ExitCode::from(EXIT_FAILURE)
 }

@@ -427,7 +427,10 @@ pub fn run_inspect(settings: &Settings, args: &InspectArgs) -> anyhow::Result<Ex
         {
             Ok(v) => out.push(v),
             Err(e) => {
-                eprintln!("vassalrun: {e}");
+                eprintln!(
+                    "vassalrun: {}",
+                    crate::untrusted::escape_controls(&e.to_string())
+                );
                 failed = true;
             }
         }

@@ -89,7 +89,7 @@ pub enum Pulled {
 /// `pull`: the image is in the store, or is imported from its mapping under
 /// the name asked for; anything else is an error (no registry is contacted).
 pub fn pull(settings: &Settings, reference: &str) -> Result<Pulled, DockerError> {
-    let store = ImageStore::new(&settings.root);
+    let store = ImageStore::of(settings);
     if let Some((name, _)) = find(&store, reference)? {
         return Ok(Pulled::Present(name));
     }

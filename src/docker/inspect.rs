@@ -37,7 +37,7 @@ pub fn lookup(
 ) -> Vec<Result<Value, DockerError>> {
     let layout = Layout::new(settings);
     let store = Store::new(layout.clone());
-    let image_store = ImageStore::new(&settings.root);
+    let image_store = ImageStore::of(settings);
     names
         .iter()
         .map(|name| {

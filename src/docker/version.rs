@@ -85,7 +85,7 @@ pub fn info(settings: &Settings) -> Value {
     let ids = Store::new(layout.clone()).ids().unwrap_or_default();
     let states: Vec<Status> = ids.iter().map(|id| status(&layout, id)).collect();
     let count = |f: fn(&Status) -> bool| states.iter().filter(|s| f(s)).count();
-    let images = crate::runtime::images::ImageStore::new(&settings.root)
+    let images = crate::runtime::images::ImageStore::of(settings)
         .list()
         .map(|rows| rows.len())
         .unwrap_or(0);

@@ -158,27 +158,33 @@ impl Invocation {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut name: String = base
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let mut name = in_docker_alphabet(&base);
         if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             name.insert(0, 'v');
         }
         if let Some(zerg) = &self.zerg {
-            name.push_str(&format!("-zerg{zerg}"));
+            name.push_str(&in_docker_alphabet(&format!("-zerg{zerg}")));
         }
         if name.len() < 2 {
             name.push_str("-vassal");
         }
         name
     }
+}
+
+/// `text` with every character outside Docker's name alphabet
+/// (`[a-zA-Z0-9_.-]`) replaced by `_`: safe as a container name's body, a
+/// file name and a bind path.
+pub fn in_docker_alphabet(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

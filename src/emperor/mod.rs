@@ -8,12 +8,14 @@
 //! - [`ini`], [`source`]: the vassal's attributes.
 //! - [`attributes`]: `docker-*` attributes → `docker run` flags.
 //! - [`fds`], [`socket`]: the fds the container gets.
+//! - [`files`]: the vassal's own files, the only ones of the Emperor's it sees.
 //! - [`wrapper`]: the whole spawn, and the container's life
 //!   ([`crate::runtime::lifecycle::inline`]).
 
 pub mod attributes;
 pub mod error;
 pub mod fds;
+pub mod files;
 pub mod ini;
 pub mod invocation;
 pub mod socket;
@@ -30,5 +32,9 @@ pub fn invoked_by_emperor() -> bool {
 /// A wrapper log line: `[vassalrun] NAME: message` on stderr (the Emperor's log).
 pub fn log(vassal: &str, message: impl std::fmt::Display) {
     let text = message.to_string().replace('\n', " ");
+    let (vassal, text) = (
+        crate::untrusted::escape_controls(vassal),
+        crate::untrusted::escape_controls(&text),
+    );
     eprintln!("[vassalrun] {vassal}: {text}");
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use super::attributes::{plan, request, Plan};
 use super::error::WrapperError;
 use super::fds::{is_socket, FdLayout};
+use super::files::{VassalFiles, CONTAINER_DIR};
 use super::invocation::Invocation;
 use super::log;
 use super::socket::bind;
@@ -135,7 +136,11 @@ fn run_container(
         Some(address) => hand_over_socket(address, plan.socket_mode)?,
         None => None,
     };
-    let result = create_and_run(settings, invocation, plan, cwd, layout, &keep);
+    let copies = Layout::new(settings).vassal_files_dir();
+    let (files, args) =
+        VassalFiles::prepare(invocation, cwd, &copies).map_err(WrapperError::Source)?;
+    let result = create_and_run(settings, invocation, plan, (&files, &args), layout, &keep);
+    drop(files);
     if let Some(path) = socket_file {
         let _ = std::fs::remove_file(path);
     }
@@ -161,14 +166,14 @@ fn create_and_run(
     settings: &Settings,
     invocation: &Invocation,
     plan: &Plan,
-    cwd: &Path,
+    (files, args): (&VassalFiles, &[String]),
     fds: FdLayout,
     keep: &[i32],
 ) -> Result<u8, WrapperError> {
     let vassal = invocation.name.as_str();
     let preserved_fds = fds.preserved_fds;
     let options = CreateOptions {
-        request: container_request(invocation, plan, cwd, Some(settings))?,
+        request: container_request(invocation, plan, args, &files.dir, Some(settings))?,
         name: Some(invocation.container_name()),
         replace: true,
     };
@@ -211,6 +216,16 @@ fn create_and_run(
                 )
             }),
             on_started,
+            watch: files.watch().ok().map(|watch| {
+                let fd = watch.fd();
+                let refresh: Box<dyn FnMut() + '_> = Box::new(move || {
+                    watch.drain();
+                    if let Err(e) = files.refresh_all() {
+                        log(vassal, format!("refreshing the vassal's files: {e}"));
+                    }
+                });
+                (fd, refresh)
+            }),
         },
     )
     .map_err(WrapperError::from);
@@ -222,44 +237,34 @@ fn create_and_run(
     result
 }
 
-/// The request: the wrapper's own flags (name, entrypoint, the vassal's
-/// directories bound read-only at the same paths, the working directory),
-/// then the attributes' flags, then the Emperor's `UWSGI_*` variables.
+/// The request: the wrapper's own flags (name, entrypoint, `--rm`, the
+/// vassal's copied files bound read-only at [`CONTAINER_DIR`], the working
+/// directory), then the attributes' flags, then the Emperor's `UWSGI_*`
+/// variables. `args` are the vassal's arguments rewritten to the copies.
 fn container_request(
     invocation: &Invocation,
     plan: &Plan,
-    cwd: &Path,
+    args: &[String],
+    files_dir: &Path,
     settings: Option<&Settings>,
 ) -> Result<crate::spec::CreateRequest, WrapperError> {
     let mut extra = vec![
         format!("--name={}", invocation.container_name()),
         format!("--entrypoint={}", plan.uwsgi),
+        // Removed when the vassal ends; `gc` removes it too when the wrapper
+        // was killed (a dead `--rm` container is removed, not kept).
+        "--rm".to_string(),
+        format!("--volume={}:{CONTAINER_DIR}:ro", files_dir.display()),
     ];
-    for dir in visible_dirs(invocation, cwd) {
-        let dir = dir.display().to_string();
-        extra.push(format!("--volume={dir}:{dir}:ro"));
-    }
     // `vassalrun stop` must shut a uWSGI master down, not reload it (SIGTERM).
     if !plan.flags.iter().any(|f| f.starts_with("--stop-signal=")) {
         extra.push("--stop-signal=SIGINT".to_string());
     }
-    let has_workdir = plan.flags.iter().any(|f| f.starts_with("--workdir="));
-    let mut command = invocation.args.clone();
-    if has_workdir {
-        // NAME is relative to the vassals directory: make it absolute.
-        let file = invocation.file_name();
-        if !Path::new(file).is_absolute() && !invocation.is_piped() {
-            for arg in command.iter_mut().filter(|a| **a == invocation.name) {
-                *arg = invocation
-                    .name
-                    .replacen(file, &cwd.join(file).display().to_string(), 1);
-            }
-        }
-    } else {
-        extra.push(format!("--workdir={}", cwd.display()));
+    if !plan.flags.iter().any(|f| f.starts_with("--workdir=")) {
+        extra.push(format!("--workdir={CONTAINER_DIR}"));
     }
     let env = |key: &str| std::env::var(key).ok();
-    let mut request = request(plan, &extra, &command, &env, settings)?;
+    let mut request = request(plan, &extra, args, &env, settings)?;
     // What the Emperor set (UWSGI_EMPEROR_FD, ...) and passes on (UWSGI_*
     // options), for the vassal; nothing of our own.
     for (key, value) in std::env::vars() {
@@ -268,29 +273,6 @@ fn container_request(
         }
     }
     Ok(request)
-}
-
-/// Directories the vassal must see at the same paths: the vassal file's, the
-/// working directory and those of `--inherit`/`--include` templates. Never `/`,
-/// never a path with `:` (the bind syntax's separator).
-fn visible_dirs(invocation: &Invocation, cwd: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    let mut add = |dir: Option<&Path>| {
-        if let Some(dir) = dir.and_then(|d| std::fs::canonicalize(d).ok()) {
-            let usable = dir != Path::new("/") && !dir.to_string_lossy().contains([':', ',']);
-            if usable && !dirs.contains(&dir) {
-                dirs.push(dir);
-            }
-        }
-    };
-    add(Some(cwd));
-    if !invocation.is_piped() {
-        add(invocation.file_path(cwd).parent());
-    }
-    for template in &invocation.templates {
-        add(cwd.join(template).parent());
-    }
-    dirs
 }
 
 /// `VASSALRUN_DEBUG=1`: the generated OCI spec, line by line.
@@ -326,58 +308,82 @@ mod tests {
     }
 
     #[test]
-    fn test_container_request_binds_the_vassal_dirs_and_keeps_the_name_relative() {
+    fn test_container_request_binds_only_the_copies_and_rewrites_the_name() {
         let dir = tempfile::tempdir().unwrap();
         let vassals = std::fs::canonicalize(dir.path()).unwrap().join("vassals");
         let templates = vassals.parent().unwrap().join("templates");
         std::fs::create_dir_all(&vassals).unwrap();
         std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(vassals.join("app.ini"), "[uwsgi]\n").unwrap();
+        std::fs::write(vassals.join("other.ini"), "secret\n").unwrap();
+        std::fs::write(templates.join("base.ini"), "[uwsgi]\n").unwrap();
         let template = templates.join("base.ini").display().to_string();
-        let inv = invocation(&["--ini", "app.ini", "--inherit", &template]);
-        let request =
-            container_request(&inv, &plan_of(&[("docker-image", "app")]), &vassals, None).unwrap();
-        let v = vassals.display().to_string();
-        let t = templates.display().to_string();
+        let inv = invocation(&["--ini", "app.ini:zerg", "--inherit", &template]);
+        let run = dir.path().join("run/vassals");
+        let (files, args) = VassalFiles::prepare(&inv, &vassals, &run).unwrap();
+        assert_eq!(
+            args,
+            vec![
+                "--ini",
+                "/vassal/app.ini:zerg",
+                "--inherit",
+                "/vassal/template-0-base.ini"
+            ]
+        );
+        let mut copied: Vec<String> = std::fs::read_dir(&files.dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        copied.sort();
+        assert_eq!(copied, vec!["app.ini", "template-0-base.ini"]);
+        let request = container_request(
+            &inv,
+            &plan_of(&[("docker-image", "app")]),
+            &args,
+            &files.dir,
+            None,
+        )
+        .unwrap();
         assert_eq!(
             request.host.binds,
-            vec![format!("{v}:{v}:ro"), format!("{t}:{t}:ro")]
+            vec![format!("{}:/vassal:ro", files.dir.display())]
         );
-        assert_eq!(request.config.working_dir, v);
+        assert!(request.host.auto_remove);
+        assert_eq!(request.config.working_dir, "/vassal");
         assert_eq!(
             request.config.entrypoint,
             Some(vec![super::super::attributes::DEFAULT_UWSGI.to_string()])
         );
-        assert_eq!(
-            request.config.cmd,
-            Some(vec![
-                "--ini".into(),
-                "app.ini".into(),
-                "--inherit".into(),
-                template
-            ])
-        );
+        assert_eq!(request.config.cmd, Some(args.clone()));
         assert_eq!(request.config.stop_signal, "SIGINT");
+        let copy = files.dir.clone();
+        drop(files);
+        assert!(!copy.exists());
     }
 
     #[test]
-    fn test_container_request_with_workdir_makes_the_name_absolute() {
+    fn test_container_request_keeps_the_vassals_workdir_and_stop_signal() {
         let dir = tempfile::tempdir().unwrap();
         let cwd = std::fs::canonicalize(dir.path()).unwrap();
-        let inv = invocation(&["--ini", "app.ini:zerg"]);
+        std::fs::write(cwd.join("app.ini"), "[uwsgi]\n").unwrap();
+        let inv = invocation(&["--ini", "app.ini"]);
         let plan = plan_of(&[
             ("docker-image", "app"),
             ("docker-workdir", "/srv"),
             ("docker-stop-signal", "SIGQUIT"),
             ("docker-uwsgi", "/opt/uwsgi"),
         ]);
-        let request = container_request(&inv, &plan, &cwd, None).unwrap();
+        let (files, args) = VassalFiles::prepare(&inv, &cwd, &cwd.join("copies")).unwrap();
+        let request = container_request(&inv, &plan, &args, &files.dir, None).unwrap();
         assert_eq!(request.config.working_dir, "/srv");
         assert_eq!(request.config.stop_signal, "SIGQUIT");
         assert_eq!(
             request.config.entrypoint,
             Some(vec!["/opt/uwsgi".to_string()])
         );
-        let absolute = format!("{}:zerg", cwd.join("app.ini").display());
-        assert_eq!(request.config.cmd, Some(vec!["--ini".into(), absolute]));
+        assert_eq!(
+            request.config.cmd,
+            Some(vec!["--ini".into(), "/vassal/app.ini".into()])
+        );
     }
 }

@@ -58,6 +58,7 @@ impl RuntimeLog {
 
     /// Reports the command's failure: on stderr, and in the log file if any.
     pub fn error(&self, message: &str) {
+        let message = &*crate::untrusted::escape_controls(message);
         eprintln!("vassalrun: {message}");
         if self.file.is_some() {
             self.write("error", message);

@@ -6,7 +6,8 @@
 //! `exit` record; `names/<name>` holds the id a name belongs to; `events.log` is
 //! the event log.
 //! Runtime, under `--run-dir`: `libcontainer/<id>/` (libcontainer's state) and
-//! `locks/<id>` (the per-container flock).
+//! `locks/<id>` (the per-container flock), `vassals/<name>/` (an Emperor
+//! vassal's copied files).
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,12 @@ impl Layout {
     /// The append-only event log (see [`crate::runtime::events`]).
     pub fn events_file(&self) -> PathBuf {
         self.root.join("events.log")
+    }
+
+    /// The Emperor wrapper's copies of each vassal's files
+    /// (`vassals/<container name>/`, see `crate::emperor::files`).
+    pub fn vassal_files_dir(&self) -> PathBuf {
+        self.run_dir.join("vassals")
     }
 
     pub fn lock_file(&self, id: &str) -> PathBuf {

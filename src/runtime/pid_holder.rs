@@ -7,7 +7,8 @@
 //! Inside the container the holder is PID 1 (and reaps orphans); the
 //! container's own command is PID 2. The holder keeps no fds but the
 //! standard ones (fd 0 is /dev/null) and is not dumpable, so the container's
-//! processes cannot reach the host through `/proc/1/{fd,root,exe}`.
+//! processes cannot reach the host through `/proc/1/{fd,root,exe}`; its
+//! inherited command line is blanked (`/proc/1/cmdline` is `vassalrun-pid1`).
 
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::PathBuf;
@@ -102,6 +103,7 @@ fn hold(alive: OwnedFd) -> ! {
         // SAFETY: _exit ends this forked copy without running the parent's atexit handlers.
         unsafe { nix::libc::_exit(0) };
     }
+    blank_command_line();
     let keep = alive.as_raw_fd();
     close_fds_except(keep);
     if let Ok(null) = std::fs::File::open("/dev/null") {
@@ -120,6 +122,45 @@ fn hold(alive: OwnedFd) -> ! {
             }
             Ok(_) | Err(_) => {}
         }
+    }
+}
+
+/// What the container sees as `/proc/1/cmdline`.
+const TITLE: &[u8] = b"vassalrun-pid1";
+
+/// Overwrites the argv and environment this fork inherited (in its own
+/// memory, as `setproctitle` does): `/proc/1/cmdline` is readable by every
+/// process of the container and would show the host's path of the binary and
+/// of the Emperor's vassal file.
+fn blank_command_line() {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return;
+    };
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return;
+    };
+    // `rest` starts at field 3; arg_start..env_end are fields 48 to 51.
+    let fields: Vec<usize> = rest
+        .split_whitespace()
+        .skip(45)
+        .take(4)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let [arg_start, arg_end, env_start, env_end] = fields[..] else {
+        return;
+    };
+    for (start, end) in [(arg_start, arg_end), (env_start, env_end)] {
+        if start == 0 || end <= start {
+            continue;
+        }
+        // SAFETY: the kernel's own record of this process's argv and
+        // environment areas: mapped, writable memory of our stack, which no
+        // Rust object of this forked copy reads any more.
+        unsafe { std::ptr::write_bytes(start as *mut u8, 0, end - start) };
+    }
+    if arg_end > arg_start + TITLE.len() {
+        // SAFETY: as above; the title and its NUL fit in the argv area.
+        unsafe { std::ptr::copy_nonoverlapping(TITLE.as_ptr(), arg_start as *mut u8, TITLE.len()) };
     }
 }
 

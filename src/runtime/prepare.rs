@@ -59,7 +59,7 @@ impl ImageInfo {
         let ImageSource::Name(name) = ImageSource::classify(image) else {
             return ImageInfo::default();
         };
-        match super::images::ImageStore::new(&settings.root).get(&name) {
+        match super::images::ImageStore::of(settings).get(&name) {
             Ok(stored) => ImageInfo {
                 rootfs: Some(stored.rootfs()),
                 config: stored.config,

@@ -6,14 +6,14 @@
 //! claimed with a plain `mkdir` for the same reason.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 
 use nix::fcntl::{Flock, FlockArg};
 use thiserror::Error;
 
 use super::layout::{ContainerFiles, Layout};
-use super::record::{read_json, ContainerRecord, RecordError};
+use super::record::{read_json, write_file_atomic, ContainerRecord, RecordError};
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -63,27 +63,81 @@ impl Store {
 
     /// Claims `name` for `id`, whose directory must already be claimed. A name
     /// left behind by a crashed command (its container directory is gone) is
-    /// taken over. Claims are serialised by a lock on the names directory.
+    /// taken over, unless a container's own record still carries the name (a
+    /// damaged name file must not hand a live container's name to another).
+    /// Claims are serialised by a lock on the names directory; the file is
+    /// written atomically (temp file + rename), so a failed write (ENOSPC)
+    /// leaves no empty name file behind.
     pub fn claim_name(&self, name: &str, id: &str) -> Result<(), StoreError> {
         let dir = self.layout.names_dir();
         fs::create_dir_all(&dir).map_err(io_error(dir.clone()))?;
         let _lock = lock_path(&dir.join(".lock"))?;
         let path = self.layout.name_file(name);
-        if let Ok(owner) = fs::read_to_string(&path) {
-            if self.owns_a_directory(&owner) {
+        match self.read_name_file(name) {
+            NameFile::Missing => {}
+            NameFile::Owner(owner) if owner == id => return Ok(()),
+            NameFile::Owner(owner) if self.owns_a_directory(&owner) => {
                 return Err(StoreError::NameInUse {
                     name: name.to_string(),
                     id: owner,
-                });
+                })
+            }
+            // Empty, garbled, unreadable or naming a container that is gone:
+            // the containers' records decide.
+            NameFile::Owner(_) | NameFile::Damaged => {
+                if let Some(owner) = self.ids_named(name).into_iter().find(|o| o != id) {
+                    return Err(StoreError::NameInUse {
+                        name: name.to_string(),
+                        id: owner,
+                    });
+                }
             }
         }
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&path)
-            .map_err(io_error(path.clone()))?;
-        file.write_all(id.as_bytes()).map_err(io_error(path))
+        write_file_atomic(&path, id.as_bytes()).map_err(io_error(path))
+    }
+
+    /// What `names/<name>` holds.
+    fn read_name_file(&self, name: &str) -> NameFile {
+        match fs::read_to_string(self.layout.name_file(name)) {
+            Ok(owner) if is_container_id(&owner) => NameFile::Owner(owner),
+            Ok(_) => NameFile::Damaged,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => NameFile::Missing,
+            Err(_) => NameFile::Damaged,
+        }
+    }
+
+    /// The containers whose own record carries `name` (normally none or one).
+    pub fn ids_named(&self, name: &str) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .ids()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|id| {
+                self.record(id)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|r| r.name == name)
+            })
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// Points `names/<name>` at `id` again (what `gc` and a lookup that had to
+    /// fall back on the records do); returns whether the file changed.
+    pub fn repair_name(&self, name: &str, id: &str) -> Result<bool, StoreError> {
+        if !is_valid_name(name) {
+            return Ok(false);
+        }
+        let dir = self.layout.names_dir();
+        fs::create_dir_all(&dir).map_err(io_error(dir.clone()))?;
+        let _lock = lock_path(&dir.join(".lock"))?;
+        let path = self.layout.name_file(name);
+        if fs::read_to_string(&path).is_ok_and(|owner| owner == id) {
+            return Ok(false);
+        }
+        write_file_atomic(&path, id.as_bytes()).map_err(io_error(path))?;
+        Ok(true)
     }
 
     /// Releases `name` if it still belongs to `id`.
@@ -115,12 +169,36 @@ impl Store {
         Ok(dir)
     }
 
-    /// The id a name, full id or unique id prefix refers to.
+    /// The id a name, full id or unique id prefix refers to. The name file is
+    /// trusted only when it names an existing container whose record carries
+    /// that name; otherwise the containers' own records decide (and the name
+    /// file is repaired). A name file that cannot be read while no record
+    /// carries the name is an error naming the file, never "No such container".
     pub fn resolve(&self, reference: &str) -> Result<String, StoreError> {
-        let by_name = self.layout.name_file(reference.trim_start_matches('/'));
-        if let Ok(id) = fs::read_to_string(&by_name) {
-            if self.owns_a_directory(&id) {
+        let name = reference.trim_start_matches('/');
+        if is_valid_name(name) {
+            let path = self.layout.name_file(name);
+            let read = fs::read_to_string(&path);
+            if let Ok(id) = &read {
+                if self.owns_a_directory(id) && self.record_is_named(id, name) {
+                    return Ok(id.clone());
+                }
+            }
+            // A full id needs no search through the records.
+            if self.owns_a_directory(name) {
+                return Ok(name.to_string());
+            }
+            if let Some(id) = self.ids_named(name).into_iter().next() {
+                if let Err(e) = self.repair_name(name, &id) {
+                    tracing::warn!("{e}");
+                }
                 return Ok(id);
+            }
+            match read {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(StoreError::Io { path, reason: e })
+                }
+                _ => {}
             }
         }
         if reference.is_empty() || !reference.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -134,6 +212,15 @@ impl Store {
             (Some(id), None) => Ok(id),
             (Some(_), Some(_)) => Err(StoreError::Ambiguous(reference.to_string())),
             (None, _) => Err(StoreError::NotFound(reference.to_string())),
+        }
+    }
+
+    /// Whether `id`'s record carries `name`; a container without a readable
+    /// record yet (a `create` under way) is given the benefit of the doubt.
+    fn record_is_named(&self, id: &str, name: &str) -> bool {
+        match self.record(id) {
+            Ok(Some(record)) => record.name == name,
+            _ => true,
         }
     }
 
@@ -171,6 +258,24 @@ impl Store {
     pub fn remove_lock_file(&self, id: &str) {
         let _ = fs::remove_file(self.layout.lock_file(id));
     }
+}
+
+/// What a name file holds.
+enum NameFile {
+    Missing,
+    /// A well-formed container id (whose container may be gone).
+    Owner(String),
+    /// Empty, garbled or unreadable.
+    Damaged,
+}
+
+/// Docker's container-name alphabet, `[a-zA-Z0-9][a-zA-Z0-9_.-]*`: anything else
+/// can never be a name file (and must never become a path under `names/`).
+pub fn is_valid_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
 /// 64 hex digits, as [`crate::runtime::prepare::new_container_id`] makes them.

@@ -129,6 +129,8 @@ pub enum WriteError {
     ReplaceDir { entry: RelPath },
     #[error("entry {entry}: the image root can only be a directory")]
     RootNotDir { entry: RelPath },
+    #[error("entry {entry}: the image is larger than the maximum image size of {max} bytes (raise --max-image-size to import it)")]
+    TooLarge { entry: RelPath, max: u64 },
     #[error("entry {entry}: {op}: {reason}")]
     Io {
         entry: RelPath,
@@ -144,6 +146,42 @@ fn io_err<E: Into<io::Error>>(entry: &RelPath, op: &'static str) -> impl FnOnce(
         op,
         reason: reason.into(),
     }
+}
+
+/// Copies `data` into `file`, leaving holes where whole chunks are zeros (a
+/// sparse tar member, or a file of zeros, stays sparse on disk), and takes
+/// the bytes from `budget`. `Err(None)`: the budget ran out.
+fn sparse_copy(
+    data: &mut dyn Read,
+    file: &mut File,
+    budget: &mut u64,
+) -> Result<u64, Option<io::Error>> {
+    use std::io::{Seek, SeekFrom, Write};
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    let mut ends_in_hole = false;
+    loop {
+        let n = match data.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Some(e)),
+        };
+        *budget = budget.checked_sub(n as u64).ok_or(None)?;
+        let chunk = &buffer[..n];
+        ends_in_hole = chunk.iter().all(|b| *b == 0);
+        if ends_in_hole {
+            file.seek(SeekFrom::Current(n as i64)).map_err(Some)?;
+        } else {
+            file.write_all(chunk).map_err(Some)?;
+        }
+        total += n as u64;
+    }
+    if ends_in_hole {
+        // A trailing hole has no data to give the file its length.
+        file.set_len(total).map_err(Some)?;
+    }
+    Ok(total)
 }
 
 /// Wraps a descriptor a successful `open*` call returned.
@@ -197,6 +235,9 @@ pub struct Writer {
     /// Non-directories written so far: the only valid hard link targets.
     written: HashSet<RelPath>,
     xattr_warned: bool,
+    /// Bytes the image's files may still take (see [`Writer::limit_size`]).
+    budget: u64,
+    max_size: u64,
 }
 
 impl Writer {
@@ -215,7 +256,29 @@ impl Writer {
             deferred: Vec::new(),
             written: HashSet::new(),
             xattr_warned: false,
+            budget: u64::MAX,
+            max_size: u64::MAX,
         })
+    }
+
+    /// Caps the sum of the sizes of the files written at `max` bytes: a file
+    /// that would go over is refused (holes of sparse files count, as they
+    /// become data the moment a container writes them).
+    pub fn limit_size(&mut self, max: u64) {
+        self.budget = max;
+        self.max_size = max;
+    }
+
+    /// Refuses, before anything of it is written, a file of `size` bytes
+    /// (e.g. the size a tar header declares) that would not fit.
+    pub fn check_room(&self, entry: &RelPath, size: u64) -> Result<(), WriteError> {
+        if size > self.budget {
+            return Err(WriteError::TooLarge {
+                entry: entry.clone(),
+                max: self.max_size,
+            });
+        }
+        Ok(())
     }
 
     /// Creates `node` at `path` (replacing a non-directory already there) and
@@ -417,7 +480,16 @@ impl Writer {
         )
         .map_err(io_err(entry, "create"))?;
         let mut file = File::from(owned(fd));
-        let written = io::copy(data, &mut file).map_err(io_err(entry, "write"))?;
+        let written = match sparse_copy(data, &mut file, &mut self.budget) {
+            Ok(written) => written,
+            Err(None) => {
+                return Err(WriteError::TooLarge {
+                    entry: entry.clone(),
+                    max: self.max_size,
+                })
+            }
+            Err(Some(e)) => return Err(io_err(entry, "write")(e)),
+        };
         self.chown_fd(entry, file.as_fd(), meta)?;
         fchmod(file.as_raw_fd(), mode(meta.mode)).map_err(io_err(entry, "chmod"))?;
         self.xattrs_fd(entry, &file, meta)?;

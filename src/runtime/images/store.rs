@@ -19,6 +19,7 @@ use super::index::{self, io_error, read_json, write_json, StoreLock};
 use super::progress::Progress;
 use super::unpack::{unpack_tarball, ImportError};
 use super::{Image, ImageError, ImageSummary, Removed};
+use crate::config::ImportLimits;
 use crate::spec::image::ImageConfig;
 
 /// A `tmp/` entry this old and not locked belongs to a dead import.
@@ -37,6 +38,7 @@ struct ImageRecord {
 #[derive(Debug, Clone)]
 pub struct ImageStore {
     dir: PathBuf,
+    limits: ImportLimits,
 }
 
 /// A directory under `tmp/`, flocked while we use it and removed on drop
@@ -143,6 +145,15 @@ impl ImageStore {
     pub fn new(root: &Path) -> ImageStore {
         ImageStore {
             dir: root.join("images"),
+            limits: ImportLimits::default(),
+        }
+    }
+
+    /// The store of `settings`, importing under its limits.
+    pub fn of(settings: &crate::config::Settings) -> ImageStore {
+        ImageStore {
+            limits: settings.import_limits,
+            ..ImageStore::new(&settings.root)
         }
     }
 
@@ -500,9 +511,10 @@ impl ImageStore {
     ) -> Result<String, ImportError> {
         let label = format!("importing {}", source.display());
         if !is_dir {
-            return unpack_tarball(source, rootfs, &mut Progress::new(label, len));
+            return unpack_tarball(source, rootfs, &mut Progress::new(label, len), self.limits);
         }
         let mut writer = Writer::new(rootfs).map_err(ImportError::Source)?;
+        writer.limit_size(self.limits.max_size);
         let digest = copy_dir(source, Some(&mut writer), &mut Progress::new(label, 0))?;
         writer.finish()?;
         Ok(digest)

@@ -23,6 +23,7 @@ use thiserror::Error;
 use super::confined::{Meta, Node, PathError, RelPath, WriteError, Writer};
 use super::digest::HashingReader;
 use super::progress::Progress;
+use crate::config::ImportLimits;
 
 #[derive(Debug, Error)]
 pub enum ImportError {
@@ -44,6 +45,12 @@ pub enum ImportError {
     ContainsStore(std::path::PathBuf),
     #[error("{0}")]
     Source(io::Error),
+    #[error("decompresses to more than {ratio} times its size (refused as an archive bomb after {decoded} bytes from {compressed}; raise --max-expansion-ratio to import it)")]
+    Expansion {
+        ratio: u64,
+        decoded: u64,
+        compressed: u64,
+    },
     #[error("reading {entry}: {reason}")]
     SourceEntry { entry: RelPath, reason: io::Error },
     #[error(transparent)]
@@ -191,6 +198,59 @@ impl<R: Read> Read for TailWatch<R> {
     }
 }
 
+/// Counts the bytes read from the source file (before decompression).
+struct Counting<R> {
+    inner: R,
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.count.set(self.count.get() + amount as u64);
+        self.inner.consume(amount);
+    }
+}
+
+/// Below this many decompressed bytes no ratio is enforced (small archives
+/// of very compressible files are fine).
+const RATIO_FLOOR: u64 = 64 << 20;
+
+/// Stops a decompressed stream that outgrows `ratio` times the compressed
+/// bytes read (after [`RATIO_FLOOR`]): a bomb is refused after a bounded
+/// amount of work, whatever holes the writer leaves.
+struct RatioGuard<R> {
+    inner: R,
+    compressed: std::rc::Rc<std::cell::Cell<u64>>,
+    decoded: u64,
+    ratio: u64,
+    tripped: std::rc::Rc<std::cell::Cell<Option<(u64, u64)>>>,
+}
+
+impl<R: Read> Read for RatioGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.decoded += n as u64;
+        let compressed = self.compressed.get().max(1);
+        if self.decoded > RATIO_FLOOR && self.decoded / compressed >= self.ratio {
+            self.tripped.set(Some((self.decoded, compressed)));
+            return Err(io::Error::other("archive bomb"));
+        }
+        Ok(n)
+    }
+}
+
 /// Keeps a read error apart from the write errors of the same copy.
 struct ReadCapture<R> {
     inner: R,
@@ -211,25 +271,50 @@ pub fn unpack_tarball(
     path: &Path,
     rootfs: &Path,
     progress: &mut Progress,
+    limits: ImportLimits,
 ) -> Result<String, ImportError> {
     let file = File::open(path).map_err(ImportError::Source)?;
     let mut file = BufReader::with_capacity(256 * 1024, file);
     let kind = compression(file.fill_buf().map_err(ImportError::Source)?)?;
-    let mut source = HashingReader::new(file, progress);
+    let compressed = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counted = Counting {
+        inner: file,
+        count: compressed.clone(),
+    };
+    let mut source = HashingReader::new(counted, progress);
     let decoded: Box<dyn Read + '_> = match kind {
         Compression::None => Box::new(&mut source),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(&mut source)),
         Compression::Zstd => Box::new(ZstdFrames::new(BufReader::new(&mut source))),
     };
+    let tripped = std::rc::Rc::new(std::cell::Cell::new(None));
+    let guarded: Box<dyn Read + '_> = match kind {
+        Compression::None => decoded,
+        _ => Box::new(RatioGuard {
+            inner: decoded,
+            compressed,
+            decoded: 0,
+            ratio: limits.max_ratio,
+            tripped: tripped.clone(),
+        }),
+    };
     let mut tail = TailWatch {
-        inner: decoded,
+        inner: guarded,
         eof: false,
         trailing_zeros: 0,
     };
     let mut writer = Writer::new(rootfs).map_err(ImportError::Source)?;
+    writer.limit_size(limits.max_size);
     let result = unpack_entries(&mut tail, &mut writer);
     let (eof, zeros) = (tail.eof, tail.trailing_zeros);
     drop(tail);
+    if let Some((decoded, compressed)) = tripped.get() {
+        return Err(ImportError::Expansion {
+            ratio: limits.max_ratio,
+            decoded,
+            compressed,
+        });
+    }
     match result {
         Err(ImportError::Corrupt(e) | ImportError::NotTar(e))
             if eof || e.kind() == io::ErrorKind::UnexpectedEof =>
@@ -264,6 +349,7 @@ fn unpack_entries(data: &mut dyn Read, writer: &mut Writer) -> Result<(), Import
             }
             EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
                 let size = entry.size();
+                writer.check_room(&path, size)?;
                 let mut data = ReadCapture {
                     inner: &mut entry,
                     error: None,

@@ -1,16 +1,69 @@
 //! Finding the container's command in its rootfs before the container is built,
 //! so "not found" (127) and "not executable" (126) are Docker's clear errors
 //! instead of an opaque failure inside the runtime.
+//!
+//! A command under a bind mount's destination (`-v DIR:/probe … /probe/tool`)
+//! is looked up in the mount's source, which is what the container will see
+//! there; when it is not found there (a symlink may point elsewhere once
+//! mounted), the check steps aside and lets the runtime decide, as Docker does.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nix::fcntl::{openat2, OFlag, OpenHow, ResolveFlag};
 use nix::sys::stat::{fstat, SFlag};
 
 use super::LifecycleError;
 
-/// Checks `command` (a path, or a name searched in `path_env`) inside `rootfs`.
-pub fn check_command(rootfs: &Path, command: &str, path_env: &str) -> Result<(), LifecycleError> {
+/// A bind mount of the container: host `source` at `destination` (absolute,
+/// inside the container).
+#[derive(Debug, Clone)]
+pub struct BindMount {
+    pub destination: String,
+    pub source: PathBuf,
+}
+
+/// The spec's bind mounts, for the command check.
+pub fn bind_mounts(spec: &oci_spec::runtime::Spec) -> Vec<BindMount> {
+    spec.mounts()
+        .iter()
+        .flatten()
+        .filter(|m| {
+            m.typ().as_deref() == Some("bind")
+                || m.options()
+                    .iter()
+                    .flatten()
+                    .any(|o| o == "bind" || o == "rbind")
+        })
+        .filter_map(|m| {
+            Some(BindMount {
+                destination: m.destination().display().to_string(),
+                source: m.source().clone()?,
+            })
+        })
+        .collect()
+}
+
+/// The bind mount whose destination holds `path` (the deepest one), and the
+/// rest of `path` below it.
+fn bind_for<'a>(binds: &'a [BindMount], path: &str) -> Option<(&'a BindMount, String)> {
+    binds
+        .iter()
+        .filter_map(|bind| {
+            let destination = bind.destination.trim_end_matches('/');
+            let rest = path.strip_prefix(destination)?;
+            (rest.is_empty() || rest.starts_with('/')).then(|| (bind, rest.to_string()))
+        })
+        .max_by_key(|(bind, _)| bind.destination.len())
+}
+
+/// Checks `command` (a path, or a name searched in `path_env`) inside
+/// `rootfs` with `binds` mounted on it.
+pub fn check_command(
+    rootfs: &Path,
+    command: &str,
+    path_env: &str,
+    binds: &[BindMount],
+) -> Result<(), LifecycleError> {
     let candidates: Vec<String> = if command.contains('/') {
         vec![command.to_string()]
     } else {
@@ -21,12 +74,24 @@ pub fn check_command(rootfs: &Path, command: &str, path_env: &str) -> Result<(),
             .collect()
     };
     let mut not_executable = None;
+    let mut unknown = false;
     for candidate in candidates {
-        match mode_in_root(rootfs, &candidate) {
+        let mode = match bind_for(binds, &candidate) {
+            Some((bind, rest)) => {
+                let mode = mode_in_root(&bind.source, &rest);
+                unknown |= mode.is_none();
+                mode
+            }
+            None => mode_in_root(rootfs, &candidate),
+        };
+        match mode {
             Some(mode) if mode & 0o111 != 0 => return Ok(()),
             Some(_) => not_executable = Some(candidate),
             None => {}
         }
+    }
+    if unknown && not_executable.is_none() {
+        return Ok(());
     }
     Err(match not_executable {
         Some(path) => LifecycleError::Command {
@@ -77,9 +142,9 @@ mod tests {
         std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
         let plain = root.path().join("bin/data");
         std::fs::write(&plain, "").unwrap();
-        assert!(check_command(root.path(), "tool", "/usr/bin:/bin").is_ok());
-        assert!(check_command(root.path(), "/bin/tool", "").is_ok());
-        let code = |c: &str| match check_command(root.path(), c, "/bin") {
+        assert!(check_command(root.path(), "tool", "/usr/bin:/bin", &[]).is_ok());
+        assert!(check_command(root.path(), "/bin/tool", "", &[]).is_ok());
+        let code = |c: &str| match check_command(root.path(), c, "/bin", &[]) {
             Err(LifecycleError::Command { code, message }) => (code, message),
             other => panic!("{other:?}"),
         };
@@ -101,6 +166,31 @@ mod tests {
             code("data"),
             (126, "exec: \"/bin/data\": permission denied".into())
         );
+        // Through a bind mount: looked up in its source.
+        let volume = tempfile::tempdir().unwrap();
+        std::fs::write(volume.path().join("tool"), "").unwrap();
+        std::fs::set_permissions(
+            volume.path().join("tool"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+        std::fs::write(volume.path().join("data"), "").unwrap();
+        let binds = [BindMount {
+            destination: "/probe/".into(),
+            source: volume.path().to_path_buf(),
+        }];
+        let check = |c: &str, path: &str| check_command(root.path(), c, path, &binds);
+        assert!(check("/probe/tool", "").is_ok());
+        assert!(check("tool", "/probe").is_ok());
+        assert!(check("/probe/missing", "").is_ok(), "left to the runtime");
+        assert!(matches!(
+            check("/probe/data", ""),
+            Err(LifecycleError::Command { code: 126, .. })
+        ));
+        assert!(matches!(
+            check("/probex/tool", ""),
+            Err(LifecycleError::Command { code: 127, .. })
+        ));
         assert_eq!(
             code("/bin"),
             (

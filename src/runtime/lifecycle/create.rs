@@ -2,7 +2,7 @@
 //! write the network files and have the monitor create the container
 //! (libcontainer status `created`). Every step is undone if a later one fails.
 
-use super::command_check::check_command;
+use super::command_check::{bind_mounts, check_command};
 use super::monitor::{spawn_monitor, Spawned};
 use super::names;
 use super::remove::{remove_container, RemoveMode};
@@ -109,9 +109,13 @@ fn create_then<T>(
     let id = new_container_id();
     // The directory first: a name then always points at an existing directory,
     // and a name whose directory is gone is known to be stale.
-    store.claim_dir(&id)?;
-    let result =
-        claim_name(&store, &id, options.name.as_deref(), options.replace).and_then(|name| {
+    let dir = store.claim_dir(&id)?;
+    // Until a monitor (or this process, for the Emperor wrapper) runs it, the
+    // container is this process's: `gc` must not take it for a dead one.
+    let result = super::status::write_owner(&dir)
+        .map_err(LifecycleError::from)
+        .and_then(|()| claim_name(&store, &id, options.name.as_deref(), options.replace))
+        .and_then(|name| {
             let monitor = create_claimed(settings, &store, &id, &name, options)
                 .and_then(|plan| last(&id, &name, &plan).map(|monitor| (monitor, plan)));
             if monitor.is_err() {
@@ -150,12 +154,17 @@ fn claim_name(
         }
         .into());
     };
-    match store.claim_name(name, id) {
-        Err(StoreError::NameInUse { id: owner, .. }) if replace => {
-            remove_container(store, &owner, RemoveMode::Force)?;
-            store.claim_name(name, id)?;
+    // With --replace, every container carrying the name goes (after a damaged
+    // name file there may have been more than one).
+    let mut attempts = 0;
+    loop {
+        match store.claim_name(name, id) {
+            Err(StoreError::NameInUse { id: owner, .. }) if replace && attempts < 8 => {
+                attempts += 1;
+                remove_container(store, &owner, RemoveMode::Force)?;
+            }
+            other => break other?,
         }
-        other => other?,
     }
     Ok(name.to_string())
 }
@@ -170,7 +179,7 @@ fn create_claimed(
     let request = &options.request;
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
-    let image = ImageStore::new(&settings.root).resolve(&request.config.image)?;
+    let image = ImageStore::of(settings).resolve(&request.config.image)?;
     let image_rootfs = image.rootfs();
     let info = ImageInfo {
         rootfs: Some(image_rootfs.clone()),
@@ -254,7 +263,7 @@ fn prepare_rootfs(
         .find_map(|e| e.strip_prefix("PATH=").map(str::to_string))
         .unwrap_or_default();
     match args.first() {
-        Some(command) => check_command(&files.rootfs(), command, &path_env),
+        Some(command) => check_command(&files.rootfs(), command, &path_env, &bind_mounts(spec)),
         None => Ok(()),
     }
 }

@@ -60,7 +60,12 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
         .command
         .first()
         .ok_or_else(|| error("exec")("no command given".into()))?;
-    check_command(&files.rootfs(), first, &path_env)?;
+    check_command(
+        &files.rootfs(),
+        first,
+        &path_env,
+        &super::command_check::bind_mounts(&spec),
+    )?;
 
     let mut process = docker_exec_process(&files, process, options)?;
     let mut terminal = if options.tty {

@@ -1,7 +1,20 @@
-//! `gc`: sweeps what crashed commands left behind — containers without a
-//! readable record and without a live monitor (a `create` killed half-way),
-//! libcontainer state and cgroups of containers that no longer exist, stale
-//! names and lock files. Running and stopped containers are never touched.
+//! `gc`: sweeps what crashed commands and supervisors left behind:
+//!
+//! - containers without a readable record whose creator and monitor are gone
+//!   (a `create` killed half-way): removed;
+//! - "dead" containers — not running, no exit recorded, and neither their
+//!   monitor nor (for the Emperor wrapper) their owner alive, as after a
+//!   SIGKILL of the Emperor or of a monitor, or a host crash: reaped as the
+//!   monitor would have done at their exit (network, cgroups, libcontainer
+//!   state, overlay mount released, exit code 255 recorded, as Docker records
+//!   for containers lost with its daemon), then removed if they were `--rm`
+//!   (every Emperor vassal's container is); others stay "exited", as Docker
+//!   keeps them, for `logs`, `inspect`, `start` or `rm`;
+//! - libcontainer state and cgroups of containers that no longer exist, lock
+//!   files, and name files: stale ones removed, missing or damaged ones
+//!   rewritten from the containers' own records.
+//!
+//! Running, created and exited containers are never touched.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,24 +22,37 @@ use std::path::{Path, PathBuf};
 use libcontainer::container::Container;
 
 use super::remove::{remove_container, RemoveMode};
-use super::status::monitor_alive;
+use super::status::{monitor_alive, owner_alive, status, Status};
 use super::LifecycleError;
 use crate::runtime::layout::ContainerFiles;
-use crate::runtime::record::{read_json, ContainerRecord};
+use crate::runtime::record::{read_json, ContainerRecord, ExitRecord};
 use crate::runtime::store::Store;
+
+/// The exit code recorded for a container that died with its supervisor
+/// (Docker's for containers lost with their daemon).
+pub const LOST_EXIT_CODE: u8 = 255;
 
 /// What one sweep removed, one line each.
 pub fn gc(store: &Store, cgroup_parent: &str) -> Result<Vec<String>, LifecycleError> {
     let mut removed = Vec::new();
+    let mut reaped = Vec::new();
     for id in store.ids()? {
         let dir = store.layout.container_dir(&id);
-        let has_record = matches!(
-            read_json::<ContainerRecord>(&ContainerFiles(&dir).record()),
-            Ok(Some(_))
-        );
-        if !has_record && !monitor_alive(&dir) {
-            remove_container(store, &id, RemoveMode::Force)?;
-            removed.push(format!("container {id} (no record)"));
+        if monitor_alive(&dir) || owner_alive(&dir) {
+            continue;
+        }
+        let record = read_json::<ContainerRecord>(&ContainerFiles(&dir).record());
+        match record {
+            Ok(Some(record)) => {
+                if status(&store.layout, &id) == Status::Dead {
+                    removed.push(reap_dead(store, &id, &record));
+                    reaped.push(record.name);
+                }
+            }
+            _ => {
+                remove_container(store, &id, RemoveMode::Force)?;
+                removed.push(format!("container {id} (no record)"));
+            }
         }
     }
     sweep_libcontainer_state(store, &mut removed);
@@ -36,7 +62,9 @@ pub fn gc(store: &Store, cgroup_parent: &str) -> Result<Vec<String>, LifecycleEr
         "name",
         &mut removed,
     );
+    repair_names(store, &mut removed);
     sweep_lock_files(store, &mut removed);
+    sweep_vassal_files(store, &reaped, &mut removed);
     sweep_cgroups(store, cgroup_parent, &mut removed);
     Ok(removed)
 }
@@ -56,6 +84,62 @@ pub fn gc_network(store: &Store, bridge: &str) -> Result<Vec<String>, LifecycleE
         bridge,
         alive,
     )?)
+}
+
+/// Does for a dead container what its monitor would have done at its exit,
+/// then makes sure its cgroup is gone even without libcontainer state.
+fn reap_dead(store: &Store, id: &str, record: &ContainerRecord) -> String {
+    let layout = &store.layout;
+    let dir = layout.container_dir(id);
+    super::monitor::finish(layout, id, &dir, LOST_EXIT_CODE);
+    if let Some(cgroup) = super::remove::cgroups_path(&ContainerFiles(&dir).spec()) {
+        crate::runtime::cgroups::kill_and_remove(&cgroup);
+    }
+    if !dir.exists() {
+        return format!("container {id} ({}, dead, removed)", record.name);
+    }
+    // Say why in the record (`inspect` shows State.Error).
+    let exit = ContainerFiles(&dir).exit();
+    if let Ok(Some(mut record)) = read_json::<ExitRecord>(&exit) {
+        record.error = "its monitor or supervisor died; reaped by gc".into();
+        let _ = crate::runtime::record::write_json(&exit, &record);
+    }
+    format!(
+        "container {id} ({}, dead, exit {LOST_EXIT_CODE} recorded)",
+        record.name
+    )
+}
+
+/// Rewrites name files from the containers' records: a missing, damaged or
+/// wrong name file points at its container again. When several records
+/// carry one name (only a damaged store allows it), a running one keeps it
+/// and the conflict is reported.
+fn repair_names(store: &Store, removed: &mut Vec<String>) {
+    let mut by_name: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for id in store.ids().unwrap_or_default() {
+        if let Ok(Some(record)) = store.record(&id) {
+            by_name.entry(record.name).or_default().push(id);
+        }
+    }
+    for (name, mut ids) in by_name {
+        ids.sort_by_key(|id| {
+            !matches!(
+                status(&store.layout, id),
+                Status::Running { .. } | Status::Created
+            )
+        });
+        if ids.len() > 1 {
+            removed.push(format!(
+                "name {name}: carried by {} containers ({}); kept for {}",
+                ids.len(),
+                ids.join(", "),
+                ids[0]
+            ));
+        }
+        if store.repair_name(&name, &ids[0]).unwrap_or(false) {
+            removed.push(format!("name {name} (repaired: {})", ids[0]));
+        }
+    }
 }
 
 fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
@@ -95,6 +179,26 @@ fn sweep_files(dir: &Path, alive: impl Fn(&str) -> bool, what: &str, removed: &m
             && fs::remove_file(&path).is_ok()
         {
             removed.push(format!("{what} {name}"));
+        }
+    }
+}
+
+/// Copies of Emperor vassals' files (see `crate::emperor::files`) whose
+/// container is gone: at once for the containers just `reaped`, after a
+/// minute otherwise (a younger copy may belong to a wrapper that has not
+/// created its container yet).
+fn sweep_vassal_files(store: &Store, reaped: &[String], removed: &mut Vec<String>) {
+    for (name, path) in entries(&store.layout.vassal_files_dir()) {
+        let young = fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_none_or(|age| age < std::time::Duration::from_secs(60));
+        if (young && !reaped.contains(&name)) || !store.ids_named(&name).is_empty() {
+            continue;
+        }
+        if fs::remove_dir_all(&path).is_ok() {
+            removed.push(format!("vassal files {name}"));
         }
     }
 }

@@ -14,8 +14,10 @@
 //! name (`--replace`). Otherwise the wrapper reaps the command, records the
 //! exit as a monitor does and removes the container.
 
+use std::os::fd::{AsFd, BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::SignalFd;
 use nix::unistd::Pid;
@@ -42,6 +44,9 @@ pub struct InlineOptions<'a> {
     /// Runs once the container's command has started: drop our copies of what
     /// was handed over.
     pub on_started: Box<dyn FnOnce() + 'a>,
+    /// An fd to watch while the container runs, and what to do when it is
+    /// readable (the Emperor wrapper refreshes the vassal's copied files).
+    pub watch: Option<(RawFd, Box<dyn FnMut() + 'a>)>,
 }
 
 /// Signals caught before the container runs, one bit per signal number.
@@ -117,7 +122,7 @@ pub fn run_inline(
         }
     };
     (options.on_started)();
-    let code = wait_forwarding(pid);
+    let code = wait_forwarding(pid, options.watch);
     // The rest of the namespace (orphaned workers) goes with the holder.
     drop(holder);
     finish(&layout, id, &dir, code);
@@ -141,7 +146,7 @@ fn join_pid_namespace(spec_path: &std::path::Path, holder: &PidHolder) -> Result
 }
 
 /// Waits for the container's command, forwarding signals (caught ones first).
-fn wait_forwarding(pid: Pid) -> u8 {
+fn wait_forwarding(pid: Pid, mut watch: Option<(RawFd, Box<dyn FnMut() + '_>)>) -> u8 {
     let mut mask = SigSet::empty();
     mask.add(Signal::SIGCHLD);
     for (signal, _) in FORWARDED {
@@ -160,6 +165,23 @@ fn wait_forwarding(pid: Pid) -> u8 {
     loop {
         if let Some(code) = try_reap(pid) {
             return code;
+        }
+        if let Some((fd, on_readable)) = &mut watch {
+            // SAFETY: the caller keeps the watched fd open while we wait.
+            let watched = unsafe { BorrowedFd::borrow_raw(*fd) };
+            let mut fds = [
+                PollFd::new(signals.as_fd(), PollFlags::POLLIN),
+                PollFd::new(watched, PollFlags::POLLIN),
+            ];
+            if poll(&mut fds, PollTimeout::NONE).is_err() {
+                continue;
+            }
+            if fds[1].revents().is_some_and(|r| !r.is_empty()) {
+                on_readable();
+            }
+            if fds[0].revents().is_none_or(|r| r.is_empty()) {
+                continue;
+            }
         }
         match signals.read_signal() {
             Ok(Some(info)) if info.ssi_signo != Signal::SIGCHLD as u32 => {

@@ -112,7 +112,7 @@ fn kill_and_wait(store: &Store, id: &str) -> Result<(), LifecycleError> {
 }
 
 /// `linux.cgroupsPath` of the container's OCI spec.
-fn cgroups_path(spec: &std::path::Path) -> Option<String> {
+pub(super) fn cgroups_path(spec: &std::path::Path) -> Option<String> {
     let spec: oci_spec::runtime::Spec = read_json(spec).ok().flatten()?;
     let path = spec.linux().as_ref()?.cgroups_path().clone()?;
     Some(path.display().to_string())
