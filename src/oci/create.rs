@@ -107,6 +107,10 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     if ctx.container_dir(&args.id).exists() {
         return Err(OciError::Exists(args.id.clone()));
     }
+    // Held until the cgroup exists, so no `delete` takes its parent meanwhile.
+    let cgroup = spec.linux().as_ref().and_then(|l| l.cgroups_path().clone());
+    let _parent = cgroup
+        .map(|c| crate::runtime::cgroup_parent::before_create(&ctx.root, &c.to_string_lossy()));
     build(ctx, args, &bundle, detach)
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
         .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))

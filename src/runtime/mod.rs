@@ -3,6 +3,7 @@
 //! [`crate::spec::SpecContext`] a container's spec is built from.
 
 pub mod attach;
+pub mod cgroup_parent;
 pub mod cgroups;
 pub mod image_source;
 pub mod images;

@@ -256,6 +256,11 @@ pub fn build(
         ),
         None => None,
     };
+    // Held until the cgroup exists, so no removal takes its parent meanwhile.
+    let cgroup = super::remove::cgroups_path(&files.spec());
+    let _parent = cgroup
+        .as_deref()
+        .map(|c| crate::runtime::cgroup_parent::before_create(layout.run_dir(), c));
     let built = builder
         .as_init(dir)
         .with_systemd(false)
@@ -458,6 +463,9 @@ pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     }
     if let Ok(mut container) = Container::load(layout.libcontainer_root().join(id)) {
         let _ = container.delete(true);
+    }
+    if let Some(cgroup) = super::remove::cgroups_path(&files.spec()) {
+        crate::runtime::cgroup_parent::after_remove(layout.run_dir(), &cgroup);
     }
     let _ = rootfs::unmount(&files.rootfs());
     let auto_remove = read_json::<ContainerRecord>(&files.record())
