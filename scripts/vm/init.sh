@@ -14,7 +14,9 @@ mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
 hostname vassalrun-v2
-for module in overlay veth bridge br_netfilter nf_tables nft_chain_nat nft_masq nf_nat nft_ct; do
+ip link set lo up
+# No udev here: virtio_net (the guest's NIC) is loaded by hand too.
+for module in virtio_net overlay veth bridge br_netfilter nf_tables nft_chain_nat nft_masq nf_nat nft_ct; do
     modprobe "$module" || echo "lane: modprobe $module failed"
 done
 mkdir -p /lane/results

@@ -170,8 +170,9 @@ id=$(full_id life)
 expect "exec prints" hi "$(vr exec life echo hi 2>&1)"
 expect "exec exit code" 5 "$(code exec life sh -c 'exit 5')"
 expect "exec joins the container's cgroup" "0::/" "$(vr exec life cat /proc/self/cgroup 2>&1)"
-expect "the container's processes are in its cgroup" 2 \
-    "$(vr exec life sh -c 'sleep 5 & sleep 0.2; wc -l < /sys/fs/cgroup/cgroup.procs' 2>&1 | tr -d ' ')"
+pid=$(vr inspect -f '{{.State.Pid}}' life 2>&1)
+expect "the container's init (pid $pid) is in its cgroup (host side)" "$pid" \
+    "$(grep -x "$pid" "$cgp/$id/cgroup.procs" 2>&1)"
 expect "stop" 0 "$(code stop -t 1 life)"
 expect "stopped: status exited" exited "$(vr inspect -f '{{.State.Status}}' life 2>&1)"
 expect "stopped: cgroup removed" gone "$([ -d "$cgp/$id" ] && echo present || echo gone)"
@@ -179,12 +180,14 @@ expect "rm" 0 "$(code rm life)"
 expect "rm: the container is gone" "" "$(vr ps -a -q 2>&1)"
 
 # --- bridge network, -p, hairpin ----------------------------------------------
-# The guest's own address, as a host's would be.
-if ! ip -4 addr show dev eth0 | grep -q inet; then
-    ip link set eth0 up
-    ip addr add 10.0.2.15/24 dev eth0
+# The guest's own address on its NIC (eth0, or ens3 under udev), as a host's would be.
+nic=$(ip -o link show | awk -F': ' '$2 !~ /^(lo|vassal|vr|veth|br)/ { sub(/@.*/, "", $2); print $2; exit }')
+if [ -n "$nic" ] && ! ip -4 addr show dev "$nic" | grep -q inet; then
+    ip link set "$nic" up
+    ip addr add 10.0.2.15/24 dev "$nic"
 fi
-hostip=$(ip -4 -o addr show dev eth0 | awk '{ split($4, a, "/"); print a[1]; exit }')
+hostip=$(ip -4 -o addr show dev "$nic" 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }')
+expect "the guest has an address on its NIC ($nic)" yes "$([ -n "$hostip" ] && echo yes || echo no)"
 vr run -d --name web -p 18080:8080 busybox \
     sh -c 'echo hello-v2 > /var/www/index.html; exec httpd -f -p 8080 -h /var/www' \
     >/dev/null 2>"$results/err" || fail "run -d web: $(cat "$results/err")"
@@ -195,6 +198,17 @@ for _ in $(seq 1 50); do
     sleep 0.2
 done
 expect "-p 18080:8080 reached on 127.0.0.1" hello-v2 "$got"
+if [ "$got" != hello-v2 ]; then
+    echo "--- diagnostics: curl -v 127.0.0.1:18080"
+    curl -v -s --max-time 5 http://127.0.0.1:18080/ 2>&1 | tail -n 5
+    ip -br addr
+    ip route
+    sysctl net.ipv4.ip_forward net.ipv4.conf.vassal0.route_localnet net.ipv4.conf.all.route_localnet \
+        net.ipv4.conf.vassal0.rp_filter net.bridge.bridge-nf-call-iptables 2>&1
+    nft list table inet vassalrun 2>&1
+    lsmod | awk '{ print $1 }' | tr '\n' ' '
+    echo
+fi
 expect "-p reached on the host's address $hostip" hello-v2 \
     "$(curl -s --max-time 5 "http://$hostip:18080/" 2>&1)"
 expect "the container's address $web_ip on the bridge" hello-v2 \
