@@ -15,7 +15,9 @@
 #
 # Environment: VASSALRUN_VM_CACHE, VASSALRUN_VM_MIRROR (default: from apt's
 # sources), VASSALRUN_VM_ACCEL (kvm or tcg; default: try kvm, fall back),
-# VASSALRUN_VM_TIMEOUT (seconds per boot, default 1800).
+# VASSALRUN_VM_TIMEOUT (seconds per boot, default 1800), VASSALRUN_VM_KEEP (a
+# directory to keep the logs and results in), VASSALRUN_VM_TESTS (another test
+# list than scripts/vm/tests.sh, e.g. a part of it while debugging).
 # Exits non-zero if the image cannot be built, a guest does not finish, or
 # any check fails.
 set -eu
@@ -92,7 +94,8 @@ for bin in vassalrun vassalrun-relay; do
 done
 rootfs-fixtures/build-busybox.sh "$payload/fixtures/busybox.tar"
 rootfs-fixtures/build-uwsgi.sh "$payload/fixtures/uwsgi.tar"
-cp scripts/vm/init.sh scripts/vm/systemd-service.sh scripts/vm/tests.sh "$payload/"
+cp scripts/vm/init.sh scripts/vm/systemd-service.sh "$payload/"
+cp "${VASSALRUN_VM_TESTS:-scripts/vm/tests.sh}" "$payload/tests.sh"
 chmod 755 "$payload"/*.sh
 
 # Whether qemu with these arguments gets a kernel to print within 30 s.
@@ -140,7 +143,8 @@ run_mode() {
     elif [ "$accel" = kvm ]; then
         die "[$mode] KVM does not run a guest here (VASSALRUN_VM_ACCEL=kvm)"
     else
-        [ -w /dev/kvm ] && echo "test-vm: [$mode] KVM does not run a guest here; emulating (TCG)" >&2
+        [ -w /dev/kvm ] && [ "$accel" != tcg ] &&
+            echo "test-vm: [$mode] KVM does not run a guest here; emulating (TCG)" >&2
         boots "$out/serial.log" -accel tcg -cpu max "$@" ||
             die "[$mode] the guest kernel printed nothing: $(cat "$out/serial.log.qemu")"
         accel=tcg # for the next mode too
