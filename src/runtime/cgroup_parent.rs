@@ -44,6 +44,12 @@ pub fn before_create(state_dir: &Path, cgroups_path: &str) -> CreateGuard {
     let lock = fs::create_dir_all(&dir)
         .ok()
         .and_then(|()| lock(&dir, nix::libc::F_RDLCK, true));
+    if lock.is_none() {
+        tracing::warn!(
+            "no lock on {}: a removal may race this create",
+            dir.display()
+        );
+    }
     for ancestor in ancestors(cgroups_path) {
         if cgroup_dirs(&ancestor).is_empty() {
             let marker = dir.join(marker_name(&ancestor));
@@ -133,7 +139,9 @@ fn marker_name(ancestor: &str) -> String {
 /// it when `wait`; `None` when not taken.
 fn lock(dir: &Path, kind: i32, wait: bool) -> Option<File> {
     let path = dir.join(".lock");
+    // Read and write: a shared (read) lock needs a readable descriptor.
     let file = OpenOptions::new()
+        .read(true)
         .write(true)
         .create(true)
         .truncate(false)

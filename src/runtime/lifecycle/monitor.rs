@@ -446,6 +446,13 @@ pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     let Ok(lock) = store.lock(id) else {
         return;
     };
+    if !dir.exists() {
+        // `rm -f` stopped waiting for this exit and removed the container
+        // (a slow machine): taking the lock made its file again, the only
+        // trace left, which `gc` would report.
+        store.remove_lock_file(id);
+        return;
+    }
     let files = ContainerFiles(dir);
     let started_at = std::fs::read_to_string(dir.join("started")).unwrap_or_default();
     let exit = ExitRecord {
