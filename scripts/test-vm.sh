@@ -98,13 +98,14 @@ cp scripts/vm/init.sh scripts/vm/systemd-service.sh "$payload/"
 cp "${VASSALRUN_VM_TESTS:-scripts/vm/tests.sh}" "$payload/tests.sh"
 chmod 755 "$payload"/*.sh
 
-# Whether qemu with these arguments gets a kernel to print within 30 s.
+# boots LOG SECONDS QEMU-ARGS...: whether the kernel prints within SECONDS.
 boots() {
     log=$1
-    shift
+    patience=$2
+    shift 2
     timeout -k 5 "$boot_timeout" qemu-system-x86_64 "$@" >"$log.qemu" 2>&1 &
     qemu_pid=$!
-    for _ in $(seq 1 60); do
+    for _ in $(seq 1 $((patience * 2))); do
         grep -q "Linux version" "$log" 2>/dev/null && return 0
         kill -0 "$qemu_pid" 2>/dev/null || break
         sleep 0.5
@@ -138,14 +139,14 @@ run_mode() {
         -nic user,model=virtio-net-pci -serial "file:$out/serial.log" \
         -append "$append"
     started=$(date +%s)
-    if [ "$accel" != tcg ] && [ -w /dev/kvm ] && boots "$out/serial.log" -accel kvm -cpu host "$@"; then
+    if [ "$accel" != tcg ] && [ -w /dev/kvm ] && boots "$out/serial.log" 30 -accel kvm -cpu host "$@"; then
         accel=kvm
     elif [ "$accel" = kvm ]; then
         die "[$mode] KVM does not run a guest here (VASSALRUN_VM_ACCEL=kvm)"
     else
         [ -w /dev/kvm ] && [ "$accel" != tcg ] &&
             echo "test-vm: [$mode] KVM does not run a guest here; emulating (TCG)" >&2
-        boots "$out/serial.log" -accel tcg -cpu max "$@" ||
+        boots "$out/serial.log" 180 -accel tcg -cpu max "$@" ||
             die "[$mode] the guest kernel printed nothing: $(cat "$out/serial.log.qemu")"
         accel=tcg # for the next mode too
     fi
