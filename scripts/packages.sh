@@ -1,5 +1,8 @@
 # Installs the Debian packages vassalrun needs to build and test, when missing.
-# Sourced by scripts/demo.sh and scripts/test.sh.
+# Sourced by scripts/demo.sh, scripts/test.sh and scripts/test-vm.sh.
+
+# The cgroup v2 lane (scripts/test-vm.sh): a Debian guest built and booted here.
+VASSALRUN_VM_PACKAGES="qemu-system-x86 debootstrap e2fsprogs binutils"
 
 VASSALRUN_PACKAGES="libseccomp-dev pkg-config busybox-static tini tar nftables iproute2 uwsgi-core curl podman conmon containernetworking-plugins iptables containerd util-linux bsdutils runc crun"
 

@@ -110,6 +110,10 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     if ctx.container_dir(&args.id).exists() {
         return Err(OciError::Exists(args.id.clone()));
     }
+    // Held until the cgroup exists, so no `delete` takes its parent meanwhile.
+    let cgroup = spec.linux().as_ref().and_then(|l| l.cgroups_path().clone());
+    let _parent = cgroup
+        .map(|c| crate::runtime::cgroup_parent::before_create(&ctx.root, &c.to_string_lossy()));
     let late_seccomp = match super::late_seccomp::plan(&spec) {
         Some(plan) => {
             let scratch = ctx.root.join(format!(".late-seccomp-{}.json", args.id));

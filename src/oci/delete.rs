@@ -44,7 +44,7 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
     // The stored status: `Container::load` refreshes it, and calls a
     // container without a recorded pid stopped.
     let stored = State::load(&dir).map(|state| state.status);
-    let mut container = match (stored, Container::load(dir)) {
+    let mut container = match (stored, Container::load(dir.clone())) {
         (Ok(status), Ok(container)) if status != ContainerStatus::Creating => container,
         // Unreadable state, or "creating" stored under our lock: its `create`
         // died, perhaps leaving forks that are still at work.
@@ -63,6 +63,7 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
         return Err(wrong_state(&container, "delete"));
     }
     let poststop = super::hooks::take_poststop(&container.root)?;
+    let cgroup = recorded_cgroup(&dir);
     if let Err(e) = container.delete(true) {
         // Processes left in the cgroup (a stopped init's children, or a
         // create killed half-way) keep libcontainer from removing it: kill
@@ -73,6 +74,9 @@ pub fn delete(ctx: &OciContext, id: &str, force: bool) -> Result<(), OciError> {
             super::hooks::give_back_poststop(&container.root, poststop);
             return Err(first);
         }
+    }
+    if let Some(cgroup) = cgroup {
+        crate::runtime::cgroup_parent::after_remove(&ctx.root, &cgroup);
     }
     // The spec: after the container is deleted; a failure is a warning.
     super::hooks::run_each_warning(id, "poststop", &poststop, &container.state);
@@ -96,9 +100,7 @@ pub fn cleanup_failed_create(ctx: &OciContext, id: &str, lock: &IdLock) {
 /// both are checked again until a round finds nothing.
 fn remove_crashed(ctx: &OciContext, id: &str, lock: &IdLock) -> Result<(), OciError> {
     let dir = ctx.container_dir(id);
-    let cgroup = YoukiConfig::load(&dir)
-        .ok()
-        .map(|c| c.cgroup_path.to_string_lossy().into_owned());
+    let cgroup = recorded_cgroup(&dir);
     for _ in 0..CRASH_CLEANUP_ROUNDS {
         let found_forks = lock.kill_other_holders();
         reap_own_children();
@@ -110,7 +112,18 @@ fn remove_crashed(ctx: &OciContext, id: &str, lock: &IdLock) -> Result<(), OciEr
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    remove_remains(ctx, id)
+    remove_remains(ctx, id)?;
+    if let Some(cgroup) = cgroup {
+        crate::runtime::cgroup_parent::after_remove(&ctx.root, &cgroup);
+    }
+    Ok(())
+}
+
+/// The cgroup path libcontainer recorded in the state directory, if readable.
+fn recorded_cgroup(dir: &std::path::Path) -> Option<String> {
+    YoukiConfig::load(dir)
+        .ok()
+        .map(|c| c.cgroup_path.to_string_lossy().into_owned())
 }
 
 /// Reaps this process's exited children without waiting: after a failed

@@ -27,6 +27,11 @@ impl Layout {
         }
     }
 
+    /// Runtime state (locks, sockets, the cgroup parents vassalrun made).
+    pub fn run_dir(&self) -> &Path {
+        &self.run_dir
+    }
+
     pub fn containers_dir(&self) -> PathBuf {
         self.root.join("containers")
     }

@@ -5,6 +5,7 @@
 pub mod attach;
 pub mod cgroup_fixups;
 pub mod cgroup_mounts;
+pub mod cgroup_parent;
 pub mod cgroups;
 pub mod events;
 pub mod image_source;

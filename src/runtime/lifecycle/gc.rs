@@ -235,4 +235,5 @@ fn sweep_cgroups(store: &Store, parent: &str, removed: &mut Vec<String>) {
             removed.push(format!("cgroup {}", dir.display()));
         }
     }
+    crate::runtime::cgroup_parent::release_parent(store.layout.run_dir(), parent);
 }

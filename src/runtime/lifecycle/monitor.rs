@@ -256,6 +256,11 @@ pub fn build(
         ),
         None => None,
     };
+    // Held until the cgroup exists, so no removal takes its parent meanwhile.
+    let cgroup = super::remove::cgroups_path(&files.spec());
+    let _parent = cgroup
+        .as_deref()
+        .map(|c| crate::runtime::cgroup_parent::before_create(layout.run_dir(), c));
     let built = builder
         .as_init(dir)
         .with_systemd(false)
@@ -471,6 +476,13 @@ pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     let Ok(lock) = store.lock(id) else {
         return;
     };
+    if !dir.exists() {
+        // `rm -f` stopped waiting for this exit and removed the container
+        // (a slow machine): taking the lock made its file again, the only
+        // trace left, which `gc` would report.
+        store.remove_lock_file(id);
+        return;
+    }
     let files = ContainerFiles(dir);
     let started_at = std::fs::read_to_string(dir.join("started")).unwrap_or_default();
     let exit = ExitRecord {
@@ -490,6 +502,9 @@ pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
     crate::runtime::events::record_for(layout, id, "die", &exit_code);
     if let Ok(mut container) = Container::load(layout.libcontainer_root().join(id)) {
         let _ = container.delete(true);
+    }
+    if let Some(cgroup) = super::remove::cgroups_path(&files.spec()) {
+        crate::runtime::cgroup_parent::after_remove(layout.run_dir(), &cgroup);
     }
     let _ = rootfs::unmount(&files.rootfs());
     let auto_remove = read_json::<ContainerRecord>(&files.record())

@@ -57,6 +57,7 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     // libcontainer removed the cgroup unless its state was already gone.
     if let Some(cgroup) = cgroups_path(&ContainerFiles(&dir).spec()) {
         crate::runtime::cgroups::kill_and_remove(&cgroup);
+        crate::runtime::cgroup_parent::after_remove(layout.run_dir(), &cgroup);
     }
     let files = ContainerFiles(&dir);
     rootfs::unmount(&files.rootfs())?;
@@ -112,7 +113,7 @@ fn kill_and_wait(store: &Store, id: &str) -> Result<(), LifecycleError> {
 }
 
 /// `linux.cgroupsPath` of the container's OCI spec.
-pub(super) fn cgroups_path(spec: &std::path::Path) -> Option<String> {
+pub(crate) fn cgroups_path(spec: &std::path::Path) -> Option<String> {
     let spec: oci_spec::runtime::Spec = read_json(spec).ok().flatten()?;
     let path = spec.linux().as_ref()?.cgroups_path().clone()?;
     Some(path.display().to_string())
