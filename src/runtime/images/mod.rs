@@ -38,6 +38,7 @@ mod copy_dir;
 mod digest;
 mod index;
 mod progress;
+pub mod reference;
 mod store;
 #[cfg(test)]
 mod tests;

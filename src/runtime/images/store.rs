@@ -105,9 +105,9 @@ fn validate_name(name: &str) -> Result<(), ImageError> {
     }
     if !name
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "._-:/".contains(c))
+        .all(|c| c.is_ascii_alphanumeric() || "._-:/@[]".contains(c))
     {
-        return invalid("only letters, digits and . _ - : / are allowed");
+        return invalid("only letters, digits and . _ - : / @ [ ] are allowed");
     }
     if name.starts_with(digest::PREFIX) || (name.len() == 64 && digest::is_hex(name)) {
         return invalid("looks like an image digest");
@@ -237,6 +237,9 @@ impl ImageStore {
         let not_found = || ImageError::NotFound(reference.to_string());
         if let Some(digest) = names.names.get(reference) {
             return Ok(digest.clone());
+        }
+        if let Some(digest) = super::reference::find_normalised(reference, names) {
+            return Ok(digest);
         }
         let prefix = digest::hex(reference);
         if !digest::is_hex(prefix) {
