@@ -21,6 +21,10 @@ pub enum ImageCommand {
     /// Remove images (refused while a container uses one, unless -f)
     #[command(visible_alias = "remove")]
     Rm(RmArgs),
+    /// Load images from a `docker save` archive or an OCI image layout (tar or directory)
+    Load(super::image_archive_cmd::LoadArgs),
+    /// Remove unnamed images (-a: all unused ones) and layers no image or container uses
+    Prune(super::image_archive_cmd::PruneArgs),
 }
 
 #[derive(Args, Debug)]
@@ -65,12 +69,26 @@ pub fn run_image(settings: &Settings, command: &ImageCommand) -> anyhow::Result<
             list(&images, args)?;
             Ok(ExitCode::SUCCESS)
         }
-        ImageCommand::Rm(args) => Ok(remove(settings, &images, args)),
+        ImageCommand::Rm(args) => {
+            let code = remove(settings, &images, args);
+            super::image_archive_cmd::prune_layers_after_rm(settings, &images);
+            Ok(code)
+        }
+        ImageCommand::Load(args) => {
+            super::image_archive_cmd::load(&images, args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ImageCommand::Prune(args) => {
+            super::image_archive_cmd::prune(settings, &images, args)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
     let rows = images.list()?;
+    let usage = images.usage()?;
+    let usage_of = |digest: &str| usage.get(digest).copied().unwrap_or_default();
     if args.quiet {
         for row in rows {
             println!("{}", row.digest);
@@ -79,12 +97,16 @@ fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
     }
     if args.format == "json" {
         for row in rows {
-            let v = serde_json::json!({"Name": row.name, "Digest": row.digest, "Size": row.size, "CreatedAt": row.created});
+            let u = usage_of(&row.digest);
+            let v = serde_json::json!({"Name": row.name, "Digest": row.digest, "Size": row.size, "SharedSize": u.shared, "UniqueSize": u.unique, "CreatedAt": row.created});
             println!("{v}");
         }
         return Ok(());
     }
-    println!("{:<32}{:<16}{:<26}SIZE", "NAME", "DIGEST", "CREATED");
+    println!(
+        "{:<32}{:<16}{:<26}{:<10}{:<10}UNIQUE",
+        "NAME", "DIGEST", "CREATED", "SIZE", "SHARED"
+    );
     for row in rows {
         let short = row
             .digest
@@ -92,12 +114,15 @@ fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
             .chars()
             .take(12)
             .collect::<String>();
+        let u = usage_of(&row.digest);
         println!(
-            "{:<32}{:<16}{:<26}{}",
+            "{:<32}{:<16}{:<26}{:<10}{:<10}{}",
             row.name.as_deref().unwrap_or("<none>"),
             short,
             format!("{} ago", human_duration(seconds_since(&row.created))),
-            human_size(row.size)
+            human_size(row.size),
+            human_size(u.shared),
+            human_size(u.unique)
         );
     }
     Ok(())
@@ -141,12 +166,13 @@ fn container_using(store: &Store, images: &ImageStore, digest: &str) -> Option<S
         .dir()
         .join("sha256")
         .join(digest.trim_start_matches("sha256:"));
+    // A layered image's overlay lower is its layer dirs, not under image_dir.
+    let lower = images.get(digest).ok().map(|i| i.lower());
     store.ids().ok()?.into_iter().find_map(|id| {
         let record = store.record(&id).ok().flatten()?;
-        record
-            .image_rootfs
-            .starts_with(&image_dir)
-            .then(|| id[..12].to_string())
+        (record.image_rootfs.starts_with(&image_dir)
+            || lower.as_ref() == Some(&record.image_rootfs))
+        .then(|| id[..12].to_string())
     })
 }
 

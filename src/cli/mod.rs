@@ -4,6 +4,7 @@
 mod control_cmd;
 mod docker_cmd;
 pub mod emperor_cmd;
+mod image_archive_cmd;
 mod image_cmd;
 mod lifecycle_cmd;
 mod logs_cmd;

@@ -1,0 +1,146 @@
+//! `image load`, `image save`, `image prune`, and the layer bookkeeping that
+//! `image ls` and `image rm` add for layered images.
+
+use std::collections::HashSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::config::Settings;
+use crate::runtime::images::layers::lower_dirs;
+use crate::runtime::images::oci::Platform;
+use crate::runtime::images::ImageStore;
+use crate::runtime::layout::Layout;
+use crate::runtime::store::Store;
+
+#[derive(Args, Debug)]
+pub struct LoadArgs {
+    /// `docker save` archive or OCI image layout (tar or directory); stdin when absent
+    #[arg(short = 'i', long = "input")]
+    input: Option<PathBuf>,
+    /// Platform to load from a multi-platform index [default: the host's]
+    #[arg(long)]
+    platform: Option<String>,
+    /// Print nothing
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PruneArgs {
+    /// Remove every image no container uses, not only unnamed ones
+    #[arg(short, long)]
+    all: bool,
+    /// Do not prompt (there is no prompt; accepted as Docker's)
+    #[arg(short, long)]
+    force: bool,
+}
+
+/// The platform asked for, or the host's.
+pub fn platform(arg: Option<&str>) -> anyhow::Result<Platform> {
+    match arg {
+        None => Ok(Platform::host()),
+        Some(text) => Platform::parse(text).ok_or_else(|| {
+            anyhow::anyhow!("invalid platform {text:?}: expected OS/ARCH[/VARIANT]")
+        }),
+    }
+}
+
+pub fn load(images: &ImageStore, args: &LoadArgs) -> anyhow::Result<()> {
+    let platform = platform(args.platform.as_deref())?;
+    let spool;
+    let source: &Path = match &args.input {
+        Some(path) => path,
+        None => {
+            spool = Spool::stdin(images)?;
+            &spool.path
+        }
+    };
+    let loaded = images.load_archive(source, &platform)?;
+    if args.quiet {
+        return Ok(());
+    }
+    for image in loaded {
+        if image.names.is_empty() {
+            println!("Loaded image ID: {}", image.image.digest);
+        }
+        for name in image.names {
+            println!("Loaded image: {name}");
+        }
+    }
+    Ok(())
+}
+
+/// stdin copied to a file under the store's `tmp/` (an archive is read twice),
+/// flocked so no other process's sweep takes it, removed on drop.
+struct Spool {
+    path: PathBuf,
+    _lock: nix::fcntl::Flock<std::fs::File>,
+}
+
+impl Spool {
+    fn stdin(images: &ImageStore) -> anyhow::Result<Spool> {
+        let empty = || anyhow::anyhow!("requested load from stdin, but stdin is empty");
+        if std::io::stdin().is_terminal() {
+            return Err(empty());
+        }
+        let tmp = images.dir().join("tmp");
+        std::fs::create_dir_all(&tmp)?;
+        let path = tmp.join(format!("stdin-{:016x}", rand::random::<u64>()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        let lock = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+            .map_err(|(_, e)| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let spool = Spool { path, _lock: lock };
+        let copied = std::io::copy(&mut std::io::stdin().lock(), &mut &*spool._lock)?;
+        if copied == 0 {
+            return Err(empty());
+        }
+        Ok(spool)
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The lower directories of every container's overlay (and each lower whole).
+pub fn lowers_in_use(settings: &Settings) -> HashSet<PathBuf> {
+    let store = Store::new(Layout::new(settings));
+    let mut dirs = HashSet::new();
+    for id in store.ids().unwrap_or_default() {
+        if let Ok(Some(record)) = store.record(&id) {
+            dirs.extend(lower_dirs(&record.image_rootfs));
+            dirs.insert(record.image_rootfs);
+        }
+    }
+    dirs
+}
+
+pub fn prune(settings: &Settings, images: &ImageStore, args: &PruneArgs) -> anyhow::Result<()> {
+    let _ = args.force;
+    let pruned = images.prune(args.all, &lowers_in_use(settings))?;
+    for name in &pruned.untagged {
+        println!("untagged: {name}");
+    }
+    for digest in &pruned.deleted {
+        println!("deleted: {digest}");
+    }
+    for layer in &pruned.layers {
+        println!("deleted layer: {layer}");
+    }
+    Ok(())
+}
+
+/// After `image rm`: the layers nothing uses any more.
+pub fn prune_layers_after_rm(settings: &Settings, images: &ImageStore) {
+    if let Err(e) = images.prune_layers(&lowers_in_use(settings)) {
+        tracing::warn!("removing unused layers: {e}");
+    }
+}
