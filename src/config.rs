@@ -40,6 +40,8 @@ pub struct ConfigFile {
     pub gateway: Option<String>,
     /// `[emperor]`: the uWSGI Emperor wrapper's settings.
     pub emperor: Option<EmperorConfigFile>,
+    /// Registries `pull` may reach over plain HTTP (read by `images::registry`).
+    pub insecure_registries: Option<Vec<String>>,
 }
 
 /// `[emperor]` in `config.toml`.
@@ -141,7 +143,7 @@ impl Settings {
     }
 }
 
-fn read_config_file(path: &Path) -> Result<ConfigFile, ConfigError> {
+pub fn read_config_file(path: &Path) -> Result<ConfigFile, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),

@@ -144,3 +144,81 @@ pub fn prune_layers_after_rm(settings: &Settings, images: &ImageStore) {
         tracing::warn!("removing unused layers: {e}");
     }
 }
+
+#[derive(Args, Debug)]
+pub struct PullArgs {
+    /// Image reference: NAME[:TAG|@DIGEST], e.g. busybox, registry.example.com:5000/team/app:1.4
+    reference: String,
+    /// Platform to pull from a multi-platform image [default: the host's]
+    #[arg(long)]
+    platform: Option<String>,
+    /// Registry (host[:port] or CIDR) that may be reached over plain HTTP; repeatable
+    #[arg(long = "insecure-registry", value_name = "REGISTRY")]
+    insecure_registry: Vec<String>,
+    /// Print only the image digest
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Insecure registries from the flags, `$VASSALRUN_INSECURE_REGISTRIES` and `config.toml`.
+fn insecure_registries(settings: &Settings, flags: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut list = flags.to_vec();
+    if let Ok(env) = std::env::var("VASSALRUN_INSECURE_REGISTRIES") {
+        list.extend(
+            env.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
+        );
+    }
+    let file = crate::config::read_config_file(&settings.config_dir.join("config.toml"))?;
+    list.extend(file.insecure_registries.unwrap_or_default());
+    Ok(list)
+}
+
+pub fn pull(settings: &Settings, args: &PullArgs) -> anyhow::Result<()> {
+    let images = ImageStore::new(&settings.root);
+    let pulled = pull_reference(
+        settings,
+        &images,
+        &args.reference,
+        args.platform.as_deref(),
+        &args.insecure_registry,
+        args.quiet,
+    )?;
+    if args.quiet {
+        println!("{}", pulled.image.digest);
+        return Ok(());
+    }
+    if pulled.downloaded == 0 {
+        println!("Status: Image is up to date for {}", pulled.name);
+    } else {
+        println!("Status: Downloaded newer image for {}", pulled.name);
+    }
+    println!("Digest: {}", pulled.image.digest);
+    Ok(())
+}
+
+/// Pulls `reference` (also used by `run`-style callers that pull on demand).
+pub fn pull_reference(
+    settings: &Settings,
+    images: &ImageStore,
+    reference: &str,
+    platform_arg: Option<&str>,
+    insecure_flags: &[String],
+    quiet: bool,
+) -> anyhow::Result<crate::runtime::images::registry::Pulled> {
+    use crate::runtime::images::reference::Reference;
+    use crate::runtime::images::registry::{is_insecure, PullOptions};
+    let reference = Reference::parse(reference)?;
+    let insecure = is_insecure(
+        &reference.registry,
+        &insecure_registries(settings, insecure_flags)?,
+    );
+    let options = PullOptions {
+        platform: platform(platform_arg)?,
+        insecure,
+        quiet,
+    };
+    Ok(images.pull(&reference, &options)?)
+}

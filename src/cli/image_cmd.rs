@@ -25,6 +25,8 @@ pub enum ImageCommand {
     Load(super::image_archive_cmd::LoadArgs),
     /// Remove unnamed images (-a: all unused ones) and layers no image or container uses
     Prune(super::image_archive_cmd::PruneArgs),
+    /// Pull an image from a registry
+    Pull(super::image_archive_cmd::PullArgs),
 }
 
 #[derive(Args, Debug)]
@@ -76,6 +78,10 @@ pub fn run_image(settings: &Settings, command: &ImageCommand) -> anyhow::Result<
         }
         ImageCommand::Load(args) => {
             super::image_archive_cmd::load(&images, args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ImageCommand::Pull(args) => {
+            super::image_archive_cmd::pull(settings, args)?;
             Ok(ExitCode::SUCCESS)
         }
         ImageCommand::Prune(args) => {

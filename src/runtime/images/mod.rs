@@ -43,6 +43,7 @@ pub mod load;
 pub mod oci;
 mod progress;
 pub mod reference;
+pub mod registry;
 mod store;
 #[cfg(test)]
 mod tests;
@@ -89,6 +90,8 @@ pub enum ImageError {
     Change(#[from] ChangeError),
     #[error(transparent)]
     Load(#[from] load::LoadError),
+    #[error(transparent)]
+    Pull(#[from] registry::PullError),
     #[error("{path}: {reason}")]
     Io { path: PathBuf, reason: io::Error },
     #[error("{path}: {reason}")]
