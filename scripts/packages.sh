@@ -1,7 +1,7 @@
 # Installs the Debian packages vassalrun needs to build and test, when missing.
 # Sourced by scripts/demo.sh and scripts/test.sh.
 
-VASSALRUN_PACKAGES="libseccomp-dev pkg-config busybox-static tini tar nftables iproute2 uwsgi-core curl podman conmon containernetworking-plugins iptables containerd util-linux bsdutils"
+VASSALRUN_PACKAGES="libseccomp-dev pkg-config busybox-static tini tar nftables iproute2 uwsgi-core curl podman conmon containernetworking-plugins iptables containerd util-linux bsdutils docker-registry skopeo"
 
 ensure_packages() {
     missing=""

@@ -110,10 +110,13 @@ impl Client {
                     *lock(&self.plain_http) = true;
                 }
                 Err(e) => {
-                    return Err(PullError::Http {
-                        url,
-                        reason: e.to_string(),
-                    })
+                    let mut reason = e.to_string();
+                    if !self.insecure && !is_status(&e) {
+                        reason.push_str(
+                            " (a registry speaking plain HTTP must be listed in insecure-registries)",
+                        );
+                    }
+                    return Err(PullError::Http { url, reason });
                 }
             }
         }
