@@ -14,6 +14,10 @@ ensure_packages() {
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    # The tests start their own registry; the package's system service is not wanted.
+    case " $missing " in
+        *" docker-registry "*) systemctl disable --now docker-registry >/dev/null 2>&1 || true ;;
+    esac
 }
 
 ensure_rust() {

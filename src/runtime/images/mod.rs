@@ -42,6 +42,7 @@ pub mod layers;
 pub mod load;
 pub mod oci;
 mod progress;
+pub mod pull_policy;
 pub mod reference;
 pub mod registry;
 mod store;
