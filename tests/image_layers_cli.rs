@@ -282,3 +282,65 @@ fn test_load_multi_platform_index_and_refuse_tampered_blobs() {
     assert_eq!(count(env.root().join("images/sha256")), 0);
     assert_eq!(count(env.root().join("images/tmp")), 0);
 }
+
+#[test]
+fn test_save_round_trips_through_load() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let layers = three_layers(&busybox_tarball());
+    let config = config_json(&layers, host_arch(), app_config());
+    let layout = oci_layout(
+        &env.dir.path().join("layout"),
+        &layers,
+        &config,
+        Some("app:1"),
+    );
+    ok(env.run(&["image", "load", "-i", layout.to_str().unwrap()]));
+    ok(env.run(&[
+        "image",
+        "import",
+        busybox_tarball().to_str().unwrap(),
+        "plain",
+    ]));
+    let out_dir = env.dir.path().join("saved-dir/");
+    ok(env.run(&[
+        "image",
+        "save",
+        "-o",
+        out_dir.to_str().unwrap(),
+        "app:1",
+        "plain",
+    ]));
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("index.json")).unwrap()).unwrap();
+    assert_eq!(index["manifests"].as_array().unwrap().len(), 2, "{index}");
+    assert_eq!(
+        index["manifests"][0]["annotations"]["org.opencontainers.image.ref.name"],
+        "docker.io/library/app:1"
+    );
+    let archive = env.dir.path().join("saved.tar");
+    ok(env.run(&["image", "save", "-o", archive.to_str().unwrap(), "app:1"]));
+
+    // Into a fresh store: the whiteouts and the config survive the trip.
+    let other = TestEnv::new();
+    let out = ok(other.run(&["image", "load", "-i", out_dir.to_str().unwrap()]));
+    assert_eq!(out, "Loaded image: app:1\nLoaded image: plain:latest\n");
+    assert_eq!(run_image(&other, "app:1"), APP_OUTPUT);
+    let out = ok(other.run(&["run", "--rm", "--network", "none", "plain", "echo", "ok"]));
+    assert_eq!(out, "ok\n");
+    let third = TestEnv::new();
+    ok(third.run(&["image", "load", "-i", archive.to_str().unwrap()]));
+    assert_eq!(run_image(&third, "app:1"), APP_OUTPUT);
+
+    let out = env.run(&[
+        "image",
+        "save",
+        "-o",
+        archive.to_str().unwrap(),
+        "missing:1",
+    ]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(archive.exists(), "a failed save leaves the old file");
+}

@@ -222,3 +222,57 @@ pub fn pull_reference(
     };
     Ok(images.pull(&reference, &options)?)
 }
+
+#[derive(Args, Debug)]
+pub struct SaveArgs {
+    /// Write to FILE (a tar), or into DIR when it ends in `/` or is a directory; stdout when absent
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+    #[arg(required = true)]
+    images: Vec<String>,
+}
+
+pub fn save(images: &ImageStore, args: &SaveArgs) -> anyhow::Result<()> {
+    let Some(output) = &args.output else {
+        if std::io::stdout().is_terminal() {
+            anyhow::bail!("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+        }
+        let mut stdout = std::io::stdout().lock();
+        images.save_archive(&args.images, &mut stdout)?;
+        return Ok(());
+    };
+    let as_dir = output.is_dir() || output.as_os_str().to_string_lossy().ends_with('/');
+    if as_dir {
+        if std::fs::read_dir(output).is_ok_and(|mut d| d.next().is_some()) {
+            anyhow::bail!("{}: directory is not empty", output.display());
+        }
+        let result = images.save_layout(&args.images, output);
+        if result.is_err() {
+            // Leave no half layout behind (the directory was empty or new).
+            if let Ok(entries) = std::fs::read_dir(output) {
+                for entry in entries.flatten() {
+                    let _ = std::fs::remove_dir_all(entry.path())
+                        .or_else(|_| std::fs::remove_file(entry.path()));
+                }
+            }
+        }
+        return Ok(result?);
+    }
+    // A temporary file beside the target, renamed over it when complete.
+    let tmp = output.with_file_name(format!(
+        ".{}.{:08x}.tmp",
+        output.file_name().unwrap_or_default().to_string_lossy(),
+        rand::random::<u32>()
+    ));
+    let result = (|| -> anyhow::Result<()> {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        images.save_archive(&args.images, &mut file)?;
+        std::io::Write::flush(&mut file)?;
+        std::fs::rename(&tmp, output)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| anyhow::anyhow!("{}: {e:#}", output.display()))
+}

@@ -27,6 +27,8 @@ pub enum ImageCommand {
     Prune(super::image_archive_cmd::PruneArgs),
     /// Pull an image from a registry
     Pull(super::image_archive_cmd::PullArgs),
+    /// Save images as an OCI image layout (tar to -o FILE or stdout; -o DIR/ for a directory)
+    Save(super::image_archive_cmd::SaveArgs),
 }
 
 #[derive(Args, Debug)]
@@ -78,6 +80,10 @@ pub fn run_image(settings: &Settings, command: &ImageCommand) -> anyhow::Result<
         }
         ImageCommand::Load(args) => {
             super::image_archive_cmd::load(&images, args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ImageCommand::Save(args) => {
+            super::image_archive_cmd::save(&images, args)?;
             Ok(ExitCode::SUCCESS)
         }
         ImageCommand::Pull(args) => {

@@ -45,6 +45,7 @@ mod progress;
 pub mod pull_policy;
 pub mod reference;
 pub mod registry;
+mod save;
 mod store;
 #[cfg(test)]
 mod tests;
