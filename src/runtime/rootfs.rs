@@ -38,7 +38,9 @@ impl Overlay<'_> {
         let bad = |p: &Path| p.to_str().is_none_or(|s| s.contains([',', ':']));
         // A layered image's lower is its layer dirs joined by ':' (each
         // checked by the image store); ',' would still start another option.
-        let bad_lower = self.lower.to_str().is_none_or(|s| s.contains(','));
+        let bad_lower = self.lower.to_str().is_none_or(|s| {
+            s.contains(',') || (s.contains(':') && s.split(':').any(|dir| !dir.starts_with('/')))
+        });
         if bad_lower || bad(&self.upper) || bad(&self.work) {
             return Err(RootfsError::BadLowerPath(self.lower.to_path_buf()));
         }
