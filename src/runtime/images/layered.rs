@@ -133,6 +133,22 @@ impl ImageStore {
         }
     }
 
+    /// The stored name `reference` finds: itself, or the one name that
+    /// normalises to the same reference (`busybox` for `docker.io/library/busybox`).
+    pub fn stored_name(&self, reference: &str) -> Option<String> {
+        let index = index::read(self.dir()).ok()?;
+        if index.names.contains_key(reference) {
+            return Some(reference.to_string());
+        }
+        let wanted = super::reference::Reference::parse(reference).ok()?;
+        let mut found = index
+            .names
+            .keys()
+            .filter(|name| super::reference::Reference::parse(name).is_ok_and(|r| r == wanted));
+        let first = found.next()?.clone();
+        found.next().is_none().then_some(first)
+    }
+
     /// The raw configuration of a layered image (`None` for an imported rootfs).
     pub fn raw_config(&self, image: &Image) -> Result<Option<Vec<u8>>, ImageError> {
         let path = image.dir.join("config.json");
