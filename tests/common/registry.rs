@@ -36,12 +36,21 @@ pub struct Registry {
     pub auth: bool,
 }
 
+/// The namespace file of `netns`: a path, or a name under `/run/netns`.
+fn netns_path(netns: &str) -> String {
+    if netns.starts_with('/') {
+        netns.to_string()
+    } else {
+        format!("/run/netns/{netns}")
+    }
+}
+
 /// `cmd ARGS` inside `netns` when there is one.
 pub fn in_netns(netns: Option<&str>, program: &str) -> Command {
     match netns {
         Some(ns) => {
             let mut c = Command::new("nsenter");
-            c.arg(format!("--net=/run/netns/{ns}")).arg(program);
+            c.arg(format!("--net={}", netns_path(ns))).arg(program);
             c
         }
         None => Command::new(program),
@@ -219,7 +228,7 @@ pub fn cutting_proxy(netns: Option<&str>, upstream: u16, limit: usize) -> u16 {
     std::thread::spawn(move || {
         if let Some(ns) = netns {
             // Only this thread (and the ones it starts) enters the namespace.
-            let file = std::fs::File::open(format!("/run/netns/{ns}")).unwrap();
+            let file = std::fs::File::open(netns_path(&ns)).unwrap();
             nix::sched::setns(file, nix::sched::CloneFlags::CLONE_NEWNET).unwrap();
         }
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
