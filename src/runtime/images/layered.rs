@@ -14,8 +14,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use nix::errno::Errno;
-use nix::fcntl::{renameat2, RenameFlags};
 use serde::{Deserialize, Serialize};
 
 use super::index::{self, io_error, read_json, write_json};
@@ -98,14 +96,15 @@ impl ImageStore {
             source,
         };
         write_json(&tmp.path.join("meta.json"), &record)?;
-        let _lock = self.lock()?;
+        // Callers hold the layers lock shared: no prune takes these away now.
         if let Some(missing) = layers.iter().find(|l| !store.exists(l)) {
             return Err(io_error(&store.root(missing))(
                 std::io::ErrorKind::NotFound.into(),
             ));
         }
-        self.rename_in(tmp, &digest)?;
+        self.commit(tmp, &digest, None)?;
         if !names.is_empty() {
+            let _lock = self.lock()?;
             let mut index = index::read(self.dir())?;
             for name in names {
                 index.names.insert(name.clone(), digest.clone());
@@ -113,24 +112,6 @@ impl ImageStore {
             index::write(self.dir(), &index)?;
         }
         self.load(&digest)
-    }
-
-    fn rename_in(&self, mut tmp: TempDir, digest: &str) -> Result<(), ImageError> {
-        let target = self.image_dir(digest);
-        match renameat2(
-            None,
-            &tmp.path,
-            None,
-            &target,
-            RenameFlags::RENAME_NOREPLACE,
-        ) {
-            Ok(()) => {
-                tmp.keep = true;
-                Ok(())
-            }
-            Err(Errno::EEXIST | Errno::ENOTEMPTY) => Ok(()),
-            Err(e) => Err(io_error(&target)(e.into())),
-        }
     }
 
     /// The stored name `reference` finds: itself, or the one name that

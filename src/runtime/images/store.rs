@@ -501,7 +501,7 @@ impl ImageStore {
 
     /// Renames the import into place; when another process got there first,
     /// drops ours and keeps theirs.
-    fn commit(
+    pub(super) fn commit(
         &self,
         mut tmp: TempDir,
         digest: &str,
