@@ -4,7 +4,7 @@
 # The cgroup v2 lane (scripts/test-vm.sh): a Debian guest built and booted here.
 VASSALRUN_VM_PACKAGES="qemu-system-x86 debootstrap e2fsprogs binutils"
 
-VASSALRUN_PACKAGES="libseccomp-dev pkg-config busybox-static tini tar nftables iproute2 uwsgi-core curl podman conmon containernetworking-plugins iptables containerd util-linux bsdutils runc crun"
+VASSALRUN_PACKAGES="libseccomp-dev pkg-config busybox-static tini tar nftables iproute2 uwsgi-core curl podman conmon containernetworking-plugins iptables containerd util-linux bsdutils runc crun docker-registry skopeo"
 
 ensure_packages() {
     missing=""
@@ -17,6 +17,10 @@ ensure_packages() {
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    # The tests start their own registry; the package's system service is not wanted.
+    case " $missing " in
+        *" docker-registry "*) systemctl disable --now docker-registry >/dev/null 2>&1 || true ;;
+    esac
 }
 
 ensure_rust() {

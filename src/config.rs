@@ -53,6 +53,8 @@ pub struct ConfigFile {
     pub max_expansion_ratio: Option<u64>,
     /// `[emperor]`: the uWSGI Emperor wrapper's settings.
     pub emperor: Option<EmperorConfigFile>,
+    /// Registries `pull` may reach over plain HTTP (read by `images::registry`).
+    pub insecure_registries: Option<Vec<String>>,
 }
 
 /// `[emperor]` in `config.toml`.
@@ -206,7 +208,7 @@ fn import_limits(size: Option<String>, ratio: Option<u64>) -> Result<ImportLimit
     })
 }
 
-fn read_config_file(path: &Path) -> Result<ConfigFile, ConfigError> {
+pub fn read_config_file(path: &Path) -> Result<ConfigFile, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),

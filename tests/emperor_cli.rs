@@ -1158,3 +1158,62 @@ fn test_emperor_sigkill_of_the_emperor_then_gc_leaves_nothing() {
         .unwrap_or_default();
     assert!(left.is_empty(), "vassal copies left: {left:?}");
 }
+
+#[path = "common/oci_image.rs"]
+mod oci_image;
+#[path = "common/registry.rs"]
+mod registry;
+
+/// `docker-image` names an image in a registry: the wrapper pulls it
+/// (`docker-pull` defaults to `missing`) and the vassal runs on it.
+#[test]
+fn test_emperor_vassal_on_a_pulled_image() {
+    if !can_run() || !registry::available() {
+        return;
+    }
+    let emperor = Emperor::start_with(&[("VASSALRUN_INSECURE_REGISTRIES", "127.0.0.0/8")]);
+    let ns = emperor.netns.path().display().to_string();
+    let registry =
+        registry::Registry::start(&emperor.env.dir.path().join("registry"), Some(&ns), false);
+    let layers = vec![oci_image::Layer {
+        tar: std::fs::read(uwsgi_tarball()).unwrap(),
+        gzip: false,
+    }];
+    let config = oci_image::config_json(&layers, oci_image::host_arch(), serde_json::json!({}));
+    let layout = oci_image::oci_layout(
+        &emperor.env.dir.path().join("layout"),
+        &layers,
+        &config,
+        None,
+    );
+    registry.push(
+        &format!("oci:{}", layout.display()),
+        "vassals/uwsgi:1",
+        false,
+    );
+    let image = format!("{}/vassals/uwsgi:1", registry.host());
+    let socket = emperor.socket("pulled.sock");
+    emperor.add_vassal(
+        "pulled.ini",
+        &socket_vassal(&socket, "").replace(
+            &format!("docker-image = {IMAGE}\n"),
+            &format!("docker-image = {image}\n"),
+        ),
+    );
+    emperor.wait_vassal("pulled.ini", "ready");
+    wait_http_ok(&emperor, &socket);
+    let out = emperor.env.run(&["image", "ls", "--format", "json"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&image),
+        "{}",
+        describe(&out)
+    );
+    std::fs::remove_file(emperor.vassals_dir().join("pulled.ini")).unwrap();
+    wait_for(Duration::from_secs(30), "the vassal's removal", || {
+        emperor
+            .log()
+            .contains("removed uwsgi instance pulled.ini")
+            .then_some(())
+    });
+    emperor.assert_clean();
+}

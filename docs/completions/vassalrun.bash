@@ -88,6 +88,9 @@ _vassalrun() {
             vassalrun,ps)
                 cmd="vassalrun__subcmd__ps"
                 ;;
+            vassalrun,pull)
+                cmd="vassalrun__subcmd__pull"
+                ;;
             vassalrun,rename)
                 cmd="vassalrun__subcmd__rename"
                 ;;
@@ -211,6 +214,9 @@ _vassalrun() {
             vassalrun__subcmd__help,ps)
                 cmd="vassalrun__subcmd__help__subcmd__ps"
                 ;;
+            vassalrun__subcmd__help,pull)
+                cmd="vassalrun__subcmd__help__subcmd__pull"
+                ;;
             vassalrun__subcmd__help,rename)
                 cmd="vassalrun__subcmd__help__subcmd__rename"
                 ;;
@@ -259,14 +265,23 @@ _vassalrun() {
             vassalrun__subcmd__help__subcmd__image,inspect)
                 cmd="vassalrun__subcmd__help__subcmd__image__subcmd__inspect"
                 ;;
+            vassalrun__subcmd__help__subcmd__image,load)
+                cmd="vassalrun__subcmd__help__subcmd__image__subcmd__load"
+                ;;
             vassalrun__subcmd__help__subcmd__image,ls)
                 cmd="vassalrun__subcmd__help__subcmd__image__subcmd__ls"
                 ;;
             vassalrun__subcmd__help__subcmd__image,prune)
                 cmd="vassalrun__subcmd__help__subcmd__image__subcmd__prune"
                 ;;
+            vassalrun__subcmd__help__subcmd__image,pull)
+                cmd="vassalrun__subcmd__help__subcmd__image__subcmd__pull"
+                ;;
             vassalrun__subcmd__help__subcmd__image,rm)
                 cmd="vassalrun__subcmd__help__subcmd__image__subcmd__rm"
+                ;;
+            vassalrun__subcmd__help__subcmd__image,save)
+                cmd="vassalrun__subcmd__help__subcmd__image__subcmd__save"
                 ;;
             vassalrun__subcmd__help__subcmd__image,tag)
                 cmd="vassalrun__subcmd__help__subcmd__image__subcmd__tag"
@@ -286,17 +301,26 @@ _vassalrun() {
             vassalrun__subcmd__image,list)
                 cmd="vassalrun__subcmd__image__subcmd__ls"
                 ;;
+            vassalrun__subcmd__image,load)
+                cmd="vassalrun__subcmd__image__subcmd__load"
+                ;;
             vassalrun__subcmd__image,ls)
                 cmd="vassalrun__subcmd__image__subcmd__ls"
                 ;;
             vassalrun__subcmd__image,prune)
                 cmd="vassalrun__subcmd__image__subcmd__prune"
                 ;;
+            vassalrun__subcmd__image,pull)
+                cmd="vassalrun__subcmd__image__subcmd__pull"
+                ;;
             vassalrun__subcmd__image,remove)
                 cmd="vassalrun__subcmd__image__subcmd__rm"
                 ;;
             vassalrun__subcmd__image,rm)
                 cmd="vassalrun__subcmd__image__subcmd__rm"
+                ;;
+            vassalrun__subcmd__image,save)
+                cmd="vassalrun__subcmd__image__subcmd__save"
                 ;;
             vassalrun__subcmd__image,tag)
                 cmd="vassalrun__subcmd__image__subcmd__tag"
@@ -310,14 +334,23 @@ _vassalrun() {
             vassalrun__subcmd__image__subcmd__help,inspect)
                 cmd="vassalrun__subcmd__image__subcmd__help__subcmd__inspect"
                 ;;
+            vassalrun__subcmd__image__subcmd__help,load)
+                cmd="vassalrun__subcmd__image__subcmd__help__subcmd__load"
+                ;;
             vassalrun__subcmd__image__subcmd__help,ls)
                 cmd="vassalrun__subcmd__image__subcmd__help__subcmd__ls"
                 ;;
             vassalrun__subcmd__image__subcmd__help,prune)
                 cmd="vassalrun__subcmd__image__subcmd__help__subcmd__prune"
                 ;;
+            vassalrun__subcmd__image__subcmd__help,pull)
+                cmd="vassalrun__subcmd__image__subcmd__help__subcmd__pull"
+                ;;
             vassalrun__subcmd__image__subcmd__help,rm)
                 cmd="vassalrun__subcmd__image__subcmd__help__subcmd__rm"
+                ;;
+            vassalrun__subcmd__image__subcmd__help,save)
+                cmd="vassalrun__subcmd__image__subcmd__help__subcmd__save"
                 ;;
             vassalrun__subcmd__image__subcmd__help,tag)
                 cmd="vassalrun__subcmd__image__subcmd__help__subcmd__tag"
@@ -341,7 +374,7 @@ _vassalrun() {
 
     case "${cmd}" in
         vassalrun)
-            opts="-h -V --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help --version spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help"
+            opts="-h -V --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help --version spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -383,6 +416,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -391,7 +432,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__attach)
-            opts="-h --no-stdin --sig-proxy --detach-keys --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --no-stdin --sig-proxy --detach-keys --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +482,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -449,7 +498,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__completion)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help bash zsh fish"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -488,6 +537,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -499,7 +556,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__container)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help prune help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -538,6 +595,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -591,7 +656,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__container__subcmd__prune)
-            opts="-f -h --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-f -h --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -633,6 +698,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -641,7 +714,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__cp)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -683,6 +756,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -691,7 +772,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__create)
-            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
+            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1045,6 +1126,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1053,7 +1142,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__diff)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1092,6 +1181,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1103,7 +1200,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__docker)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1145,6 +1242,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1153,7 +1258,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__events)
-            opts="-f -h --since --until --filter --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-f -h --since --until --filter --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1215,6 +1320,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1223,12 +1336,16 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__exec)
-            opts="-t -i -u -w -e -d -h --tty --interactive --user --workdir --env --env-file --detach --privileged --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-t -i -u -w -e -d -h --tty --interactive --detach-keys --user --workdir --env --env-file --detach --privileged --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1293,6 +1410,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1301,7 +1426,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__export)
-            opts="-o -h --output --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-o -h --output --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1351,6 +1476,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1359,7 +1492,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__gc)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1401,6 +1534,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1409,7 +1550,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help)
-            opts="spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help"
+            opts="spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1605,7 +1746,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help__subcmd__image)
-            opts="import ls rm inspect tag prune"
+            opts="import ls rm inspect tag load prune pull save"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1633,6 +1774,20 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help__subcmd__image__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__image__subcmd__load)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1674,7 +1829,35 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__help__subcmd__image__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__help__subcmd__image__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__image__subcmd__save)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1857,6 +2040,20 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__help__subcmd__ps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__help__subcmd__pull)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2053,7 +2250,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help import ls list rm remove inspect tag prune help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help import ls list rm remove inspect tag load prune pull save help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2095,6 +2292,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2103,7 +2308,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image__subcmd__help)
-            opts="import ls rm inspect tag prune help"
+            opts="import ls rm inspect tag load prune pull save help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2158,6 +2363,20 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__image__subcmd__help__subcmd__load)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__image__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2186,7 +2405,35 @@ _vassalrun() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        vassalrun__subcmd__image__subcmd__help__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         vassalrun__subcmd__image__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__image__subcmd__help__subcmd__save)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2215,7 +2462,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image__subcmd__import)
-            opts="-c -h --change --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-c -h --change --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2265,6 +2512,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2273,7 +2528,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image__subcmd__inspect)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2315,6 +2570,84 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__image__subcmd__load)
+            opts="-i -q -h --input --platform --quiet --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2323,7 +2656,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image__subcmd__ls)
-            opts="-q -h --quiet --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-q -h --quiet --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2369,6 +2702,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2377,7 +2718,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image__subcmd__prune)
-            opts="-a -f -h --all --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-a -f -h --all --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2416,6 +2757,80 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__image__subcmd__pull)
+            opts="-q -h --platform --insecure-registry --quiet --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2427,7 +2842,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image__subcmd__rm)
-            opts="-f -h --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-f -h --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2466,6 +2881,80 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__image__subcmd__save)
+            opts="-o -h --output --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2477,7 +2966,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image__subcmd__tag)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2519,6 +3008,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2527,7 +3024,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__inspect)
-            opts="-f -h --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-f -h --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2577,6 +3074,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2585,7 +3090,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__internal__subcmd__docs)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2627,6 +3132,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2635,7 +3148,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__kill)
-            opts="-s -h --signal --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-s -h --signal --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2685,6 +3198,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2693,7 +3214,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__logs)
-            opts="-f -n -t -h --follow --tail --timestamps --since --until --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-f -n -t -h --follow --tail --timestamps --since --until --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2751,6 +3272,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2759,7 +3288,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__man)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2801,6 +3330,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2809,7 +3346,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__monitor)
-            opts="-h --finish --clients --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --finish --clients --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2859,6 +3396,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2867,7 +3412,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__network)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help reload help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2906,6 +3451,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2959,7 +3512,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__network__subcmd__reload)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3001,6 +3554,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3009,7 +3570,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__oci)
-            opts="--root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
+            opts="--root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3048,6 +3609,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3059,7 +3628,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__pause)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3098,6 +3667,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3109,7 +3686,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__port)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3148,6 +3725,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3159,13 +3744,29 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__ps)
-            opts="-a -q -h --all --quiet --format --no-trunc --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-a -q -f -n -l -s -h --all --quiet --format --no-trunc --filter --last --latest --size --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3202,6 +3803,80 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        vassalrun__subcmd__pull)
+            opts="-q -h --platform --insecure-registry --quiet --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-registry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-cgroup-parent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bridge)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3213,7 +3888,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__rename)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3255,6 +3930,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3263,7 +3946,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__restart)
-            opts="-t -h --time --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-t -h --time --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3313,6 +3996,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3321,7 +4012,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__rm)
-            opts="-f -h --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-f -h --force --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3363,6 +4054,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3371,7 +4070,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__run)
-            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
+            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3725,6 +4424,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3733,7 +4440,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__spec)
-            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --explain --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway"
+            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --explain --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4091,6 +4798,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4099,7 +4814,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__start)
-            opts="-a -i -h --attach --interactive --detach-keys --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-a -i -h --attach --interactive --detach-keys --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4145,6 +4860,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4153,7 +4876,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__stats)
-            opts="-a -h --all --no-stream --format --no-trunc --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-a -h --all --no-stream --format --no-trunc --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4199,6 +4922,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4207,7 +4938,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__stop)
-            opts="-t -h --time --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-t -h --time --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4257,6 +4988,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4265,7 +5004,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__top)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4304,6 +5043,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4315,7 +5062,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__unpause)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4357,6 +5104,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4365,7 +5120,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__update)
-            opts="-m -c -h --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-m -c -h --memory --memory-swap --memory-reservation --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4459,6 +5214,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4467,7 +5230,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__version)
-            opts="-f -h --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-f -h --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4517,6 +5280,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4525,7 +5296,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__wait)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --help"
+            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4564,6 +5335,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-image-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-expansion-ratio)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_vassalrun_global_optspecs
-    string join \n root= run-dir= log-level= config-dir= init-path= default-cgroup-parent= bridge= subnet= gateway= h/help V/version
+    string join \n root= run-dir= log-level= config-dir= init-path= default-cgroup-parent= bridge= subnet= gateway= max-image-size= max-expansion-ratio= h/help V/version
 end
 
 function __fish_vassalrun_needs_command
@@ -33,10 +33,13 @@ complete -c vassalrun -n "__fish_vassalrun_needs_command" -l default-cgroup-pare
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -s V -l version -d 'Print version'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "spec" -d 'Print the OCI config.json a container would run with (no side effects)'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "image" -d 'Manage rootfs images: import, ls, rm, inspect, tag, prune'
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "pull" -d 'Pull an image from a registry (OCI distribution API)'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "create" -d 'Create a container (status "created") and print its id'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "start" -d 'Start created or exited containers'
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -f -a "attach" -d 'Attach to a running container\'s output (and stdin with -i)'
@@ -145,26 +148,33 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l default-cgr
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l help -d 'Print help (-h is --hostname, as in docker run)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -s h -l help -d 'Print help'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "import" -d 'Import a rootfs tarball (.tar, .tar.gz, .tar.zst) or directory; prints the digest'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "ls" -d 'List images'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "list" -d 'List images'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "rm" -d 'Remove images (refused while a container uses one, unless -f)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "remove" -d 'Remove images (refused while a container uses one, unless -f)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "inspect" -d 'Show images in Docker\'s JSON shape'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "tag" -d 'Give an image another name'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "prune" -d 'Remove unnamed images no container uses (-a: every image no container uses)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "import" -d 'Import a rootfs tarball (.tar, .tar.gz, .tar.zst) or directory; prints the digest'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "ls" -d 'List images'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "list" -d 'List images'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "rm" -d 'Remove images (refused while a container uses one, unless -f)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "remove" -d 'Remove images (refused while a container uses one, unless -f)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "inspect" -d 'Show images in Docker\'s JSON shape'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "tag" -d 'Give an image another name'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "load" -d 'Load images from a `docker save` archive or an OCI image layout (tar or directory)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "prune" -d 'Remove unnamed images (-a: all unused ones) and layers no image or container uses'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "pull" -d 'Pull an image from a registry'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "save" -d 'Save images as an OCI image layout (tar to -o FILE or stdout; -o DIR/ for a directory)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -s c -l change -d 'Dockerfile instruction applied to the image config: CMD, ENTRYPOINT, ENV, WORKDIR, USER, LABEL, EXPOSE, STOPSIGNAL' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -175,8 +185,10 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Output format: table or json (one object per line)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'table, json (one object per line), or a Go template: \'{{.Name}} {{.Size}}\', \'table {{.ID}}\\t{{.Name}}\'' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
@@ -186,9 +198,11 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only digests'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l format -d 'Output format: table or json (one object per line)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l format -d 'table, json (one object per line), or a Go template: \'{{.Name}} {{.Size}}\', \'table {{.ID}}\\t{{.Name}}\'' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
@@ -198,6 +212,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only digests'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
@@ -209,6 +225,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove even if a container uses the image'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
@@ -220,6 +238,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove even if a container uses the image'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
@@ -231,6 +251,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -241,7 +263,24 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -s i -l input -d '`docker save` archive or OCI image layout (tar or directory); stdin when absent' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l platform -d 'Platform to load from a multi-platform index [default: the host\'s]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Print nothing'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
@@ -251,16 +290,64 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove every image no container uses, not only unnamed ones'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Platform to pull from a multi-platform image [default: the host\'s]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l insecure-registry -d 'Registry (host[:port] or CIDR) that may be reached over plain HTTP; repeatable' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Print only the image digest'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write to FILE (a tar), or into DIR when it ends in `/` or is a directory; stdout when absent' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a rootfs tarball (.tar, .tar.gz, .tar.zst) or directory; prints the digest'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List images'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove images (refused while a container uses one, unless -f)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show images in Docker\'s JSON shape'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "tag" -d 'Give an image another name'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unnamed images no container uses (-a: every image no container uses)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "load" -d 'Load images from a `docker save` archive or an OCI image layout (tar or directory)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unnamed images (-a: all unused ones) and layers no image or container uses'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Pull an image from a registry'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "save" -d 'Save images as an OCI image layout (tar to -o FILE or stdout; -o DIR/ for a directory)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l platform -d 'Platform to pull from a multi-platform image [default: the host\'s]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l insecure-registry -d 'Registry (host[:port] or CIDR) that may be reached over plain HTTP; repeatable' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l config-dir -d 'Directory holding config.toml [default: /etc/vassalrun]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -s q -l quiet -d 'Print only the image digest'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l config -d 'Engine API ContainerCreate JSON (`Config` fields + `HostConfig`); `-` reads stdin' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l name -d 'Assign a name to the container' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s e -l env -d 'Set environment variables (bare KEY: take it from this environment, or unset it)' -r
@@ -333,6 +420,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l default-c
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l help -d 'Print help (-h is --hostname, as in docker run)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l replace -d 'Remove a container that holds the name first'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l detach-keys -d 'The key sequence that detaches (default ctrl-p,ctrl-q)' -r
@@ -345,6 +434,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l default-cg
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -s a -l attach -d 'Attach to the container\'s output (and exit with its code)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -s i -l interactive -d 'Attach the container\'s stdin'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -s h -l help -d 'Print help'
@@ -359,6 +450,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l default-c
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l no-stdin -d 'Do not attach stdin'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l config -d 'Engine API ContainerCreate JSON (`Config` fields + `HostConfig`); `-` reads stdin' -r
@@ -433,6 +526,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l default-cgro
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l help -d 'Print help (-h is --hostname, as in docker run)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l replace -d 'Remove a container that holds the name first'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
@@ -444,6 +539,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l default-cgrou
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -s f -l force -d 'Kill a running container first'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -s t -l time -d 'Seconds to wait before killing [default: the container\'s --stop-timeout, or 10]' -r
@@ -456,6 +553,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l default-cgr
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -s s -l signal -d 'Signal to send (name or number)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
@@ -467,6 +566,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l default-cgr
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -s t -l time -d 'Seconds to wait before killing [default: the container\'s --stop-timeout, or 10]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
@@ -478,6 +579,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l default-
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -488,7 +591,10 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l default-cgr
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l detach-keys -d 'The key sequence that detaches from a -t process (default ctrl-p,ctrl-q)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s u -l user -d 'User: name|uid[:group|gid]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s e -l env -d 'Set environment variables' -r
@@ -502,8 +608,10 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l default-cgr
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s t -l tty -d 'Keep the terminal: the process uses this command\'s terminal'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s i -l interactive -d 'Accepted for Docker compatibility: the process always reads this command\'s stdin'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s t -l tty -d 'Allocate a pseudo-TTY for the process, relayed to this command\'s terminal'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s i -l interactive -d 'Send this command\'s stdin to the process (without it: /dev/null)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s d -l detach -d 'Detached mode: start the command in the background, its output discarded'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l privileged -d 'Give the command every capability the host grants'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -s h -l help -d 'Print help'
@@ -519,10 +627,14 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l default-cgr
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -s f -l follow -d 'Keep printing new output until the container stops'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -s t -l timestamps -d 'Prefix each message with its time'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -s h -l help -d 'Print help'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l format -d 'Output format: table or json (one JSON object per line)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l format -d 'table, json (one object per line), or a Go template: \'{{.Names}}\\t{{.Status}}\', \'table {{.ID}}\\t{{.Names}}\'' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -s f -l filter -d 'Only containers that match: name=, id=, label=KEY[=VALUE], status=, ancestor= (repeat to combine)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -s n -l last -d 'The N most recently created containers (all states)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
@@ -532,9 +644,13 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l default-cgrou
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -s a -l all -d 'Show all containers (default: running only)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -s q -l quiet -d 'Only ids'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l no-trunc -d 'Do not truncate ids and commands'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -s l -l latest -d 'The most recently created container (all states)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -s s -l size -d 'Show the size of each container\'s changes (and with its image: virtual)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -s f -l format -d 'Print each container through a Go-style template ({{.State.Pid}}, {{json .Config}})' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
@@ -546,6 +662,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l default-
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -556,6 +674,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l default-cgr
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -s o -l output -d 'Write to a file instead of stdout' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
@@ -567,6 +687,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l default-c
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -577,6 +699,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l default-cgrou
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -587,6 +711,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __f
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -f -a "reload" -d 'Rebuild vassalrun\'s nftables table from state (after a firewall flush or reload)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -599,6 +725,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "reload" -d 'Rebuild vassalrun\'s nftables table from state (after a firewall flush or reload)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -611,6 +739,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l default-cgr
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l finish -d '(from the relay image) the container exited with this code: finish' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l clients -d '(from the relay image) attached clients\' sockets, to tell the code' -r
@@ -623,6 +753,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l default-
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -633,6 +765,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l default-cgro
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r
@@ -642,6 +776,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l default-c
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -652,6 +788,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l default-cgrou
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -662,6 +800,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l default-cg
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -672,6 +812,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l default-
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -682,6 +824,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l default-c
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -s m -l memory -d 'Memory limit (e.g. 512m, 1g)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l memory-swap -d 'Memory plus swap limit; -1 for unlimited swap' -r
@@ -703,6 +847,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l default-c
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -713,6 +859,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l default-cgro
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l format -d 'Output format: table or json (one object per container per sample)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
@@ -724,6 +872,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l default-cg
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -s a -l all -d 'Show all containers (default: running only)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l no-stream -d 'Print one sample and exit'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l no-trunc -d 'Do not truncate ids'
@@ -741,6 +891,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l default-c
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -751,6 +903,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not _
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -f -a "prune" -d 'Remove all stopped (created, exited or dead) containers'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -763,6 +917,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fis
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove all stopped (created, exited or dead) containers'
@@ -777,6 +933,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l default-
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -787,6 +945,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l defau
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -797,6 +957,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l default-cgro
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -s h -l help -d 'Print help'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
@@ -807,49 +969,55 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l de
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -s h -l help -d 'Print help'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "spec" -d 'Print the OCI config.json a container would run with (no side effects)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "image" -d 'Manage rootfs images: import, ls, rm, inspect, tag, prune'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "create" -d 'Create a container (status "created") and print its id'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "start" -d 'Start created or exited containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "attach" -d 'Attach to a running container\'s output (and stdin with -i)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "run" -d 'Create and start a container; without -d wait and exit with its code'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "rm" -d 'Remove containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "stop" -d 'Stop containers: the stop signal, then SIGKILL after the timeout'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "kill" -d 'Send a signal to containers (default SIGKILL)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "restart" -d 'Stop and start containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "exec" -d 'Run a command in a running container and exit with its code'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "logs" -d 'Print a container\'s output from its log'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "ps" -d 'List containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "inspect" -d 'Show containers in Docker\'s JSON shape'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "diff" -d 'List a container\'s changes to its image (A added, C changed, D deleted)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "export" -d 'Write a container\'s filesystem as a tar archive'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "gc" -d 'Remove what crashed commands left behind (half-created containers, stale state, cgroups, names)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "network" -d 'Manage the bridge network: reload'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "port" -d 'List a container\'s published ports, or the host side of one'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "monitor" -d 'The per-container monitor (started by create and start)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "oci" -d 'OCI runtime mode, runc\'s command line: `vassalrun oci [runc flags] COMMAND` (must come first)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "docker" -d 'Docker\'s command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "cp" -d 'Copy files between a container and the host: cp CONTAINER:SRC DEST, cp SRC CONTAINER:DEST'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "pause" -d 'Freeze every process of containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "unpause" -d 'Thaw paused containers'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "rename" -d 'Rename a container'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "update" -d 'Change containers\' resource limits (running ones at once, in their cgroup)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "top" -d 'List a container\'s processes'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "stats" -d 'Show containers\' CPU, memory and pids from their cgroups'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "events" -d 'Show container events (create, start, die, destroy, …) from the event log'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "container" -d 'Manage containers: prune'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "version" -d 'Show the version'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "completion" -d 'Print a shell completion script: bash, zsh or fish'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "man" -d 'Write man pages (vassalrun.1, vassalrun-COMMAND.1) into a directory'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "internal-docs" -d 'Print generated documentation (docs/commands.md)'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "spec" -d 'Print the OCI config.json a container would run with (no side effects)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "image" -d 'Manage rootfs images: import, ls, rm, inspect, tag, prune'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "pull" -d 'Pull an image from a registry (OCI distribution API)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "create" -d 'Create a container (status "created") and print its id'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "start" -d 'Start created or exited containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "attach" -d 'Attach to a running container\'s output (and stdin with -i)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "run" -d 'Create and start a container; without -d wait and exit with its code'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "rm" -d 'Remove containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "stop" -d 'Stop containers: the stop signal, then SIGKILL after the timeout'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "kill" -d 'Send a signal to containers (default SIGKILL)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "restart" -d 'Stop and start containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "exec" -d 'Run a command in a running container and exit with its code'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "logs" -d 'Print a container\'s output from its log'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "ps" -d 'List containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "inspect" -d 'Show containers in Docker\'s JSON shape'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "diff" -d 'List a container\'s changes to its image (A added, C changed, D deleted)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "export" -d 'Write a container\'s filesystem as a tar archive'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "gc" -d 'Remove what crashed commands left behind (half-created containers, stale state, cgroups, names)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "network" -d 'Manage the bridge network: reload'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "port" -d 'List a container\'s published ports, or the host side of one'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "monitor" -d 'The per-container monitor (started by create and start)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "oci" -d 'OCI runtime mode, runc\'s command line: `vassalrun oci [runc flags] COMMAND` (must come first)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "docker" -d 'Docker\'s command line for orchestrators: docker [-H URL] [-D] [-l LEVEL] COMMAND … (also as a `docker` symlink)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "cp" -d 'Copy files between a container and the host: cp CONTAINER:SRC DEST, cp SRC CONTAINER:DEST'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "pause" -d 'Freeze every process of containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "unpause" -d 'Thaw paused containers'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "rename" -d 'Rename a container'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "update" -d 'Change containers\' resource limits (running ones at once, in their cgroup)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "top" -d 'List a container\'s processes'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "stats" -d 'Show containers\' CPU, memory and pids from their cgroups'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "events" -d 'Show container events (create, start, die, destroy, …) from the event log'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "container" -d 'Manage containers: prune'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "version" -d 'Show the version'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "completion" -d 'Print a shell completion script: bash, zsh or fish'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "man" -d 'Write man pages (vassalrun.1, vassalrun-COMMAND.1) into a directory'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "internal-docs" -d 'Print generated documentation (docs/commands.md)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and not __fish_seen_subcommand_from spec image pull create start attach run rm stop kill restart wait exec logs ps inspect diff export gc network port monitor oci docker cp pause unpause rename update top stats events container version completion man internal-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "import" -d 'Import a rootfs tarball (.tar, .tar.gz, .tar.zst) or directory; prints the digest'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "ls" -d 'List images'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "rm" -d 'Remove images (refused while a container uses one, unless -f)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "inspect" -d 'Show images in Docker\'s JSON shape'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "tag" -d 'Give an image another name'
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "prune" -d 'Remove unnamed images no container uses (-a: every image no container uses)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "load" -d 'Load images from a `docker save` archive or an OCI image layout (tar or directory)'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "prune" -d 'Remove unnamed images (-a: all unused ones) and layers no image or container uses'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "pull" -d 'Pull an image from a registry'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "save" -d 'Save images as an OCI image layout (tar to -o FILE or stdout; -o DIR/ for a directory)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "reload" -d 'Rebuild vassalrun\'s nftables table from state (after a firewall flush or reload)'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "prune" -d 'Remove all stopped (created, exited or dead) containers'

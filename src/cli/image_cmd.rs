@@ -26,8 +26,14 @@ pub enum ImageCommand {
     Inspect(super::image_more_cmd::InspectArgs),
     /// Give an image another name
     Tag(super::image_more_cmd::TagArgs),
-    /// Remove unnamed images no container uses (-a: every image no container uses)
-    Prune(super::image_more_cmd::PruneArgs),
+    /// Load images from a `docker save` archive or an OCI image layout (tar or directory)
+    Load(super::image_archive_cmd::LoadArgs),
+    /// Remove unnamed images (-a: all unused ones) and layers no image or container uses
+    Prune(super::image_archive_cmd::PruneArgs),
+    /// Pull an image from a registry
+    Pull(super::image_archive_cmd::PullArgs),
+    /// Save images as an OCI image layout (tar to -o FILE or stdout; -o DIR/ for a directory)
+    Save(super::image_archive_cmd::SaveArgs),
 }
 
 #[derive(Args, Debug)]
@@ -73,15 +79,36 @@ pub fn run_image(settings: &Settings, command: &ImageCommand) -> anyhow::Result<
             list(&images, args)?;
             Ok(ExitCode::SUCCESS)
         }
-        ImageCommand::Rm(args) => Ok(remove(settings, &images, args)),
         ImageCommand::Inspect(args) => super::image_more_cmd::run_inspect(settings, args),
         ImageCommand::Tag(args) => super::image_more_cmd::run_tag(settings, args),
-        ImageCommand::Prune(args) => super::image_more_cmd::run_prune(settings, args),
+        ImageCommand::Rm(args) => {
+            let code = remove(settings, &images, args);
+            super::image_archive_cmd::prune_layers_after_rm(settings, &images);
+            Ok(code)
+        }
+        ImageCommand::Load(args) => {
+            super::image_archive_cmd::load(&images, args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ImageCommand::Save(args) => {
+            super::image_archive_cmd::save(&images, args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ImageCommand::Pull(args) => {
+            super::image_archive_cmd::pull(settings, args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ImageCommand::Prune(args) => {
+            super::image_archive_cmd::prune(settings, &images, args)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
 fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
     let rows = images.list()?;
+    let usage = images.usage()?;
+    let usage_of = |digest: &str| usage.get(digest).copied().unwrap_or_default();
     if args.quiet {
         for row in rows {
             println!("{}", row.digest);
@@ -90,7 +117,8 @@ fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
     }
     if args.format == "json" {
         for row in rows {
-            let v = serde_json::json!({"Name": row.name, "Digest": row.digest, "Size": row.size, "CreatedAt": row.created});
+            let u = usage_of(&row.digest);
+            let v = serde_json::json!({"Name": row.name, "Digest": row.digest, "Size": row.size, "SharedSize": u.shared, "UniqueSize": u.unique, "CreatedAt": row.created});
             println!("{v}");
         }
         return Ok(());
@@ -103,7 +131,10 @@ fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
         super::template::print_rows(&args.format, &values, &header).map_err(anyhow::Error::msg)?;
         return Ok(());
     }
-    println!("{:<32}{:<16}{:<26}SIZE", "NAME", "DIGEST", "CREATED");
+    println!(
+        "{:<32}{:<16}{:<26}{:<10}{:<10}UNIQUE",
+        "NAME", "DIGEST", "CREATED", "SIZE", "SHARED"
+    );
     for row in rows {
         let short = row
             .digest
@@ -111,12 +142,15 @@ fn list(images: &ImageStore, args: &LsArgs) -> anyhow::Result<()> {
             .chars()
             .take(12)
             .collect::<String>();
+        let u = usage_of(&row.digest);
         println!(
-            "{:<32}{:<16}{:<26}{}",
+            "{:<32}{:<16}{:<26}{:<10}{:<10}{}",
             row.name.as_deref().unwrap_or("<none>"),
             short,
             format!("{} ago", human_duration(seconds_since(&row.created))),
-            human_size(row.size)
+            human_size(row.size),
+            human_size(u.shared),
+            human_size(u.unique)
         );
     }
     Ok(())
@@ -179,12 +213,13 @@ pub(super) fn container_using(store: &Store, images: &ImageStore, digest: &str) 
         .dir()
         .join("sha256")
         .join(digest.trim_start_matches("sha256:"));
+    // A layered image's overlay lower is its layer dirs, not under image_dir.
+    let lower = images.get(digest).ok().map(|i| i.lower());
     store.ids().ok()?.into_iter().find_map(|id| {
         let record = store.record(&id).ok().flatten()?;
-        record
-            .image_rootfs
-            .starts_with(&image_dir)
-            .then(|| id[..12].to_string())
+        (record.image_rootfs.starts_with(&image_dir)
+            || lower.as_ref() == Some(&record.image_rootfs))
+        .then(|| id[..12].to_string())
     })
 }
 

@@ -8,6 +8,7 @@ mod docker_cmd;
 mod docs_cmd;
 pub mod emperor_cmd;
 mod events_cmd;
+mod image_archive_cmd;
 mod image_cmd;
 mod image_more_cmd;
 mod lacking;
@@ -138,6 +139,8 @@ pub enum Command {
     /// Manage rootfs images: import, ls, rm, inspect, tag, prune
     #[command(subcommand)]
     Image(image_cmd::ImageCommand),
+    /// Pull an image from a registry (OCI distribution API)
+    Pull(image_archive_cmd::PullArgs),
     /// Create a container (status "created") and print its id
     Create(lifecycle_cmd::CreateArgs),
     /// Start created or exited containers
@@ -269,6 +272,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             match &cli.command {
                 Command::Spec(args) => spec_cmd::run(&settings, args),
                 Command::Image(command) => image_cmd::run_image(&settings, command),
+                Command::Pull(args) => {
+                    image_archive_cmd::pull(&settings, args).map(|()| ExitCode::SUCCESS)
+                }
                 Command::Create(args) => lifecycle_cmd::run_create(&settings, args),
                 Command::Start(args) => lifecycle_cmd::run_start(&settings, args),
                 Command::Attach(args) => lifecycle_cmd::run_attach(&settings, args),

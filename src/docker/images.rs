@@ -51,7 +51,8 @@ pub fn candidates(reference: &str) -> Vec<String> {
 pub fn find(store: &ImageStore, reference: &str) -> Result<Option<(String, Image)>, ImageError> {
     for name in candidates(reference) {
         match store.get(&name) {
-            Ok(image) => return Ok(Some((name, image))),
+            // The name as stored, when a normalised form found it.
+            Ok(image) => return Ok(Some((store.stored_name(&name).unwrap_or(name), image))),
             Err(ImageError::NotFound(_)) => continue,
             Err(e) => return Err(e),
         }

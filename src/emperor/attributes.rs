@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! docker-image = NAME           IMAGE
+//! docker-pull = missing|never|always  (new) pull IMAGE first [missing]
 //! docker-port = [ip:]hport:cport  --publish
 //! docker-mount = /host:/ctr[:ro]  --volume   (type=...,target=... → --mount)
 //! docker-network-mode = MODE    --network
@@ -99,6 +100,8 @@ pub struct Plan {
     pub cidfile: Option<String>,
     /// `docker-proxy` was given (and is not needed).
     pub proxy: bool,
+    /// `docker-pull`: when the image is pulled from its registry.
+    pub pull: crate::runtime::images::pull_policy::PullPolicy,
 }
 
 /// Reads the `[emperor]` entries; keys without the `docker-` prefix belong to
@@ -132,6 +135,12 @@ pub fn plan(entries: &[(String, String)]) -> Result<Plan, AttributeError> {
             "uwsgi" => plan.uwsgi = value.clone(),
             "cidfile" => plan.cidfile = Some(value.clone()),
             "proxy" => plan.proxy = true,
+            "pull" => {
+                plan.pull = crate::runtime::images::pull_policy::PullPolicy::parse(value)
+                    .ok_or_else(|| {
+                        refuse(key, format!("{value:?}: expected missing, never or always"))
+                    })?;
+            }
             _ => {
                 let (flag, args) = flag_args(key, attribute, value)?;
                 if flag.single && !single_seen.insert(flag.long.clone()) {
@@ -385,6 +394,10 @@ mod tests {
             "docker-memory: given more than once"
         );
         assert_eq!(err(&[("docker-image", "")]), "docker-image: empty");
+        assert_eq!(
+            err(&[("docker-pull", "often")]),
+            "docker-pull: \"often\": expected missing, never or always"
+        );
         assert_eq!(
             err(&[("docker-socket-mode", "rw")]),
             "docker-socket-mode: \"rw\": expected an octal mode such as 660"

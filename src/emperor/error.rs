@@ -28,6 +28,9 @@ pub enum WrapperError {
          (VASSALRUN_REQUIRE_IMAGE / emperor.require-image)"
     )]
     ImageRequired,
+    /// `docker-pull` could not get the image.
+    #[error("{0}")]
+    Pull(String),
     #[error("exec {path}: {errno}")]
     Exec {
         path: PathBuf,

@@ -23,6 +23,8 @@ pub enum ImageSource {
     Tarball(PathBuf),
     /// Not a path on this machine: a name for the image store.
     Name(String),
+    /// A layered image's lower directories, top-most first.
+    Layers(Vec<PathBuf>),
 }
 
 impl ImageSource {
@@ -33,6 +35,15 @@ impl ImageSource {
             Ok(m) if m.is_dir() => ImageSource::Directory(absolute(path)),
             Ok(m) if m.is_file() => ImageSource::Tarball(absolute(path)),
             _ => ImageSource::Name(image.to_string()),
+        }
+    }
+
+    /// A stored image's overlay lower: one directory, or layers joined by `:`.
+    pub fn from_lower(lower: &Path) -> ImageSource {
+        let dirs = crate::runtime::images::layers::lower_dirs(lower);
+        match <[PathBuf; 1]>::try_from(dirs) {
+            Ok([dir]) => ImageSource::Directory(dir),
+            Err(dirs) => ImageSource::Layers(dirs),
         }
     }
 
@@ -49,6 +60,15 @@ impl ImageSource {
                 tar_user_db(path).map_err(|reason| read_error(path, reason))
             }
             ImageSource::Name(_) => Ok(UserDb::default()),
+            ImageSource::Layers(dirs) => {
+                let read = |p: &str| {
+                    crate::runtime::images::layers::read_in_layers(dirs, p)
+                        .map_err(|(dir, reason)| read_error(&dir, reason))
+                };
+                let passwd = read("/etc/passwd")?.unwrap_or_default();
+                let group = read("/etc/group")?.unwrap_or_default();
+                Ok(UserDb::parse(&passwd, &group))
+            }
         }
     }
 }

@@ -61,7 +61,7 @@ impl ImageInfo {
         };
         match super::images::ImageStore::of(settings).get(&name) {
             Ok(stored) => ImageInfo {
-                rootfs: Some(stored.rootfs()),
+                rootfs: Some(stored.lower()),
                 config: stored.config,
             },
             Err(_) => ImageInfo::default(),
@@ -77,7 +77,7 @@ pub fn spec_context(
     info: &ImageInfo,
 ) -> Result<SpecContext, PrepareError> {
     let image = match &info.rootfs {
-        Some(rootfs) => ImageSource::Directory(rootfs.clone()),
+        Some(rootfs) => ImageSource::from_lower(rootfs),
         None => ImageSource::classify(&request.config.image),
     };
     let dir = super::layout::Layout::new(settings).container_dir(id);

@@ -36,7 +36,12 @@ impl Overlay<'_> {
             return Ok(());
         }
         let bad = |p: &Path| p.to_str().is_none_or(|s| s.contains([',', ':']));
-        if bad(self.lower) || bad(&self.upper) || bad(&self.work) {
+        // A layered image's lower is its layer dirs joined by ':' (each
+        // checked by the image store); ',' would still start another option.
+        let bad_lower = self.lower.to_str().is_none_or(|s| {
+            s.contains(',') || (s.contains(':') && s.split(':').any(|dir| !dir.starts_with('/')))
+        });
+        if bad_lower || bad(&self.upper) || bad(&self.work) {
             return Err(RootfsError::BadLowerPath(self.lower.to_path_buf()));
         }
         for dir in [&self.upper, &self.work, &self.target] {

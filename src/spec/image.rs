@@ -28,6 +28,30 @@ pub struct ImageConfig {
     pub exposed_ports: BTreeMap<String, EmptyObject>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub stop_signal: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<Healthcheck>,
+}
+
+/// Docker's `HealthConfig` (durations in nanoseconds), as an image carries it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Healthcheck {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub test: Vec<String>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub interval: i64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub timeout: i64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub start_period: i64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub start_interval: i64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub retries: i64,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 fn env_key(entry: &str) -> &str {
@@ -58,6 +82,9 @@ pub fn merge(user: &mut ContainerConfig, image: &ImageConfig) {
     }
     if user.stop_signal.is_empty() {
         user.stop_signal = image.stop_signal.clone();
+    }
+    if user.healthcheck.is_none() {
+        user.healthcheck = image.healthcheck.clone();
     }
     let no_user_entrypoint = user.entrypoint.as_ref().is_none_or(|e| e.is_empty());
     if no_user_entrypoint {

@@ -105,6 +105,9 @@ pub struct ContainerConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_timeout: Option<i64>,
     pub network_disabled: bool,
+    /// Recorded from the image (Docker's merge rule); vassalrun runs no probes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<super::image::Healthcheck>,
 }
 
 /// Docker's `{}` placeholder values (e.g. in `ExposedPorts`).

@@ -37,14 +37,22 @@ mod confined;
 pub(crate) mod copy_dir;
 mod digest;
 mod index;
+mod layered;
+pub mod layers;
+pub mod load;
+pub mod oci;
 mod progress;
+pub mod pull_policy;
+pub mod reference;
+pub mod registry;
+mod save;
 mod store;
 #[cfg(test)]
 mod tests;
 mod unpack;
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
@@ -82,6 +90,10 @@ pub enum ImageError {
     SeveralNames { digest: String, names: Vec<String> },
     #[error(transparent)]
     Change(#[from] ChangeError),
+    #[error(transparent)]
+    Load(#[from] load::LoadError),
+    #[error(transparent)]
+    Pull(#[from] registry::PullError),
     #[error("{path}: {reason}")]
     Io { path: PathBuf, reason: io::Error },
     #[error("{path}: {reason}")]
@@ -105,11 +117,34 @@ pub struct Image {
     /// The tarball or directory it was first imported from.
     pub source: PathBuf,
     pub config: ImageConfig,
+    /// The layer digests, bottom first; empty for an imported rootfs.
+    pub layers: Vec<String>,
 }
 
 impl Image {
     pub fn rootfs(&self) -> PathBuf {
         self.dir.join("rootfs")
+    }
+
+    /// The overlay lower directory: the rootfs, or the layers top-most first
+    /// joined by `:` as overlayfs's `lowerdir=` takes them.
+    pub fn lower(&self) -> PathBuf {
+        if self.layers.is_empty() {
+            return self.rootfs();
+        }
+        let images = self
+            .dir
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(&self.dir);
+        let layers = layers::Layers::new(images);
+        let dirs: Vec<String> = self
+            .layers
+            .iter()
+            .rev()
+            .map(|d| layers.root(d).display().to_string())
+            .collect();
+        PathBuf::from(dirs.join(":"))
     }
 
     /// The first 12 hex digits of the digest.

@@ -38,19 +38,19 @@ struct ImageRecord {
 #[derive(Debug, Clone)]
 pub struct ImageStore {
     dir: PathBuf,
-    limits: ImportLimits,
+    pub(super) limits: ImportLimits,
 }
 
 /// A directory under `tmp/`, flocked while we use it and removed on drop
 /// unless renamed into place.
-struct TempDir {
-    path: PathBuf,
+pub(super) struct TempDir {
+    pub(super) path: PathBuf,
     _lock: Flock<File>,
-    keep: bool,
+    pub(super) keep: bool,
 }
 
 impl TempDir {
-    fn create(parent: &Path) -> Result<TempDir, ImageError> {
+    pub(super) fn create(parent: &Path) -> Result<TempDir, ImageError> {
         loop {
             let path = parent.join(format!("{:016x}", rand::random::<u64>()));
             match DirBuilder::new().mode(0o700).create(&path) {
@@ -92,7 +92,7 @@ impl Drop for TempDir {
 }
 
 /// A name must not look like a digest, a path, or an option.
-fn validate_name(name: &str) -> Result<(), ImageError> {
+pub(super) fn validate_name(name: &str) -> Result<(), ImageError> {
     let invalid = |reason| {
         Err(ImageError::InvalidName {
             name: name.to_string(),
@@ -107,9 +107,9 @@ fn validate_name(name: &str) -> Result<(), ImageError> {
     }
     if !name
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "._-:/".contains(c))
+        .all(|c| c.is_ascii_alphanumeric() || "._-:/@[]".contains(c))
     {
-        return invalid("only letters, digits and . _ - : / are allowed");
+        return invalid("only letters, digits and . _ - : / @ [ ] are allowed");
     }
     if name.starts_with(digest::PREFIX) || (name.len() == 64 && digest::is_hex(name)) {
         return invalid("looks like an image digest");
@@ -117,12 +117,12 @@ fn validate_name(name: &str) -> Result<(), ImageError> {
     Ok(())
 }
 
-fn now_rfc3339() -> String {
+pub(super) fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Bytes on disk under `dir` (blocks, each inode once), never following symlinks.
-fn disk_usage(dir: &Path) -> io::Result<u64> {
+pub(super) fn disk_usage(dir: &Path) -> io::Result<u64> {
     let mut seen = HashSet::new();
     let mut total = 0u64;
     let mut pending = vec![dir.to_path_buf()];
@@ -161,23 +161,23 @@ impl ImageStore {
         &self.dir
     }
 
-    fn images_dir(&self) -> PathBuf {
+    pub(super) fn images_dir(&self) -> PathBuf {
         self.dir.join("sha256")
     }
 
-    fn tmp_dir(&self) -> PathBuf {
+    pub(super) fn tmp_dir(&self) -> PathBuf {
         self.dir.join("tmp")
     }
 
-    fn image_dir(&self, digest: &str) -> PathBuf {
+    pub(super) fn image_dir(&self, digest: &str) -> PathBuf {
         self.images_dir().join(digest::hex(digest))
     }
 
-    fn lock(&self) -> Result<StoreLock, ImageError> {
+    pub(super) fn lock(&self) -> Result<StoreLock, ImageError> {
         index::lock(&self.dir)
     }
 
-    fn ensure_dirs(&self) -> Result<(), ImageError> {
+    pub(super) fn ensure_dirs(&self) -> Result<(), ImageError> {
         for (dir, mode) in [
             (self.dir.clone(), 0o711),
             (self.images_dir(), 0o711),
@@ -213,6 +213,10 @@ impl ImageStore {
             Some(config)
         };
         let source = std::path::absolute(source).unwrap_or_else(|_| source.to_path_buf());
+        // A `docker save` archive or OCI layout is loaded, not taken for a rootfs.
+        if super::load::detect(&source).is_some() {
+            return self.import_archive(&source, name, changes);
+        }
         let digest = self.import_content(&source, config.as_ref())?;
         if let Some(name) = name {
             let _lock = self.lock()?;
@@ -267,6 +271,9 @@ impl ImageStore {
         if let Some(digest) = names.names.get(reference) {
             return Ok(digest.clone());
         }
+        if let Some(digest) = super::reference::find_normalised(reference, names) {
+            return Ok(digest);
+        }
         let prefix = digest::hex(reference);
         if !digest::is_hex(prefix) {
             return Err(not_found());
@@ -283,7 +290,7 @@ impl ImageStore {
     }
 
     /// Every stored digest, sorted.
-    fn digests(&self) -> Result<Vec<String>, ImageError> {
+    pub(super) fn digests(&self) -> Result<Vec<String>, ImageError> {
         let dir = self.images_dir();
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -300,12 +307,14 @@ impl ImageStore {
         Ok(digests)
     }
 
-    fn load(&self, digest: &str) -> Result<Image, ImageError> {
+    pub(super) fn load(&self, digest: &str) -> Result<Image, ImageError> {
         let dir = self.image_dir(digest);
         let record: ImageRecord = read_json(&dir.join("meta.json"))?
             .ok_or_else(|| ImageError::NotFound(digest.to_string()))?;
         let config = read_json(&dir.join("image.json"))?.unwrap_or_default();
+        let layers = super::layered::read_layers(&dir)?;
         Ok(Image {
+            layers,
             digest: record.digest,
             dir,
             created: record.created,
@@ -425,7 +434,7 @@ impl ImageStore {
     }
 
     /// Removes `tmp/` entries left by imports whose process died.
-    fn sweep(&self) {
+    pub(super) fn sweep(&self) {
         let Ok(entries) = fs::read_dir(self.tmp_dir()) else {
             return;
         };
@@ -522,7 +531,7 @@ impl ImageStore {
 
     /// Renames the import into place; when another process got there first,
     /// drops ours and keeps theirs.
-    fn commit(
+    pub(super) fn commit(
         &self,
         mut tmp: TempDir,
         digest: &str,

@@ -180,7 +180,7 @@ fn create_claimed(
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
     let image = ImageStore::of(settings).resolve(&request.config.image)?;
-    let image_rootfs = image.rootfs();
+    let image_rootfs = image.lower();
     let info = ImageInfo {
         rootfs: Some(image_rootfs.clone()),
         config: image.config.clone(),

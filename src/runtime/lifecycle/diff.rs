@@ -51,10 +51,13 @@ fn walk(upper: &Path, lower: &Path, prefix: &str, out: &mut Vec<Change>) {
             out.push(Change { path, kind: 'D' });
             continue;
         }
-        let in_lower = lower
-            .join(path.trim_start_matches('/'))
-            .symlink_metadata()
-            .is_ok();
+        // A layered image's lower is several dirs joined by ':'.
+        let in_lower = lower.to_string_lossy().split(':').any(|dir| {
+            Path::new(dir)
+                .join(path.trim_start_matches('/'))
+                .symlink_metadata()
+                .is_ok()
+        });
         out.push(Change {
             path: path.clone(),
             kind: if in_lower { 'C' } else { 'A' },

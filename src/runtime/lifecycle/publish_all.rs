@@ -17,7 +17,7 @@ pub fn expand(
     if !request.host.publish_all_ports {
         return Ok(request);
     }
-    let image = ImageStore::new(&settings.root).resolve(&request.config.image)?;
+    let image = ImageStore::of(settings).resolve(&request.config.image)?;
     let exposed: Vec<String> = image
         .config
         .exposed_ports
