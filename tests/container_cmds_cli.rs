@@ -359,7 +359,7 @@ fn test_image_inspect_tag_and_prune() {
     assert_eq!(missing.status.code(), Some(1), "{}", describe(&missing));
     assert_error(
         &env.run(&["image", "tag", "nope", "x"]),
-        "No such image: nope",
+        "No such image: nope (pull it with `vassalrun pull nope`, or import a rootfs tarball with `vassalrun image import TARBALL nope`)",
     );
     // Prune: named images stay without -a; an image a container uses stays with -a.
     ok(env.run(&["image", "prune", "-f"]));

@@ -149,7 +149,8 @@ fn without_x32(mut profile: LinuxSeccomp, kernel_runs_x32: bool) -> LinuxSeccomp
     profile
 }
 
-fn bounding_set(caps: &[String]) -> HashSet<Capability> {
+/// Capability names (`CAP_…`) as the spec's set; unknown names are left out.
+pub(crate) fn bounding_set(caps: &[String]) -> HashSet<Capability> {
     caps.iter()
         .filter_map(|c| serde_json::from_value(Value::String(c.clone())).ok())
         .collect()

@@ -67,7 +67,7 @@ pub use unpack::ImportError;
 pub enum ImageError {
     #[error("image import {path}: {reason}")]
     Import { path: PathBuf, reason: ImportError },
-    #[error("No such image: {0} (vassalrun has no registry: import a rootfs tarball with `vassalrun image import TARBALL {0}`)")]
+    #[error("No such image: {0} (pull it with `vassalrun pull {0}`, or import a rootfs tarball with `vassalrun image import TARBALL {0}`)")]
     NotFound(String),
     #[error("multiple images found with provided prefix: {0}")]
     Ambiguous(String),

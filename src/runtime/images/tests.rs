@@ -315,7 +315,7 @@ fn test_resolve_errors() {
     let f = fixture();
     assert_eq!(
         f.store.resolve("nope").unwrap_err().to_string(),
-        "No such image: nope (vassalrun has no registry: import a rootfs tarball with `vassalrun image import TARBALL nope`)"
+        "No such image: nope (pull it with `vassalrun pull nope`, or import a rootfs tarball with `vassalrun image import TARBALL nope`)"
     );
     assert!(matches!(f.store.resolve(""), Err(ImageError::NotFound(_))));
     for i in 0..40 {

@@ -159,12 +159,7 @@ fn docker_exec_process(
 /// `exec --privileged`: every capability the host grants, in every set
 /// (Docker's privileged exec); the container's seccomp filter stays.
 fn grant_host_capabilities(process: &mut Process) {
-    let all: std::collections::HashSet<oci_spec::runtime::Capability> =
-        crate::spec::host::detect(false)
-            .available_caps
-            .iter()
-            .filter_map(|name| name.parse().ok())
-            .collect();
+    let all = crate::spec::security::bounding_set(&crate::spec::host::detect(false).available_caps);
     let mut caps = process.capabilities().clone().unwrap_or_default();
     caps.set_bounding(Some(all.clone()))
         .set_effective(Some(all.clone()))

@@ -150,14 +150,21 @@ fn boot_id() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-/// A live (not zombie) process's start time in clock ticks since boot
-/// (`/proc/PID/stat` field 22).
+/// A live (not zombie, not exiting) process's start time in clock ticks
+/// since boot (`/proc/PID/stat` field 22). A process already in its exit
+/// (`PF_EXITING` in field 9), e.g. a SIGKILLed wrapper waiting for its pid
+/// namespace to empty, is as good as gone.
 fn start_time(pid: i32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let (_, rest) = stat.rsplit_once(')')?;
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // rest starts at field 3 (state).
     if matches!(fields.first(), None | Some(&"Z" | &"X")) {
+        return None;
+    }
+    const PF_EXITING: u64 = 0x4;
+    let flags: u64 = fields.get(6)?.parse().ok()?;
+    if flags & PF_EXITING != 0 {
         return None;
     }
     fields.get(19)?.parse().ok()
