@@ -7,7 +7,7 @@ mod common;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::{assert_error, busybox_tarball, can_run_containers, describe, json_stdout, TestEnv};
+use common::{busybox_tarball, can_run_containers, describe, json_stdout, TestEnv};
 
 fn ok(out: Output) -> String {
     assert!(out.status.success(), "{}", describe(&out));
