@@ -184,3 +184,45 @@ fn test_cp_never_follows_container_symlinks_to_the_host() {
         "overwritten\n"
     );
 }
+
+#[test]
+fn test_cp_in_replaces_fifos_and_device_nodes_without_opening_them() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    started(&env, "nodes");
+    // The host's cp is not under the container's device cgroup: writing
+    // through a planted node would reach a host device (here /dev/null's
+    // numbers, harmless), and opening a fifo would hang the copy.
+    sh(&env, "nodes", "mknod /tmp/dev c 1 3 && mkfifo /tmp/fifo");
+    let payload = env.dir.path().join("payload");
+    fs::write(&payload, "payload\n").unwrap();
+    for target in ["nodes:/tmp/dev", "nodes:/tmp/fifo"] {
+        let mut child = env
+            .command()
+            .args(["cp", s(&payload), target])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("cp to {target} hangs");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        ok(out);
+    }
+    assert_eq!(
+        sh(
+            &env,
+            "nodes",
+            "cat /tmp/dev /tmp/fifo; [ -f /tmp/dev ] && [ -f /tmp/fifo ] && echo regular"
+        ),
+        "payload\npayload\nregular\n"
+    );
+}

@@ -11,7 +11,11 @@
 //! descriptor: a symlink is copied as a symlink, never followed, on either
 //! side. Regular files, directories and symlinks are copied with their
 //! permission bits (`0o777`: setuid/setgid bits are dropped); devices,
-//! fifos and sockets are skipped. Owners are not copied: the copies belong
+//! fifos and sockets are skipped. A file is only ever read once it is open
+//! and known to be regular, and only ever written as a new entry: whatever
+//! the container left at the destination (a device node, a fifo) is
+//! unlinked, never opened, since the host process doing the copy is outside
+//! the container's device cgroup. Owners are not copied: the copies belong
 //! to the user running `cp`, as Docker's without `-a`.
 
 use std::ffi::{OsStr, OsString};
@@ -162,37 +166,53 @@ fn copy_file(
     dst_name: &OsStr,
     mode: Mode,
 ) -> io::Result<()> {
-    let read_flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-    let mut src = File::from(owned(openat(
-        Some(src_dir.as_raw_fd()),
-        src_name,
-        read_flags,
-        Mode::empty(),
-    )?));
-    let write_flags =
-        OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_TRUNC | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-    let open_dst = || openat(Some(dst_dir.as_raw_fd()), dst_name, write_flags, mode);
-    let fd = match open_dst() {
-        // A symlink at the destination is replaced, never written through.
-        Err(Errno::ELOOP) => {
-            unlinkat(
-                Some(dst_dir.as_raw_fd()),
-                dst_name,
-                UnlinkatFlags::NoRemoveDir,
-            )?;
-            open_dst()?
-        }
-        Err(Errno::EISDIR) => {
-            return Err(io::Error::other(format!(
-                "cannot overwrite directory {dst_name:?} with a file"
-            )))
-        }
-        other => other?,
-    };
-    let mut dst = File::from(owned(fd));
+    let mut src = File::from(open_regular(src_dir, src_name)?);
+    let mut dst = File::from(create_fresh(dst_dir, dst_name, mode)?);
     io::copy(&mut src, &mut dst)?;
     fchmod(dst.as_raw_fd(), mode)?;
     Ok(())
+}
+
+/// Opens `name` for reading only if it is a regular file when opened: the
+/// entry may have been swapped since it was listed, and the host process
+/// doing the copy is not under the container's device cgroup, so a device
+/// node planted in the container must never be read. `O_NONBLOCK` keeps a
+/// fifo swapped in from blocking the open.
+fn open_regular(dir: BorrowedFd, name: &OsStr) -> io::Result<OwnedFd> {
+    let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC;
+    let fd = owned(openat(Some(dir.as_raw_fd()), name, flags, Mode::empty())?);
+    let stat = nix::sys::stat::fstat(fd.as_raw_fd())?;
+    if kind_of(&stat) != Kind::File {
+        return Err(io::Error::other(format!(
+            "{name:?} is no longer a regular file"
+        )));
+    }
+    let mut status = OFlag::from_bits_truncate(nix::fcntl::fcntl(
+        fd.as_raw_fd(),
+        nix::fcntl::FcntlArg::F_GETFL,
+    )?);
+    status.remove(OFlag::O_NONBLOCK);
+    nix::fcntl::fcntl(fd.as_raw_fd(), nix::fcntl::FcntlArg::F_SETFL(status))?;
+    Ok(fd)
+}
+
+/// Creates `name` as a new regular file. Whatever is there (a file, a
+/// symlink, a fifo, a device node) is unlinked first, never opened: opening
+/// an existing entry would write through a device node into a host device
+/// or block on a fifo. `O_EXCL` refuses an entry re-planted in between.
+fn create_fresh(dir: BorrowedFd, name: &OsStr, mode: Mode) -> io::Result<OwnedFd> {
+    match kind_at(dir, name)? {
+        None => {}
+        Some(Kind::Dir) => {
+            return Err(io::Error::other(format!(
+                "cannot overwrite directory {name:?} with a file"
+            )))
+        }
+        Some(_) => unlinkat(Some(dir.as_raw_fd()), name, UnlinkatFlags::NoRemoveDir)?,
+    }
+    let flags =
+        OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    Ok(owned(openat(Some(dir.as_raw_fd()), name, flags, mode)?))
 }
 
 fn copy_symlink(
@@ -257,6 +277,52 @@ mod tests {
         let link = std::fs::read_link(dst.path().join("d/escape")).unwrap();
         assert_eq!(link, outside.path());
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn test_copy_replaces_fifos_and_devices_without_opening_them() {
+        let src = tempfile::tempdir().unwrap();
+        let dst = tempfile::tempdir().unwrap();
+        std::fs::write(src.path().join("f"), "data").unwrap();
+        std::fs::write(src.path().join("g"), "more").unwrap();
+        nix::unistd::mkfifo(&dst.path().join("f"), Mode::from_bits_truncate(0o644)).unwrap();
+        // /dev/null's numbers: harmless if the copy wrongly wrote through it.
+        nix::sys::stat::mknod(
+            &dst.path().join("g"),
+            SFlag::S_IFCHR,
+            Mode::from_bits_truncate(0o644),
+            nix::sys::stat::makedev(1, 3),
+        )
+        .unwrap();
+        let s = File::open(src.path()).unwrap();
+        let d = File::open(dst.path()).unwrap();
+        copy_contents(s.as_fd(), d.as_fd()).unwrap();
+        for (name, text) in [("f", "data"), ("g", "more")] {
+            let meta = std::fs::symlink_metadata(dst.path().join(name)).unwrap();
+            assert!(meta.file_type().is_file(), "{name}: {meta:?}");
+            assert_eq!(
+                std::fs::read_to_string(dst.path().join(name)).unwrap(),
+                text
+            );
+        }
+    }
+
+    #[test]
+    fn test_open_regular_refuses_a_device() {
+        let dir = tempfile::tempdir().unwrap();
+        nix::sys::stat::mknod(
+            &dir.path().join("dev"),
+            SFlag::S_IFCHR,
+            Mode::from_bits_truncate(0o644),
+            nix::sys::stat::makedev(1, 3),
+        )
+        .unwrap();
+        let d = File::open(dir.path()).unwrap();
+        let err = open_regular(d.as_fd(), OsStr::new("dev")).unwrap_err();
+        assert!(
+            err.to_string().contains("no longer a regular file"),
+            "{err}"
+        );
     }
 
     #[test]
