@@ -1,6 +1,7 @@
 //! `cp` through the real binary, as root: both directions, Docker's landing
 //! rules, a stopped container, and symlinks planted in the container that
-//! must never lead the copy to host files.
+//! must never lead the copy to host files; `export` of a running container
+//! that swaps its files under the walk.
 
 mod common;
 
@@ -225,4 +226,59 @@ fn test_cp_in_replaces_fifos_and_device_nodes_without_opening_them() {
         ),
         "payload\npayload\nregular\n"
     );
+}
+
+#[test]
+fn test_export_of_a_running_container_never_follows_a_swapped_in_symlink() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    started(&env, "swapper");
+    let secret = env.dir.path().join("secret");
+    fs::write(&secret, "host secret\n").unwrap();
+    // Swap /x/f between a regular file and a link to the host's secret, as
+    // fast as the container can, while the host exports it.
+    let script = format!(
+        "mkdir /x && mknod /x/dev c 1 3 && mkfifo /x/fifo && echo inside > /x/hard && ln /x/hard /x/hard2 && \
+         (while :; do echo inside > /x/f.t; mv -f /x/f.t /x/f; ln -sf {} /x/f.l; mv -f /x/f.l /x/f; done) >/dev/null 2>&1 &",
+        s(&secret)
+    );
+    sh(&env, "swapper", &script);
+    for _ in 0..40 {
+        let out = env.run(&["export", "swapper"]);
+        // A swap caught mid-walk may fail the export; it must never leak.
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("host secret"),
+            "export followed a link to the host"
+        );
+        if !out.status.success() {
+            continue;
+        }
+        let mut archive = tar::Archive::new(&out.stdout[..]);
+        let kinds: Vec<(String, tar::EntryType)> = archive
+            .entries()
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.path().unwrap().display().to_string(),
+                    e.header().entry_type(),
+                )
+            })
+            .filter(|(p, _)| p.starts_with("x/"))
+            .collect();
+        for (path, kind) in [
+            ("x/dev", tar::EntryType::Char),
+            ("x/fifo", tar::EntryType::Fifo),
+            ("x/hard", tar::EntryType::Regular),
+            ("x/hard2", tar::EntryType::Link),
+        ] {
+            assert!(
+                kinds.contains(&(path.to_string(), kind)),
+                "{path} as {kind:?} in {kinds:?}"
+            );
+        }
+    }
 }
