@@ -136,6 +136,55 @@ fn test_publish_all_maps_every_exposed_port() {
 }
 
 #[test]
+fn test_exec_bare_env_takes_the_callers_value_or_removes_the_key() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    import(&env, &[]);
+    ok(env.run(&[
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        "envs",
+        "-e",
+        "KEEP=1",
+        "-e",
+        "GONE=2",
+        "bb",
+        "sleep",
+        "1000",
+    ]));
+    let out = env
+        .command()
+        .env("FROM_CALLER", "caller")
+        .env_remove("GONE")
+        .args([
+            "exec",
+            "-e",
+            "FROM_CALLER",
+            "-e",
+            "GONE",
+            "envs",
+            "sh",
+            "-c",
+        ])
+        .arg("echo ${KEEP:-unset} ${FROM_CALLER:-unset} ${GONE:-unset}")
+        .output()
+        .unwrap();
+    assert_eq!(ok(out), "1 caller unset\n");
+    let out = env.run(&["exec", "-e", "=x", "envs", "true"]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("=x"),
+        "{}",
+        describe(&out)
+    );
+}
+
+#[test]
 fn test_exec_env_file_detach_and_privileged() {
     if !can_run_containers() {
         return;

@@ -147,7 +147,9 @@ pub fn run_exec(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExitCode
     for file in &args.env_file {
         env.extend(crate::spec::run_flags::read_env_file(file, &lookup)?);
     }
-    env.extend(args.env.iter().cloned());
+    for entry in &args.env {
+        env.push(exec_env_entry(entry, &lookup)?);
+    }
     let options = ExecOptions {
         command: args.command.clone(),
         user: args.user.clone(),
@@ -160,6 +162,19 @@ pub fn run_exec(settings: &Settings, args: &ExecArgs) -> anyhow::Result<ExitCode
         privileged: args.privileged,
     };
     Ok(ExitCode::from(exec(&store.layout, &id, &options)?))
+}
+
+/// Docker's `-e` rule for exec as for run: a bare `KEY` takes the caller's
+/// value when it has one (else it stays bare and removes `KEY`); an entry
+/// without a name is refused.
+fn exec_env_entry(entry: &str, lookup: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<String> {
+    if entry.split_once('=').map_or(entry, |(k, _)| k).is_empty() {
+        return Err(crate::spec::SpecError::Env(entry.to_string()).into());
+    }
+    Ok(match (entry.contains('='), lookup(entry)) {
+        (false, Some(value)) => format!("{entry}={value}"),
+        _ => entry.to_string(),
+    })
 }
 
 #[derive(Args, Debug)]

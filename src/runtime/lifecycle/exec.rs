@@ -125,14 +125,14 @@ fn docker_exec_process(
     process: Process,
     options: &ExecOptions,
 ) -> Result<Process, LifecycleError> {
-    // `-e KEY` without a value is dropped, as before.
-    let env: Vec<String> = options
-        .env
-        .iter()
-        .filter(|e| e.contains('='))
-        .cloned()
-        .collect();
-    let mut process = tenant::exec_process(process, &options.command, &env);
+    let mut process = tenant::exec_process(process, &options.command, &[]);
+    // Docker's ReplaceOrAppendEnvValues: `KEY=v` replaces or adds, a bare
+    // `KEY` (unset in the caller's environment) removes it.
+    let env = crate::spec::env::replace_or_append(
+        process.env().clone().unwrap_or_default(),
+        &options.env,
+    );
+    process.set_env(Some(env));
     if !options.workdir.is_empty() {
         if !options.workdir.starts_with('/') {
             return Err(LifecycleError::RelativeWorkdir(options.workdir.clone()));
