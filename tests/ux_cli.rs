@@ -669,8 +669,24 @@ fn test_format_templates_and_ps_filters() {
         f("{{json .Config.Labels}}"),
         "{\"solo\":\"\",\"tier\":\"web\"}\n"
     );
+    // A label that is not there is Go's `<no value>`, as Docker prints it.
+    assert_eq!(f("{{.Config.Labels.nope}}"), "<no value>\n");
     let out = env.run(&["inspect", "-f", "{{.NoSuch}}", "live"]);
     assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
     assert!(stderr(&out).contains("NoSuch"), "{}", describe(&out));
     assert!(out.stdout.is_empty());
+    // image inspect -f as well.
+    assert_eq!(
+        ok(
+            &env,
+            &[
+                "image",
+                "inspect",
+                "-f",
+                "{{.RepoTags}} {{.Config.Labels.nope}}",
+                "bb:1.0"
+            ]
+        ),
+        "[bb:1.0] <no value>\n"
+    );
 }

@@ -2528,12 +2528,20 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__image__subcmd__inspect)
-            opts="-h --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
+            opts="-f -h --format --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

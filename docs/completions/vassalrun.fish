@@ -242,6 +242,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove even if a container uses the image'
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Print each image through a Go-style template ({{.Id}}, {{json .Config}})' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Persistent state directory [default: /var/lib/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l run-dir -d 'Runtime state directory [default: /run/vassalrun]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l log-level -d 'Log level: error, warn, info, debug, trace [default: warn]' -r

@@ -15,6 +15,9 @@ pub struct InspectArgs {
     /// Images (name, digest or unique digest prefix)
     #[arg(required = true, value_name = "IMAGE")]
     images: Vec<String>,
+    /// Print each image through a Go-style template ({{.Id}}, {{json .Config}})
+    #[arg(short, long)]
+    format: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -43,7 +46,15 @@ pub fn run_inspect(settings: &Settings, args: &InspectArgs) -> anyhow::Result<Ex
             }
         }
     }
-    println!("{}", serde_json::to_string_pretty(&found)?);
+    match &args.format {
+        Some(template) => {
+            for value in &found {
+                let line = super::template::render(template, value).map_err(anyhow::Error::msg)?;
+                println!("{line}");
+            }
+        }
+        None => println!("{}", serde_json::to_string_pretty(&found)?),
+    }
     Ok(if failed {
         ExitCode::from(1)
     } else {

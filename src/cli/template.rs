@@ -4,7 +4,9 @@
 //! functions Docker's CLI adds: `json`, `join`, `split`, `lower`, `upper`,
 //! `title`, `pad`, `truncate`. Values print as Go prints them (`map[k:v]`,
 //! `[a b]`), and a field that does not exist is an error, as with Docker's
-//! typed structures, not `<no value>`.
+//! typed structures, not `<no value>` — except a missing key of one of
+//! Docker's map-typed fields (`Labels`, `Networks`, …), which prints
+//! `<no value>` as Go does for a map.
 
 use std::sync::Arc;
 
@@ -19,17 +21,46 @@ pub fn render(template: &str, value: &serde_json::Value) -> Result<String, Strin
 pub struct Format {
     text: String,
     template: Template,
+    /// The same template with missing keys printing `<no value>`, when the
+    /// text reaches into one of Docker's map-typed fields.
+    lenient: Option<Template>,
 }
+
+/// Fields that are Go maps in Docker's inspect structures: a missing key in
+/// them is `<no value>` in Docker's output, not an error. The data here is
+/// untyped JSON, so the template's text tells which case it is.
+const MAP_FIELDS: &[&str] = &[
+    "Labels.",
+    "Annotations.",
+    "Options.",
+    "Networks.",
+    "Ports.",
+    "PortBindings.",
+    "ExposedPorts.",
+    "Volumes.",
+    "Sysctls.",
+    "Data.",
+    "Config.Config.",
+    "StorageOpt.",
+];
 
 /// Parses `text`; the error names it, as Docker's `template parsing error`.
 pub fn parse(text: &str) -> Result<Format, String> {
-    let template = with_docker_funcs(Template::new(""))
-        .missing_key(MissingKey::Error)
-        .parse(text)
-        .map_err(|e| format!("template parsing error in {text:?}: {e}"))?;
+    let with_missing = |missing| {
+        with_docker_funcs(Template::new(""))
+            .missing_key(missing)
+            .parse(text)
+            .map_err(|e| format!("template parsing error in {text:?}: {e}"))
+    };
+    let template = with_missing(MissingKey::Error)?;
+    let lenient = match MAP_FIELDS.iter().any(|field| text.contains(field)) {
+        true => Some(with_missing(MissingKey::Invalid)?),
+        false => None,
+    };
     Ok(Format {
         text: text.to_string(),
         template,
+        lenient,
     })
 }
 
@@ -38,9 +69,13 @@ impl Format {
         let data = value
             .to_serde_value()
             .map_err(|e| format!("template {:?}: {e}", self.text))?;
-        self.template
-            .execute_to_string(&data)
-            .map_err(|e| format!("template {:?}: {e}", self.text))
+        let result = match (self.template.execute_to_string(&data), &self.lenient) {
+            (Err(TemplateError::MissingKey { .. }), Some(lenient)) => {
+                lenient.execute_to_string(&data)
+            }
+            (result, _) => result,
+        };
+        result.map_err(|e| format!("template {:?}: {e}", self.text))
     }
 }
 
@@ -319,5 +354,16 @@ mod tests {
             .unwrap_err()
             .starts_with("template parsing error"));
         assert!(render("{{nosuchfunc .Id}}", &v).is_err());
+    }
+
+    #[test]
+    fn test_a_missing_key_of_a_map_field_is_no_value() {
+        let v = data();
+        assert_eq!(
+            render("{{.Config.Labels.nope}}|{{.Config.Labels.tier}}", &v).unwrap(),
+            "<no value>|db"
+        );
+        let e = render("{{.Config.Nope}}", &v).unwrap_err();
+        assert!(e.contains("Nope"), "{e}");
     }
 }
