@@ -71,7 +71,8 @@ fn kubelet_namespaces() -> api::NamespaceOption {
     }
 }
 
-/// A container of the test image running `sh -c script`.
+/// A container of the test image running `sh -c script`, in a PID
+/// namespace of its own.
 fn container(name: &str, script: &str, memory: i64) -> api::ContainerConfig {
     api::ContainerConfig {
         metadata: Some(api::ContainerMetadata {
@@ -164,6 +165,19 @@ fn runtime_pid(cri: &Cri, id: &str) -> i64 {
     let state: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(state["status"], "running", "{state}");
     state["pid"].as_i64().unwrap()
+}
+
+/// Waits up to 5 s for `pid` to have exec'd `comm` (`start` returns once
+/// the init was told to go, maybe before its execve).
+async fn wait_comm(pid: i64, comm: &str) {
+    let path = format!("/proc/{pid}/comm");
+    for _ in 0..50 {
+        if read_trimmed(Path::new(&path)) == comm {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{pid} runs {}, not {comm}", read_trimmed(Path::new(&path)));
 }
 
 fn netns_of(pid: i64) -> String {
@@ -299,8 +313,7 @@ async fn kubelet_lifecycle(cri: &Cri) {
     // One runc shim serves the whole pod (so the cleanup checks can fail).
     assert_eq!(cri.shim_pids().len(), 1, "no shim of ours found");
     assert!(cri.shim_socket(&pod_id).exists());
-    let comm = read_trimmed(Path::new(&format!("/proc/{sandbox_pid}/comm")));
-    assert_eq!(comm, "sleep");
+    wait_comm(sandbox_pid, "sleep").await;
 
     // ImageStatus, as the kubelet checks the image before creating.
     let image = cri
@@ -466,7 +479,7 @@ async fn kubelet_lifecycle(cri: &Cri) {
             container_id: app_id.clone(),
         })
         .await
-        .expect("ContainerStats")
+        .unwrap_or_else(|e| panic!("ContainerStats: {e}\n{}", cri.daemon_log()))
         .into_inner()
         .stats
         .unwrap();
@@ -607,4 +620,139 @@ async fn assert_nothing_left(cri: &Cri, rt: &mut Runtime, ids: &[&str]) {
         let mounts = cri.mounts_mentioning(id);
         assert!(mounts.is_empty(), "mounts of {id} left: {mounts:?}");
     }
+}
+
+/// `shareProcessNamespace: true`: the containers join the sandbox's PID
+/// namespace (mode POD), see each other's processes, and still get their own
+/// cgroups mounted at /sys/fs/cgroup.
+#[test]
+fn test_cri_pod_sharing_its_pid_namespace() {
+    let Some(cri) = Cri::start() else {
+        return;
+    };
+    block_on(shared_pid_namespace(&cri));
+}
+
+/// Moves the last pid handed out in `pid`'s PID namespace to just below a
+/// range of 200 pids that no host process has; returns it.
+fn set_ns_last_pid_to_free_range(pid: i64) -> i64 {
+    let max: i64 = read_trimmed(Path::new("/proc/sys/kernel/pid_max"))
+        .parse()
+        .unwrap();
+    let mut last = max / 2;
+    while (last + 1..=last + 200).any(|p| Path::new(&format!("/proc/{p}")).exists()) {
+        last += 200;
+        assert!(last + 200 < max, "no free range of pids");
+    }
+    // ns_last_pid is that of the writer's PID namespace: nsenter forks into it.
+    let status = std::process::Command::new("nsenter")
+        .args(["--target", &pid.to_string(), "--pid", "--"])
+        .args([
+            "sh",
+            "-c",
+            &format!("echo {last} > /proc/sys/kernel/ns_last_pid"),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    last
+}
+
+/// `pid`'s pid in its own (innermost) PID namespace.
+fn ns_pid(pid: i64) -> i64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("NSpid:")).unwrap();
+    line.split_whitespace().last().unwrap().parse().unwrap()
+}
+
+async fn shared_pid_namespace(cri: &Cri) {
+    let mut rt = cri.runtime().await;
+    let logs = cri.dir().join("pod-logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let shared = api::NamespaceOption {
+        pid: api::NamespaceMode::Pod as i32,
+        ..kubelet_namespaces()
+    };
+    let mut pod = pod_config(cri, &logs);
+    let linux = pod.linux.as_mut().unwrap();
+    linux.security_context.as_mut().unwrap().namespace_options = Some(shared.clone());
+    let pod_id = rt
+        .run_pod_sandbox(api::RunPodSandboxRequest {
+            config: Some(pod.clone()),
+            runtime_handler: HANDLER.into(),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("RunPodSandbox: {e}\n{}", cri.daemon_log()))
+        .into_inner()
+        .pod_sandbox_id;
+    let sandbox_pid = runtime_pid(cri, &pod_id);
+    let mut ids = vec![pod_id.clone()];
+    // The containers' pids in the shared namespace are ones the host has no
+    // process for (libcontainer once looked them up in the host's /proc).
+    let free = set_ns_last_pid_to_free_range(sandbox_pid);
+    for name in ["one", "two"] {
+        let mut config = container(name, "exec sleep 2147483647", 32 * MIB);
+        let security = config.linux.as_mut().unwrap().security_context.as_mut();
+        security.unwrap().namespace_options = Some(shared.clone());
+        let id = create_and_start(&mut rt, &pod_id, &pod, config).await;
+        let pid = runtime_pid(cri, &id);
+        assert_eq!(
+            std::fs::read_link(format!("/proc/{pid}/ns/pid")).unwrap(),
+            std::fs::read_link(format!("/proc/{sandbox_pid}/ns/pid")).unwrap()
+        );
+        let ns_pid = ns_pid(pid);
+        assert!(ns_pid > free, "pid {ns_pid} in the pod, not above {free}");
+        assert!(!Path::new(&format!("/proc/{ns_pid}")).exists());
+        ids.push(id);
+    }
+    let last = ids.last().unwrap().clone();
+    // The sandbox's pause is pid 1 of the namespace every container sees.
+    let exec = exec_sync(
+        &mut rt,
+        &last,
+        "cat /proc/1/comm; ls /sys/fs/cgroup/memory/memory.limit_in_bytes",
+    )
+    .await;
+    assert_eq!(exec.exit_code, 0, "{exec:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&exec.stdout),
+        "sleep\n/sys/fs/cgroup/memory/memory.limit_in_bytes\n"
+    );
+    // The container's own memory cgroup: its limit, read-only.
+    let exec = exec_sync(
+        &mut rt,
+        &last,
+        "cat /sys/fs/cgroup/memory/memory.limit_in_bytes; echo 1 > /sys/fs/cgroup/memory/memory.limit_in_bytes || echo refused",
+    )
+    .await;
+    assert_eq!(
+        String::from_utf8_lossy(&exec.stdout),
+        format!("{}\nrefused\n", 32 * MIB),
+        "{exec:?}"
+    );
+    for id in ids[1..].iter() {
+        rt.stop_container(api::StopContainerRequest {
+            container_id: id.clone(),
+            timeout: 1,
+        })
+        .await
+        .expect("StopContainer");
+        rt.remove_container(api::RemoveContainerRequest {
+            container_id: id.clone(),
+        })
+        .await
+        .expect("RemoveContainer");
+    }
+    rt.stop_pod_sandbox(api::StopPodSandboxRequest {
+        pod_sandbox_id: pod_id.clone(),
+    })
+    .await
+    .expect("StopPodSandbox");
+    rt.remove_pod_sandbox(api::RemovePodSandboxRequest {
+        pod_sandbox_id: pod_id.clone(),
+    })
+    .await
+    .expect("RemovePodSandbox");
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    assert_nothing_left(cri, &mut rt, &ids).await;
 }

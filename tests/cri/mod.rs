@@ -57,6 +57,7 @@ impl Cri {
             );
             return None;
         }
+        assert_cgroup_hierarchies_mounted();
         let t = OciEnv::new();
         let Some(netns) = t.env.netns.clone() else {
             eprintln!("skipped: no network namespace for containerd");
@@ -345,6 +346,42 @@ disabled_plugins = [
 }
 
 const CNI_BIN_DIR: &str = "/usr/lib/cni";
+
+/// Fails with a clear message when a cgroup v1 hierarchy this process is in
+/// is mounted nowhere here (a test elsewhere mounted one, made a cgroup in it
+/// and unmounted it): containerd's shim then cannot load any container's
+/// cgroups ("cannot find cgroup mount destination"), so ContainerStats
+/// returns nothing and OOM kills go unreported.
+fn assert_cgroup_hierarchies_mounted() {
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let mounted: Vec<Vec<String>> = mountinfo
+        .lines()
+        .filter_map(|l| l.split_once(" - "))
+        .filter(|(_, right)| right.starts_with("cgroup "))
+        .map(|(_, right)| {
+            let options = right.split_whitespace().nth(2).unwrap_or("");
+            options.split(',').map(str::to_string).collect()
+        })
+        .collect();
+    let own = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    for line in own.lines() {
+        let controllers = line.split(':').nth(1).unwrap_or("");
+        if controllers.is_empty() {
+            continue; // cgroup v2
+        }
+        let found = mounted.iter().any(|options| {
+            controllers
+                .split(',')
+                .all(|c| options.iter().any(|o| o == c))
+        });
+        assert!(
+            found,
+            "the cgroup v1 hierarchy {controllers:?} exists but is mounted nowhere (left by \
+             another program?); containerd's shim cannot load container cgroups on such a \
+             host. Mount it, remove its empty cgroups and unmount it."
+        );
+    }
+}
 
 fn list_dirs(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
