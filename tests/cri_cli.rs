@@ -1,7 +1,7 @@
 //! The CRI lane: a private containerd with its CRI plugin and vassalrun as
 //! the runtime handler `vassalrun` (the runc shim with `BinaryName` = the
 //! built binary), driven over gRPC in the order a kubelet uses: Version,
-//! RunPodSandbox, PodSandboxStatus, ImageStatus, CreateContainer,
+//! Status, RunPodSandbox, PodSandboxStatus, ImageStatus, CreateContainer,
 //! StartContainer, ContainerStatus, ExecSync, Exec, Attach,
 //! UpdateContainerResources, ContainerStats, StopContainer (grace period),
 //! RemoveContainer, StopPodSandbox, RemovePodSandbox. Checked on the host:
@@ -276,6 +276,21 @@ async fn kubelet_lifecycle(cri: &Cri) {
         .into_inner();
     assert_eq!(version.runtime_name, "containerd");
     assert_eq!(version.runtime_api_version, "v1");
+    // Status: the kubelet's node readiness (runtime and CNI network).
+    let conditions = rt
+        .status(api::StatusRequest { verbose: false })
+        .await
+        .expect("Status")
+        .into_inner()
+        .status
+        .unwrap()
+        .conditions;
+    for kind in ["RuntimeReady", "NetworkReady"] {
+        assert!(
+            conditions.iter().any(|c| c.r#type == kind && c.status),
+            "{kind} not true: {conditions:?}"
+        );
+    }
 
     // RunPodSandbox with the handler, then PodSandboxStatus.
     let logs = cri.dir().join("pod-logs");
