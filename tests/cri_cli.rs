@@ -6,7 +6,8 @@
 //! UpdateContainerResources, ContainerStats, StopContainer (grace period),
 //! RemoveContainer, StopPodSandbox, RemovePodSandbox. Checked on the host:
 //! the pods' shared network namespace, limits in the cgroups, the CRI log
-//! format, OOMKilled, and that nothing is left afterwards. Skipped (and
+//! format, a terminal, OOMKilled, and that nothing is left afterwards; and a
+//! pod sharing its PID namespace. Skipped (and
 //! saying so) without root, containerd or the CNI plugins.
 
 mod common;
@@ -538,6 +539,16 @@ async fn kubelet_lifecycle(cri: &Cri) {
         "{exec:?} lacks {pod_ip}"
     );
 
+    // A container with a terminal (`kubectl run -t`): the shim hands vassalrun
+    // a console socket, and the terminal's output reaches the CRI log.
+    let mut tty = container("tty", "tty; echo tty-done", 32 * MIB);
+    tty.tty = true;
+    let tty_id = create_and_start(&mut rt, &pod_id, &pod, tty).await;
+    let tty_status = wait_exited(&mut rt, &tty_id).await;
+    assert_eq!(tty_status.exit_code, 0, "{tty_status:?}");
+    let lines = wait_log_line(&logs.join("tty.log"), "tty-done").await;
+    assert_eq!(lines, ["/dev/pts/0", "tty-done"]);
+
     // A container killed by its memory limit reports OOMKilled.
     let hog_id = create_and_start(
         &mut rt,
@@ -575,7 +586,7 @@ async fn kubelet_lifecycle(cri: &Cri) {
     .expect("StopContainer");
 
     // RemoveContainer, StopPodSandbox, RemovePodSandbox.
-    for id in [&app_id, &sidecar_id, &hog_id] {
+    for id in [&app_id, &sidecar_id, &hog_id, &tty_id] {
         rt.remove_container(api::RemoveContainerRequest {
             container_id: id.to_string(),
         })
@@ -593,7 +604,8 @@ async fn kubelet_lifecycle(cri: &Cri) {
     .await
     .expect("RemovePodSandbox");
 
-    assert_nothing_left(cri, &mut rt, &[&pod_id, &app_id, &sidecar_id, &hog_id]).await;
+    let ids = [&pod_id, &app_id, &sidecar_id, &hog_id, &tty_id];
+    assert_nothing_left(cri, &mut rt, &ids.map(String::as_str)).await;
 }
 
 /// After the pod is gone: no containers or sandboxes in the CRI, none in
