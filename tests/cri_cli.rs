@@ -101,6 +101,18 @@ fn container(name: &str, script: &str, memory: i64) -> api::ContainerConfig {
     }
 }
 
+/// RunPodSandbox with the `vassalrun` handler.
+async fn run_pod(cri: &Cri, rt: &mut Runtime, pod: &api::PodSandboxConfig) -> String {
+    rt.run_pod_sandbox(api::RunPodSandboxRequest {
+        config: Some(pod.clone()),
+        runtime_handler: HANDLER.into(),
+    })
+    .await
+    .unwrap_or_else(|e| panic!("RunPodSandbox: {e}\n{}", cri.daemon_log()))
+    .into_inner()
+    .pod_sandbox_id
+}
+
 async fn create_and_start(
     rt: &mut Runtime,
     pod_id: &str,
@@ -297,15 +309,7 @@ async fn kubelet_lifecycle(cri: &Cri) {
     let logs = cri.dir().join("pod-logs");
     std::fs::create_dir_all(&logs).unwrap();
     let pod = pod_config(cri, &logs);
-    let pod_id = rt
-        .run_pod_sandbox(api::RunPodSandboxRequest {
-            config: Some(pod.clone()),
-            runtime_handler: HANDLER.into(),
-        })
-        .await
-        .unwrap_or_else(|e| panic!("RunPodSandbox: {e}\n{}", cri.daemon_log()))
-        .into_inner()
-        .pod_sandbox_id;
+    let pod_id = run_pod(cri, &mut rt, &pod).await;
     let sandbox = rt
         .pod_sandbox_status(api::PodSandboxStatusRequest {
             pod_sandbox_id: pod_id.clone(),
@@ -586,7 +590,15 @@ async fn kubelet_lifecycle(cri: &Cri) {
     .expect("StopContainer");
 
     // RemoveContainer, StopPodSandbox, RemovePodSandbox.
-    for id in [&app_id, &sidecar_id, &hog_id, &tty_id] {
+    let ids = [&pod_id, &app_id, &sidecar_id, &hog_id, &tty_id].map(String::as_str);
+    remove_pod(&mut rt, &ids).await;
+    assert_nothing_left(cri, &mut rt, &ids).await;
+}
+
+/// RemoveContainer for `ids[1..]`, then StopPodSandbox and RemovePodSandbox
+/// for the sandbox `ids[0]`.
+async fn remove_pod(rt: &mut Runtime, ids: &[&str]) {
+    for id in &ids[1..] {
         rt.remove_container(api::RemoveContainerRequest {
             container_id: id.to_string(),
         })
@@ -594,18 +606,15 @@ async fn kubelet_lifecycle(cri: &Cri) {
         .expect("RemoveContainer");
     }
     rt.stop_pod_sandbox(api::StopPodSandboxRequest {
-        pod_sandbox_id: pod_id.clone(),
+        pod_sandbox_id: ids[0].into(),
     })
     .await
     .expect("StopPodSandbox");
     rt.remove_pod_sandbox(api::RemovePodSandboxRequest {
-        pod_sandbox_id: pod_id.clone(),
+        pod_sandbox_id: ids[0].into(),
     })
     .await
     .expect("RemovePodSandbox");
-
-    let ids = [&pod_id, &app_id, &sidecar_id, &hog_id, &tty_id];
-    assert_nothing_left(cri, &mut rt, &ids.map(String::as_str)).await;
 }
 
 /// After the pod is gone: no containers or sandboxes in the CRI, none in
@@ -703,15 +712,7 @@ async fn shared_pid_namespace(cri: &Cri) {
     let mut pod = pod_config(cri, &logs);
     let linux = pod.linux.as_mut().unwrap();
     linux.security_context.as_mut().unwrap().namespace_options = Some(shared.clone());
-    let pod_id = rt
-        .run_pod_sandbox(api::RunPodSandboxRequest {
-            config: Some(pod.clone()),
-            runtime_handler: HANDLER.into(),
-        })
-        .await
-        .unwrap_or_else(|e| panic!("RunPodSandbox: {e}\n{}", cri.daemon_log()))
-        .into_inner()
-        .pod_sandbox_id;
+    let pod_id = run_pod(cri, &mut rt, &pod).await;
     let sandbox_pid = runtime_pid(cri, &pod_id);
     let mut ids = vec![pod_id.clone()];
     // The containers' pids in the shared namespace are ones the host has no
@@ -764,22 +765,8 @@ async fn shared_pid_namespace(cri: &Cri) {
         })
         .await
         .expect("StopContainer");
-        rt.remove_container(api::RemoveContainerRequest {
-            container_id: id.clone(),
-        })
-        .await
-        .expect("RemoveContainer");
     }
-    rt.stop_pod_sandbox(api::StopPodSandboxRequest {
-        pod_sandbox_id: pod_id.clone(),
-    })
-    .await
-    .expect("StopPodSandbox");
-    rt.remove_pod_sandbox(api::RemovePodSandboxRequest {
-        pod_sandbox_id: pod_id.clone(),
-    })
-    .await
-    .expect("RemovePodSandbox");
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    remove_pod(&mut rt, &ids).await;
     assert_nothing_left(cri, &mut rt, &ids).await;
 }
