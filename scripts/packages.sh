@@ -4,7 +4,7 @@
 # The cgroup v2 lane (scripts/test-vm.sh): a Debian guest built and booted here.
 VASSALRUN_VM_PACKAGES="qemu-system-x86 debootstrap e2fsprogs binutils"
 
-VASSALRUN_PACKAGES="libseccomp-dev pkg-config busybox-static tini tar nftables iproute2 uwsgi-core curl podman conmon containernetworking-plugins iptables containerd util-linux bsdutils runc crun docker-registry skopeo"
+VASSALRUN_PACKAGES="libseccomp-dev pkg-config busybox-static tini tar nftables iproute2 uwsgi-core curl podman conmon containernetworking-plugins iptables containerd util-linux bsdutils runc crun docker-registry skopeo protobuf-compiler"
 
 ensure_packages() {
     missing=""

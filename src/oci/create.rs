@@ -114,21 +114,37 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     let cgroup = spec.linux().as_ref().and_then(|l| l.cgroups_path().clone());
     let _parent = cgroup
         .map(|c| crate::runtime::cgroup_parent::before_create(&ctx.root, &c.to_string_lossy()));
-    let late_seccomp = match super::late_seccomp::plan(&spec) {
-        Some(plan) => {
-            let scratch = ctx.root.join(format!(".late-seccomp-{}.json", args.id));
-            let shown = super::late_seccomp::present_spec(&args.id, &bundle, &plan.spec, &scratch);
-            let _ = std::fs::remove_file(&scratch);
-            shown?;
-            Some(plan.executor)
-        }
-        None => None,
-    };
+    let late_seccomp = super::late_seccomp::plan(&spec);
+    if let Some(shown) = spec_for_libcontainer(&spec, late_seccomp.as_ref()) {
+        let scratch = ctx.root.join(format!(".shown-spec-{}.json", args.id));
+        let presented = super::late_seccomp::present_spec(&args.id, &bundle, &shown, &scratch);
+        let _ = std::fs::remove_file(&scratch);
+        presented?;
+    }
+    let late_seccomp = late_seccomp.map(|plan| plan.executor);
     build(ctx, args, &bundle, detach, late_seccomp)
         .and_then(|container| apply_cgroup_fixups(&spec, &container).map(|()| container))
         .and_then(|container| confine_cgroups(&spec, &container, &args.id).map(|()| container))
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
         .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))
+}
+
+/// The spec libcontainer must see instead of the bundle's, if any: without
+/// the seccomp filter vassalrun loads itself ([`super::late_seccomp`]),
+/// and with the cgroup v1 mounts of a container joining another's PID
+/// namespace written out ([`crate::runtime::joined_pid_cgroup`]).
+fn spec_for_libcontainer(spec: &Spec, late: Option<&super::late_seccomp::Plan>) -> Option<Spec> {
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let hierarchies = crate::runtime::joined_pid_cgroup::hierarchies(&mountinfo);
+    let cgroup_mounts = crate::runtime::joined_pid_cgroup::mounts_for(spec, &hierarchies);
+    if late.is_none() && cgroup_mounts.is_none() {
+        return None;
+    }
+    let mut shown = late.map_or_else(|| spec.clone(), |plan| plan.spec.clone());
+    if let Some(mounts) = cgroup_mounts {
+        shown.set_mounts(Some(mounts));
+    }
+    Some(shown)
 }
 
 /// The cgroup filesystem as the bundle's mount options say, as runc makes it

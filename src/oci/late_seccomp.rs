@@ -157,7 +157,7 @@ pub fn present_spec(id: &str, bundle: &Path, spec: &Spec, scratch: &Path) -> Res
         MsFlags::MS_BIND,
         None::<&str>,
     )
-    .map_err(fail("show the seccomp-less spec"))
+    .map_err(fail("show libcontainer its spec"))
 }
 
 /// The executor loading the filter right before `execve`.

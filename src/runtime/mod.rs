@@ -12,6 +12,7 @@ pub mod image_source;
 pub mod images;
 pub mod in_root;
 pub mod init_binary;
+pub mod joined_pid_cgroup;
 pub mod layout;
 pub mod lifecycle;
 pub mod logs;
