@@ -35,7 +35,16 @@ fn test_normalised_names_find_stored_images() {
         let out = env.run(&["run", "--rm", "--network", "none", image, "echo", "hi"]);
         assert_eq!(ok(out), "hi\n", "{image}");
     }
-    let out = env.run(&["run", "--rm", "--network", "none", "busybox:1.0", "true"]);
+    let out = env.run(&[
+        "run",
+        "--pull",
+        "never",
+        "--rm",
+        "--network",
+        "none",
+        "busybox:1.0",
+        "true",
+    ]);
     assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("No such image: busybox:1.0"),

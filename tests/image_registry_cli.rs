@@ -348,3 +348,90 @@ fn test_load_skopeo_docker_archive() {
     let out = ok(env.run(&["run", "--rm", "--network", "none", "skopeo/app:3"]));
     assert_eq!(out, APP_OUTPUT);
 }
+
+/// `run`/`create --pull`: `missing` (the default) pulls an absent image once,
+/// `always` asks the registry every time, `never` refuses an absent image.
+#[test]
+fn test_run_and_create_pull_policies() {
+    let Some((env, registry)) = setup() else {
+        return;
+    };
+    let layers = three_layers(&busybox_tarball());
+    let config = config_json(&layers, host_arch(), app_config());
+    let layout = oci_layout(&env.dir.path().join("app"), &layers, &config, None);
+    registry.push(&format!("oci:{}", layout.display()), "test/app:1", false);
+    let host = registry.host();
+    let reference = format!("{host}/test/app:1");
+    let vassalrun = |args: &[&str]| {
+        env.command()
+            .env("VASSALRUN_INSECURE_REGISTRIES", &host)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+
+    let out = vassalrun(&[
+        "run",
+        "--pull",
+        "never",
+        "--rm",
+        "--network",
+        "none",
+        &reference,
+    ]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        stderr(&out).starts_with(&format!("vassalrun: No such image: {reference}")),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1);
+    let out = vassalrun(&["run", "--pull", "sometimes", "--rm", &reference]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("invalid argument \"sometimes\" for \"--pull\" flag"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(registry.blob_gets(), 0);
+    assert!(env.container_ids().is_empty());
+
+    // Missing: pulled by create, its status lines on stderr.
+    let out = vassalrun(&["create", "--name", "c1", "--network", "none", &reference]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains(&format!("Status: Downloaded newer image for {reference}")),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(registry.blob_gets(), 4);
+    let out = ok(vassalrun(&["run", "--rm", "--network", "none", &reference]));
+    assert_eq!(out, APP_OUTPUT);
+    assert_eq!(registry.blob_gets(), 4, "present: not pulled again");
+    let out = ok(vassalrun(&[
+        "run",
+        "--pull",
+        "always",
+        "--rm",
+        "--network",
+        "none",
+        &reference,
+    ]));
+    assert_eq!(out, APP_OUTPUT);
+    assert_eq!(
+        registry.blob_gets(),
+        5,
+        "always: the config again, no layer"
+    );
+    ok(vassalrun(&["rm", "c1"]));
+
+    // An absent image that cannot be pulled: one line, nothing created.
+    let missing = format!("{host}/test/absent:1");
+    let out = vassalrun(&["run", "--rm", "--network", "none", &missing]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert_eq!(
+        stderr(&out),
+        format!("vassalrun: Unable to find image '{missing}' locally: {missing}: not found (manifests/1)\n")
+    );
+    assert!(env.container_ids().is_empty());
+}

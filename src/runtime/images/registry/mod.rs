@@ -71,6 +71,8 @@ pub struct Pulled {
     pub name: String,
     /// Layers downloaded; 0 when everything was there.
     pub downloaded: usize,
+    /// The digest of the manifest (or index) asked for: Docker's `Digest:` line.
+    pub manifest_digest: String,
 }
 
 impl ImageStore {
@@ -82,7 +84,7 @@ impl ImageStore {
             name: name.clone(),
             reason,
         };
-        let (bytes, _) = client.manifest(reference.manifest_reference())?;
+        let (bytes, manifest_digest) = client.manifest(reference.manifest_reference())?;
         let manifest = match Document::parse(&bytes).map_err(invalid)? {
             Document::Manifest(manifest) => manifest,
             Document::Index(index) => {
@@ -142,6 +144,7 @@ impl ImageStore {
                 image,
                 name,
                 downloaded: missing.len(),
+                manifest_digest,
             }),
             Err(e) => {
                 self.discard_layers(&added);
