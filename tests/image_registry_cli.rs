@@ -435,3 +435,75 @@ fn test_run_and_create_pull_policies() {
     );
     assert!(env.container_ids().is_empty());
 }
+
+/// Layers are keyed by their diff ID: an image loaded from a `docker save`
+/// archive (uncompressed layers) and pulled from a registry (gzip-compressed)
+/// is stored once, and a pulled image sharing its base downloads only its
+/// own layer; `image ls` shows shared and unique sizes.
+#[test]
+fn test_layers_stored_once_across_load_and_pull() {
+    let Some((env, registry)) = setup() else {
+        return;
+    };
+    let mut layers = three_layers(&busybox_tarball());
+    let config = config_json(&layers, host_arch(), app_config());
+    let layout = oci_layout(&env.dir.path().join("app"), &layers, &config, None);
+    registry.push(&format!("oci:{}", layout.display()), "test/app:1", false);
+    let archive = env.dir.path().join("saved.tar");
+    let out = std::process::Command::new("skopeo")
+        .args(["copy", "--quiet"])
+        .arg(format!("oci:{}", layout.display()))
+        .arg(format!("docker-archive:{}:saved/app:1", archive.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    ok(env.run(&["image", "load", "-i", archive.to_str().unwrap()]));
+    assert_eq!(count(env.root().join("images/layers/sha256")), 3);
+
+    let host = registry.host();
+    let out = ok(pull(&env, &registry, &format!("{host}/test/app:1")));
+    assert!(out.contains("Image is up to date"), "{out}");
+    assert_eq!(
+        registry.blob_gets(),
+        1,
+        "the config only: every layer is stored"
+    );
+    assert_eq!(count(env.root().join("images/layers/sha256")), 3);
+
+    // Another image on the same first two layers.
+    layers.pop();
+    layers.push(Layer {
+        tar: oci_image::tar_of(&[("other", Some("b only\n"))]),
+        gzip: true,
+    });
+    let config_b = config_json(&layers, host_arch(), json!({"Cmd": ["cat", "/other"]}));
+    let b = oci_layout(&env.dir.path().join("b"), &layers, &config_b, None);
+    registry.push(&format!("oci:{}", b.display()), "test/b:1", false);
+    ok(pull(&env, &registry, &format!("{host}/test/b:1")));
+    assert_eq!(registry.blob_gets(), 3, "its config and its one own layer");
+    assert_eq!(count(env.root().join("images/layers/sha256")), 4);
+    let rows: Vec<serde_json::Value> = ok(env.run(&["image", "ls", "--format", "json"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let row = |name: &str| rows.iter().find(|r| r["Name"] == name).unwrap().clone();
+    let (app, b) = (row("saved/app:1"), row(&format!("{host}/test/b:1")));
+    assert_eq!(app["SharedSize"], b["SharedSize"]);
+    let (shared, size) = (
+        app["SharedSize"].as_u64().unwrap(),
+        app["Size"].as_u64().unwrap(),
+    );
+    assert!(shared > 1_000_000, "busybox is shared: {app}");
+    assert_eq!(app["UniqueSize"].as_u64().unwrap(), size - shared, "{app}");
+    assert!(b["UniqueSize"].as_u64().unwrap() > 0, "{b}");
+    assert_eq!(
+        ok(env.run(&[
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            &format!("{host}/test/b:1")
+        ])),
+        "b only\n"
+    );
+}

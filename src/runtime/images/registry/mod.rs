@@ -112,29 +112,36 @@ impl ImageStore {
             ))
             .into());
         }
+        let diff_ids = parsed.diff_ids().to_vec();
+        if let Some(bad) = diff_ids.iter().find(|d| !digest::is_full(d)) {
+            return Err(invalid(format!("unsupported diff_id {bad:?}")).into());
+        }
         self.ensure_dirs()?;
         self.sweep();
         let layers = self.layer_store();
         let _layers_lock = layers.lock_shared()?;
-        let missing: Vec<&Descriptor> = manifest
+        // Layers are stored by diff ID: one loaded from a `docker save` is not
+        // downloaded again.
+        let missing: Vec<(&Descriptor, &String)> = manifest
             .layers
             .iter()
-            .filter(|l| !layers.exists(&l.digest))
+            .zip(&diff_ids)
+            .filter(|(_, diff_id)| !layers.exists(diff_id))
             .collect();
+        let blobs: Vec<&Descriptor> = missing.iter().map(|(d, _)| *d).collect();
         let work = TempDir::create(&self.tmp_dir())?;
-        download(&client, &missing, &work.path, options)?;
+        download(&client, &blobs, &work.path, options)?;
         let mut added = Vec::new();
         let result = (|| {
-            for layer in &missing {
+            for (layer, diff_id) in &missing {
                 let blob = work.path.join(digest::hex(&layer.digest));
                 let label = format!("unpacking {}", digest::short(&layer.digest));
-                layers.add(&self.tmp_dir(), &layer.digest, &blob, &label)?;
-                added.push(layer.digest.clone());
+                layers.add(&self.tmp_dir(), diff_id, Some(&layer.digest), &blob, &label)?;
+                added.push((*diff_id).clone());
             }
-            let digests: Vec<String> = manifest.layers.iter().map(|l| l.digest.clone()).collect();
             self.commit_layered(
                 &config,
-                &digests,
+                &diff_ids,
                 std::slice::from_ref(&name),
                 Path::new(&reference.to_string()),
             )
