@@ -40,11 +40,22 @@ fn count(dir: std::path::PathBuf) -> usize {
     std::fs::read_dir(dir).map_or(0, |d| d.count())
 }
 
-/// Nothing of a failed pull is left: no image, no layer, no temporary dir.
+/// Nothing of a failed pull is left: no image, no layer, no temporary dir
+/// but the partial downloads kept for the next pull.
 fn assert_nothing_left(env: &TestEnv) {
-    for dir in ["images/sha256", "images/layers/sha256", "images/tmp"] {
+    for dir in ["images/sha256", "images/layers/sha256"] {
         assert_eq!(count(env.root().join(dir)), 0, "{dir} not empty");
     }
+    let tmp: Vec<_> = std::fs::read_dir(env.root().join("images/tmp"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(tmp.iter().all(|n| n == "partial"), "images/tmp: {tmp:?}");
+}
+
+/// The partial download of blob `digest`, if any: its length.
+fn partial_len(env: &TestEnv, digest: &str) -> Option<u64> {
+    let path = env.root().join("images/tmp/partial").join(&digest[7..]);
+    std::fs::metadata(path).ok().map(|m| m.len())
 }
 
 fn pull(env: &TestEnv, registry: &Registry, reference: &str) -> Output {
@@ -233,7 +244,7 @@ fn test_pull_shared_layers_and_multi_platform_index() {
 }
 
 #[test]
-fn test_pull_refuses_tampered_blob_and_survives_interruption() {
+fn test_pull_refuses_tampered_blob_and_resumes_interrupted_download() {
     let Some((env, registry)) = setup() else {
         return;
     };
@@ -241,6 +252,27 @@ fn test_pull_refuses_tampered_blob_and_survives_interruption() {
     let config = config_json(&layers, host_arch(), app_config());
     let layout = oci_layout(&env.dir.path().join("app"), &layers, &config, None);
     registry.push(&format!("oci:{}", layout.display()), "test/app:1", false);
+    let reference = format!("{}/test/app:1", registry.host());
+
+    // A blob whose bytes no longer match its digest is refused, and not kept.
+    let busybox_blob = oci_image::sha256(&layers[0].blob());
+    let size = layers[0].blob().len() as u64;
+    let file = registry.blob_file(&busybox_blob);
+    let original = std::fs::read(&file).unwrap();
+    let mut bytes = original.clone();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&file, bytes).unwrap();
+    let out = pull(&env, &registry, &reference);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("digest mismatch"),
+        "{}",
+        describe(&out)
+    );
+    assert_nothing_left(&env);
+    assert_eq!(partial_len(&env, &busybox_blob), None);
+    std::fs::write(&file, original).unwrap();
 
     // Cut mid-download: the busybox layer is far larger than the limit.
     let proxy = registry::cutting_proxy(env.netns.as_deref(), registry.port, 200_000);
@@ -258,22 +290,50 @@ fn test_pull_refuses_tampered_blob_and_survives_interruption() {
     assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
     assert_eq!(stderr(&out).lines().count(), 1, "{}", describe(&out));
     assert_nothing_left(&env);
+    let kept = partial_len(&env, &busybox_blob).expect("the partial download is kept");
+    assert!(kept > 0 && kept < size, "{kept} of {size}");
+    // `image prune` removes partial downloads (kept aside here to go on).
+    let partial = env
+        .root()
+        .join("images/tmp/partial")
+        .join(&busybox_blob[7..]);
+    let aside = env.dir.path().join("aside");
+    std::fs::copy(&partial, &aside).unwrap();
+    let out = ok(env.run(&["image", "prune", "-f"]));
+    assert!(out.contains("deleted partial downloads: 3"), "{out}");
+    assert_eq!(count(env.root().join("images/tmp/partial")), 0);
+    std::fs::copy(&aside, &partial).unwrap();
 
-    // A blob whose bytes no longer match its digest is refused.
-    let busybox_blob = oci_image::sha256(&layers[0].blob());
-    let file = registry.blob_file(&busybox_blob);
-    let mut bytes = std::fs::read(&file).unwrap();
-    let middle = bytes.len() / 2;
-    bytes[middle] ^= 0xff;
-    std::fs::write(&file, bytes).unwrap();
-    let out = pull(&env, &registry, &format!("{}/test/app:1", registry.host()));
-    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
-    assert!(
-        stderr(&out).contains("digest mismatch"),
-        "{}",
-        describe(&out)
+    // The next pull continues where that one stopped: a Range request.
+    let before = registry.log().len();
+    let out = ok(pull(&env, &registry, &reference));
+    assert!(out.contains("Downloaded newer image"), "{out}");
+    let log = registry.log()[before..].to_string();
+    let resumed: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains(&format!("/blobs/{busybox_blob} ")) && l.contains("\" 206 "))
+        .collect();
+    assert_eq!(resumed.len(), 1, "{log}");
+    let served: u64 = resumed[0]
+        .split("\" 206 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert_eq!(
+        served,
+        size - kept,
+        "only the missing bytes: {}",
+        resumed[0]
     );
-    assert_nothing_left(&env);
+    assert!(
+        !log.lines()
+            .any(|l| l.contains(&format!("/blobs/{busybox_blob} ")) && l.contains("\" 200 ")),
+        "{log}"
+    );
+    assert_eq!(count(env.root().join("images/tmp/partial")), 0);
+    let out = ok(env.run(&["run", "--rm", "--network", "none", &reference]));
+    assert_eq!(out, APP_OUTPUT);
 }
 
 #[test]

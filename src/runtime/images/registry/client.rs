@@ -6,8 +6,7 @@
 //! over plain HTTP when that fails to connect, as Docker does.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
-use std::path::Path;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -66,9 +65,19 @@ impl Client {
 
     /// GET with the current authorization; on 401, authenticates and retries once.
     fn get(&self, path: &str, accept: &str) -> Result<Response<Body>, PullError> {
+        self.get_from(path, accept, None)
+    }
+
+    /// [`Client::get`], from byte `from` on when given (`Range: bytes=N-`).
+    fn get_from(
+        &self,
+        path: &str,
+        accept: &str,
+        from: Option<u64>,
+    ) -> Result<Response<Body>, PullError> {
         let mut authenticated = false;
         loop {
-            let response = self.send(path, accept)?;
+            let response = self.send(path, accept, from)?;
             let status = response.status().as_u16();
             if status == 401 && !authenticated {
                 let challenge = response
@@ -96,10 +105,18 @@ impl Client {
         }
     }
 
-    fn send(&self, path: &str, accept: &str) -> Result<Response<Body>, PullError> {
+    fn send(
+        &self,
+        path: &str,
+        accept: &str,
+        from: Option<u64>,
+    ) -> Result<Response<Body>, PullError> {
         loop {
             let url = self.url(path);
             let mut request = self.agent.get(&url).header("Accept", accept);
+            if let Some(from) = from {
+                request = request.header("Range", format!("bytes={from}-"));
+            }
             if let Some(auth) = lock(&self.authorization).clone() {
                 request = request.header("Authorization", auth);
             }
@@ -231,27 +248,55 @@ impl Client {
         Ok(bytes)
     }
 
-    /// Downloads a blob of `size` bytes into `out`, refusing more bytes than
-    /// announced and a digest other than `blob_digest`; `progress` gets every chunk.
+    /// Downloads a blob of `size` bytes into `file`, continuing after the
+    /// bytes it already holds (a `Range` request; from the start when the
+    /// registry answers with the whole blob). Every byte, old and new, is
+    /// hashed: more bytes than announced or a digest other than `blob_digest`
+    /// is refused, and the file is then emptied. On any other failure the
+    /// bytes received stay, for the next pull. `progress` gets every chunk.
     pub fn blob_to_file(
         &self,
         blob_digest: &str,
         size: u64,
-        out: &Path,
+        file: &mut File,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<(), PullError> {
         let path = format!("blobs/{blob_digest}");
         let url = self.url(&path);
-        let mut response = self.get(&path, "*/*")?;
         let failed = |reason: String| PullError::Http {
             url: url.clone(),
             reason,
         };
-        let mut reader = response.body_mut().as_reader().take(size + 1);
-        let mut file = File::create(out).map_err(|e| failed(format!("{}: {e}", out.display())))?;
-        let mut hasher = Sha256::new();
+        let io_failed = |e: io::Error| failed(format!("partial blob {blob_digest}: {e}"));
+        let (mut hasher, mut have) = resume_point(file, size).map_err(io_failed)?;
+        if have == size {
+            return finish(file, hasher, blob_digest);
+        }
+        let mut response = self.get_from(&path, "*/*", (have > 0).then_some(have))?;
+        if have > 0 && response.status().as_u16() != 206 {
+            // The registry sent the whole blob: start over.
+            tracing::debug!("{url}: range not honoured; downloading from the start");
+            file.set_len(0).map_err(io_failed)?;
+            (hasher, have) = (Sha256::new(), 0);
+        } else if have > 0 {
+            let range = response
+                .headers()
+                .get("content-range")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !range.starts_with(&format!("bytes {have}-")) {
+                file.set_len(0).map_err(io_failed)?;
+                return Err(failed(format!(
+                    "asked for bytes {have}- of {blob_digest}, got Content-Range {range:?}"
+                )));
+            }
+            tracing::debug!("{url}: resuming at byte {have} of {size}");
+        }
+        progress(have);
+        file.seek(SeekFrom::Start(have)).map_err(io_failed)?;
+        let mut reader = response.body_mut().as_reader().take(size - have + 1);
         let mut buf = vec![0u8; 256 * 1024];
-        let mut total = 0u64;
+        let mut total = have;
         loop {
             let n = match reader.read(&mut buf) {
                 Ok(0) => break,
@@ -261,27 +306,63 @@ impl Client {
             };
             let chunk = &buf[..n];
             hasher.update(chunk);
-            file.write_all(chunk)
-                .map_err(|e| failed(format!("{}: {e}", out.display())))?;
+            file.write_all(chunk).map_err(io_failed)?;
             total += n as u64;
             progress(n as u64);
+        }
+        if total > size {
+            file.set_len(0).map_err(io_failed)?;
         }
         if total != size {
             return Err(failed(format!(
                 "blob {blob_digest}: {total} bytes received, {size} announced"
             )));
         }
-        let actual = digest::format(hasher);
-        if actual != blob_digest {
-            return Err(mismatch(
-                &format!("blob {blob_digest}"),
-                blob_digest,
-                actual,
-            ));
-        }
-        file.sync_all().map_err(|e| failed(e.to_string()))?;
+        finish(file, hasher, blob_digest)
+    }
+}
+
+/// Hashes the bytes `file` already holds: the hasher and the offset to
+/// continue from (0, emptying the file, when it holds more than `size`).
+fn resume_point(file: &mut File, size: u64) -> io::Result<(Sha256, u64)> {
+    let have = file.metadata()?.len();
+    let mut hasher = Sha256::new();
+    if have > size {
+        file.set_len(0)?;
+        return Ok((hasher, 0));
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let copied = io::copy(&mut (&mut *file).take(have), &mut HashWriter(&mut hasher))?;
+    Ok((hasher, copied))
+}
+
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// Checks the complete blob's digest (emptying the file when wrong) and syncs it.
+fn finish(file: &mut File, hasher: Sha256, blob_digest: &str) -> Result<(), PullError> {
+    let actual = digest::format(hasher);
+    if actual != blob_digest {
+        let _ = file.set_len(0);
+        return Err(mismatch(
+            &format!("blob {blob_digest}"),
+            blob_digest,
+            actual,
+        ));
+    }
+    file.sync_all().map_err(|e| PullError::Http {
+        url: blob_digest.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 fn mismatch(what: &str, expected: &str, actual: String) -> PullError {
