@@ -350,3 +350,54 @@ fn test_save_round_trips_through_load() {
     assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
     assert!(archive.exists(), "a failed save leaves the old file");
 }
+
+/// An image of 61 layers (more than one `mount(2)` option page of absolute
+/// layer paths holds) runs: every layer is in the container's root.
+#[test]
+fn test_image_with_sixty_layers_runs() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let mut layers = vec![Layer {
+        tar: std::fs::read(busybox_tarball()).unwrap(),
+        gzip: true,
+    }];
+    for i in 0..60 {
+        layers.push(Layer {
+            tar: oci_image::tar_of(&[
+                ("layers", None),
+                (&format!("layers/{i:02}"), Some(&format!("layer {i}\n"))),
+            ]),
+            gzip: i % 2 == 0,
+        });
+    }
+    let config = config_json(
+        &layers,
+        host_arch(),
+        json!({"Env": ["PATH=/bin"], "Cmd": ["sh", "-c", "ls /layers | wc -l; cat /layers/00 /layers/59"]}),
+    );
+    let layout = oci_layout(
+        &env.dir.path().join("many"),
+        &layers,
+        &config,
+        Some("many:1"),
+    );
+    let lower_len: usize = 61
+        * env
+            .root()
+            .join("images/layers/sha256/")
+            .join("0".repeat(64))
+            .join("root")
+            .as_os_str()
+            .len();
+    assert!(
+        lower_len > 4096,
+        "the test needs more than a page: {lower_len}"
+    );
+    ok(env.run(&["image", "load", "-i", layout.to_str().unwrap()]));
+    assert_eq!(layer_count(&env), 61);
+    let out = run_image(&env, "many:1");
+    assert_eq!(out.split_whitespace().next(), Some("60"), "{out}");
+    assert!(out.ends_with("layer 0\nlayer 59\n"), "{out}");
+}
