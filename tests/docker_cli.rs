@@ -309,6 +309,7 @@ fn test_pull_without_image_or_mapping_asks_the_registry_in_one_clear_error() {
         ),
         "{stderr}"
     );
+    assert!(!stderr.contains("insecure-registries"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),

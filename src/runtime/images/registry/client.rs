@@ -128,7 +128,8 @@ impl Client {
                 }
                 Err(e) => {
                     let mut reason = e.to_string();
-                    if !self.insecure && !is_status(&e) {
+                    // Unreachable is unreachable; a TLS or protocol failure may be plain HTTP.
+                    if !self.insecure && !is_status(&e) && !unreachable(&e) {
                         reason.push_str(
                             " (a registry speaking plain HTTP must be listed in insecure-registries)",
                         );
@@ -383,6 +384,22 @@ fn read_limited(response: &mut Response<Body>, url: &str) -> Result<Vec<u8>, Pul
             url: url.to_string(),
             reason: e.to_string(),
         })
+}
+
+/// A name that does not resolve or a host that does not answer: no hint
+/// about plain HTTP (a registry speaking it answers, then fails TLS).
+fn unreachable(e: &ureq::Error) -> bool {
+    use io::ErrorKind::*;
+    match e {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(io) => {
+            matches!(
+                io.kind(),
+                ConnectionRefused | NetworkUnreachable | HostUnreachable | TimedOut
+            ) || io.to_string().contains("lookup address")
+        }
+        _ => false,
+    }
 }
 
 fn is_status(e: &ureq::Error) -> bool {
