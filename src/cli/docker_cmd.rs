@@ -86,7 +86,7 @@ struct DockerCli {
     /// Log level: debug, info, warn, error, fatal [default: info]
     #[arg(short = 'l', long = "log-level", value_name = "LEVEL")]
     log_level: Option<String>,
-    /// Client configuration directory: accepted and ignored (no registry is used)
+    /// Client configuration directory: pulls read credentials from its config.json
     #[arg(long = "config", value_name = "DIR")]
     config: Option<String>,
     /// Print the version and exit
@@ -199,7 +199,9 @@ pub fn run(settings: &Settings, args: &[OsString]) -> anyhow::Result<ExitCode> {
         tracing::debug!("-H {host}: ignored (vassalrun has no daemon)");
     }
     if let Some(config) = &cli.config {
-        tracing::debug!("--config {config}: ignored (vassalrun uses no registry credentials)");
+        // Docker's client configuration directory: where pulls find credentials.
+        // Still single-threaded here, so changing the environment is safe.
+        std::env::set_var("DOCKER_CONFIG", config);
     }
     if cli.version {
         println!("{}", version::short());
