@@ -292,6 +292,25 @@ fn test_pull_refuses_tampered_blob_and_resumes_interrupted_download() {
     assert_nothing_left(&env);
     let kept = partial_len(&env, &busybox_blob).expect("the partial download is kept");
     assert!(kept > 0 && kept < size, "{kept} of {size}");
+    // `gc` removes partial downloads a day old, not fresher ones.
+    let stale = env.root().join("images/tmp/partial").join("a".repeat(64));
+    std::fs::write(&stale, "old bytes").unwrap();
+    let touched = std::process::Command::new("touch")
+        .args(["-d", "2 days ago"])
+        .arg(&stale)
+        .status()
+        .unwrap();
+    assert!(touched.success());
+    let out = ok(env.run(&["gc"]));
+    assert!(
+        out.contains(&format!(
+            "removed partial download sha256:{}",
+            "a".repeat(64)
+        )),
+        "{out}"
+    );
+    assert!(!stale.exists());
+    assert_eq!(partial_len(&env, &busybox_blob), Some(kept));
     // `image prune` removes partial downloads (kept aside here to go on).
     let partial = env
         .root()

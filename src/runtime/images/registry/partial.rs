@@ -8,12 +8,13 @@
 //! A file is flocked by the pull writing or reading it; a pull that finds it
 //! locked downloads into its own directory instead. The file is removed when
 //! the pull that used it succeeds, when its bytes turn out not to be the blob
-//! (digest or size), or by `image prune`. Whatever is resumed is hashed from
+//! (digest or size), by `image prune`, or by `gc` once a day old. Whatever is resumed is hashed from
 //! its first byte: a partial file is never trusted, only continued.
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
@@ -63,17 +64,34 @@ impl Partial {
 
 /// Removes every partial blob no pull is using; returns how many.
 pub fn prune(tmp: &Path) -> usize {
+    prune_older(tmp, Duration::ZERO).len()
+}
+
+/// Removes the partial blobs no pull is using and untouched for `age`;
+/// returns their digests.
+pub fn prune_older(tmp: &Path, age: Duration) -> Vec<String> {
     let Ok(entries) = fs::read_dir(dir(tmp)) else {
-        return 0;
+        return Vec::new();
     };
-    let mut removed = 0;
+    let mut removed = Vec::new();
     for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| SystemTime::now().duration_since(t).unwrap_or_default() >= age);
         let Ok(file) = File::open(entry.path()) else {
             continue;
         };
+        if !old {
+            continue;
+        }
         if let Ok(_lock) = Flock::lock(file, FlockArg::LockExclusiveNonblock) {
             if fs::remove_file(entry.path()).is_ok() {
-                removed += 1;
+                removed.push(format!(
+                    "{}{}",
+                    digest::PREFIX,
+                    entry.file_name().to_string_lossy()
+                ));
             }
         }
     }
