@@ -586,3 +586,32 @@ fn test_layers_stored_once_across_load_and_pull() {
         "b only\n"
     );
 }
+
+/// A registry with a self-signed certificate: refused unless configured
+/// insecure, then used over HTTPS without verifying it (Docker's rule).
+#[test]
+fn test_insecure_registry_with_self_signed_certificate() {
+    if !can_run_containers() || !registry::available() {
+        return;
+    }
+    let env = TestEnv::new();
+    let registry = Registry::start_tls(&env.dir.path().join("registry"), env.netns.as_deref());
+    let layers = three_layers(&busybox_tarball());
+    let config = config_json(&layers, host_arch(), app_config());
+    let layout = oci_layout(&env.dir.path().join("app"), &layers, &config, None);
+    registry.push(&format!("oci:{}", layout.display()), "test/app:1", false);
+    let reference = format!("{}/test/app:1", registry.host());
+    let out = env.run(&["pull", &reference]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", describe(&out));
+    assert_eq!(registry.blob_gets(), 0);
+    assert_nothing_left(&env);
+    ok(pull(&env, &registry, &reference));
+    assert_eq!(
+        registry.blob_gets(),
+        4,
+        "over HTTPS: the registry serves no plain HTTP"
+    );
+    let out = ok(env.run(&["run", "--rm", "--network", "none", &reference]));
+    assert_eq!(out, APP_OUTPUT);
+}

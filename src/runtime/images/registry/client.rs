@@ -2,8 +2,9 @@
 //! and blobs, with Docker's token flow (`WWW-Authenticate: Bearer realm=…`)
 //! and basic auth, every byte checked against its digest.
 //!
-//! HTTPS always; a registry configured insecure is tried over HTTPS first and
-//! over plain HTTP when that fails to connect, as Docker does.
+//! HTTPS always, its certificate verified; a registry configured insecure is
+//! tried over HTTPS with any certificate first and over plain HTTP when that
+//! fails, as Docker does.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -36,7 +37,12 @@ pub struct Client {
 
 impl Client {
     pub fn new(reference: &Reference, insecure: bool) -> Client {
+        // As Docker's insecure-registries: any certificate, else plain HTTP.
+        let tls = ureq::tls::TlsConfig::builder()
+            .disable_verification(insecure)
+            .build();
         let config = ureq::Agent::config_builder()
+            .tls_config(tls)
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(30)))
             // An idle registry is a failed pull; a large layer may take long.
@@ -179,10 +185,7 @@ impl Client {
         let realm = param("realm").ok_or_else(|| self.denied())?;
         let scope =
             param("scope").unwrap_or_else(|| format!("repository:{}:pull", self.repository));
-        let mut url = format!("{realm}?scope={}", encode(&scope));
-        if let Some(service) = param("service") {
-            url.push_str(&format!("&service={}", encode(&service)));
-        }
+        let url = token_url(&realm, &scope, param("service").as_deref());
         let mut request = self.agent.get(&url);
         if let Some(basic) = self.basic() {
             request = request.header("Authorization", basic);
@@ -442,6 +445,17 @@ fn parse_params(text: &str) -> Vec<(String, String)> {
     params
 }
 
+/// The token request: the realm (which may carry a query of its own) with
+/// `scope` and `service` added.
+fn token_url(realm: &str, scope: &str, service: Option<&str>) -> String {
+    let separator = if realm.contains('?') { '&' } else { '?' };
+    let mut url = format!("{realm}{separator}scope={}", encode(scope));
+    if let Some(service) = service {
+        url.push_str(&format!("&service={}", encode(service)));
+    }
+    url
+}
+
 /// Percent-encodes a query value.
 fn encode(value: &str) -> String {
     value
@@ -471,5 +485,25 @@ mod tests {
         assert_eq!(p[1].1, "registry.docker.io");
         assert_eq!(p[2].1, "repository:library/busybox:pull,push");
         assert_eq!(encode("repository:a/b:pull"), "repository%3Aa%2Fb%3Apull");
+    }
+
+    #[test]
+    fn test_token_url_keeps_the_realm_query() {
+        assert_eq!(
+            token_url(
+                "https://auth.example/token",
+                "repository:a:pull",
+                Some("reg")
+            ),
+            "https://auth.example/token?scope=repository%3Aa%3Apull&service=reg"
+        );
+        assert_eq!(
+            token_url(
+                "https://auth.example/token?account=x",
+                "repository:a:pull",
+                None
+            ),
+            "https://auth.example/token?account=x&scope=repository%3Aa%3Apull"
+        );
     }
 }
