@@ -180,3 +180,59 @@ fn mount_relative(lowers: &[&Path], upper: &Path, work: &Path, target: &Path) ->
     nix::unistd::chdir(&back)?;
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// 50 layers laid out as the layer store does, each with one file.
+    fn layers(root: &Path) -> Vec<PathBuf> {
+        (0..50)
+            .map(|i| {
+                let dir = root
+                    .join("layers/sha256")
+                    .join(format!("{i:064x}"))
+                    .join("root");
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(dir.join(format!("f{i}")), "x").unwrap();
+                dir
+            })
+            .collect()
+    }
+
+    fn check(mount: fn(&[&Path], &Path, &Path, &Path) -> nix::Result<()>) {
+        if !nix::unistd::geteuid().is_root() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let lowers = layers(dir.path());
+        let lowers: Vec<&Path> = lowers.iter().map(PathBuf::as_path).collect();
+        let (upper, work, target) = (
+            dir.path().join("upper"),
+            dir.path().join("work"),
+            dir.path().join("target"),
+        );
+        for d in [&upper, &work, &target] {
+            std::fs::create_dir(d).unwrap();
+        }
+        let joined = join(lowers.iter().map(|p| p.as_os_str().as_bytes()));
+        assert!(options(&joined, &upper, &work).len() > MOUNT_DATA_MAX);
+        let cwd = std::env::current_dir().unwrap();
+        mount(&lowers, &upper, &work, &target).unwrap();
+        let seen = (0..50).all(|i| target.join(format!("f{i}")).exists());
+        nix::mount::umount2(&target, nix::mount::MntFlags::MNT_DETACH).unwrap();
+        assert!(seen, "every layer in the overlay");
+        assert_eq!(std::env::current_dir().unwrap(), cwd);
+    }
+
+    #[test]
+    fn test_more_lowers_than_a_page_with_the_new_mount_api() {
+        check(mount_new_api);
+    }
+
+    #[test]
+    fn test_more_lowers_than_a_page_with_relative_paths() {
+        check(mount_relative);
+    }
+}
