@@ -65,6 +65,15 @@ fn pull(env: &TestEnv, registry: &Registry, reference: &str) -> Output {
         .unwrap()
 }
 
+/// The three-layer app image, pushed as `test/app:1`; its layout.
+fn push_app(env: &TestEnv, registry: &Registry) -> std::path::PathBuf {
+    let layers = three_layers(&busybox_tarball());
+    let config = config_json(&layers, host_arch(), app_config());
+    let layout = oci_layout(&env.dir.path().join("app"), &layers, &config, None);
+    registry.push(&format!("oci:{}", layout.display()), "test/app:1", false);
+    layout
+}
+
 fn setup() -> Option<(TestEnv, Registry)> {
     if !can_run_containers() || !registry::available() {
         return None;
@@ -435,10 +444,7 @@ fn test_run_and_create_pull_policies() {
     let Some((env, registry)) = setup() else {
         return;
     };
-    let layers = three_layers(&busybox_tarball());
-    let config = config_json(&layers, host_arch(), app_config());
-    let layout = oci_layout(&env.dir.path().join("app"), &layers, &config, None);
-    registry.push(&format!("oci:{}", layout.display()), "test/app:1", false);
+    push_app(&env, &registry);
     let host = registry.host();
     let reference = format!("{host}/test/app:1");
     let vassalrun = |args: &[&str]| {
@@ -596,10 +602,7 @@ fn test_insecure_registry_with_self_signed_certificate() {
     }
     let env = TestEnv::new();
     let registry = Registry::start_tls(&env.dir.path().join("registry"), env.netns.as_deref());
-    let layers = three_layers(&busybox_tarball());
-    let config = config_json(&layers, host_arch(), app_config());
-    let layout = oci_layout(&env.dir.path().join("app"), &layers, &config, None);
-    registry.push(&format!("oci:{}", layout.display()), "test/app:1", false);
+    push_app(&env, &registry);
     let reference = format!("{}/test/app:1", registry.host());
     let out = env.run(&["pull", &reference]);
     assert_eq!(out.status.code(), Some(125), "{}", describe(&out));

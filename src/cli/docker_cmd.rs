@@ -327,22 +327,8 @@ fn pull(settings: &Settings, args: &PullArgs) -> anyhow::Result<ExitCode> {
         println!("Status: {status} {}", pulled.name);
     }
     // Docker ends with the canonical reference.
-    println!("{}", canonical(&reference));
+    println!("{}", reference.canonical());
     Ok(ExitCode::SUCCESS)
-}
-
-/// `docker.io/library/busybox:latest`: the fully qualified reference.
-fn canonical(reference: &Reference) -> String {
-    let mut text = reference.name();
-    if let Some(tag) = &reference.tag {
-        text.push(':');
-        text.push_str(tag);
-    }
-    if let Some(digest) = &reference.digest {
-        text.push('@');
-        text.push_str(digest);
-    }
-    text
 }
 
 /// `inspect [--type T] NAME…`: what was found, as Docker prints it; exit 1
