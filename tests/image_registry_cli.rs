@@ -412,6 +412,28 @@ fn test_pull_with_htpasswd_auth() {
     ok(pull_with(Some(&good.to_string())));
     let out = ok(env.run(&["run", "--rm", "--network", "none", &reference]));
     assert_eq!(out, APP_OUTPUT);
+
+    // The docker entry's `--config DIR` is where its pulls find credentials.
+    let docker_pull = |config: Option<&std::path::Path>| {
+        let mut cmd = env.command();
+        cmd.env_remove("DOCKER_CONFIG")
+            .env("HOME", env.dir.path())
+            .env("VASSALRUN_INSECURE_REGISTRIES", registry.host())
+            .arg("docker");
+        if let Some(dir) = config {
+            cmd.arg("--config").arg(dir);
+        }
+        cmd.args(["pull", &reference]).output().unwrap()
+    };
+    let out = docker_pull(None);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        stderr(&out).contains("pull access denied"),
+        "{}",
+        describe(&out)
+    );
+    let out = ok(docker_pull(Some(&docker_config)));
+    assert!(out.contains("Status: Image is up to date for"), "{out}");
 }
 
 #[test]
