@@ -7,6 +7,11 @@
 
 mod common;
 
+#[path = "common/oci_image.rs"]
+mod oci_image;
+#[path = "common/registry.rs"]
+mod registry;
+
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -288,7 +293,7 @@ fn test_mesos_session_through_a_docker_symlink() {
 }
 
 #[test]
-fn test_pull_without_image_or_mapping_is_one_clear_error() {
+fn test_pull_without_image_or_mapping_asks_the_registry_in_one_clear_error() {
     let env = TestEnv::new();
     let out = run(
         &env,
@@ -297,11 +302,145 @@ fn test_pull_without_image_or_mapping_is_one_clear_error() {
     );
     assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
     let stderr = String::from_utf8(out.stderr).unwrap();
+    // No network in the test's namespace: the registry cannot be reached.
     assert!(
-        stderr.starts_with("vassalrun: pull access denied for nginx:1.25: not in the image store and no mapping in "),
+        stderr.starts_with(
+            "vassalrun: https://registry-1.docker.io/v2/library/nginx/manifests/1.25: "
+        ),
         "{stderr}"
     );
+    assert!(!stderr.contains("insecure-registries"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "1.25: Pulling from library/nginx\n"
+    );
+    assert!(env
+        .root()
+        .join("images/sha256")
+        .read_dir()
+        .map_or(true, |mut d| d.next().is_none()));
+}
+
+/// `docker pull` from a real registry (Docker's lines, the canonical name
+/// last), `docker load` of a `docker save` archive from a file and stdin,
+/// and `docker run` of both.
+#[test]
+fn test_pull_and_load_for_real() {
+    if !can_run_containers() || !registry::available() {
+        return;
+    }
+    let env = TestEnv::new();
+    let registry = registry::Registry::start(
+        &env.dir.path().join("registry"),
+        env.netns.as_deref(),
+        false,
+    );
+    let layers = oci_image::three_layers(&busybox_tarball());
+    let app = serde_json::json!({"Env": ["PATH=/bin"], "Cmd": ["cat", "/etc/greeting"]});
+    let config = oci_image::config_json(&layers, oci_image::host_arch(), app);
+    let layout = oci_image::oci_layout(&env.dir.path().join("app"), &layers, &config, None);
+    registry.push(&format!("oci:{}", layout.display()), "test/app:1", false);
+    let host = registry.host();
+    let reference = format!("{host}/test/app:1");
+    let pull = |args: &[&str]| {
+        docker(&env, Entry::Symlink)
+            .env("VASSALRUN_INSECURE_REGISTRIES", &host)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = pull(&["pull", &reference]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let digest = registry.digest("test/app:1");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("1: Pulling from test/app\nDigest: {digest}\nStatus: Downloaded newer image for {reference}\n{reference}\n")
+    );
+    let out = pull(&["pull", "-q", &reference]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{reference}\n")
+    );
+    // No tag: Docker's `latest`, which this repository lacks.
+    let out = pull(&["pull", &format!("{host}/test/app")]);
+    assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .starts_with("Using default tag: latest\nlatest: Pulling from test/app\n"),
+        "{}",
+        describe(&out)
+    );
+    let out = pull(&["pull", &reference]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains(&format!("Status: Image is up to date for {reference}\n")),
+        "{}",
+        describe(&out)
+    );
+    let out = run(
+        &env,
+        Entry::Symlink,
+        &["run", "--rm", "--net", "none", &reference],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello from layer 2\n",
+        "{}",
+        describe(&out)
+    );
+
+    // `docker save`'s format, as skopeo writes it.
+    let archive = env.dir.path().join("saved.tar");
+    let out = Command::new("skopeo")
+        .args(["copy", "--quiet"])
+        .arg(format!("oci:{}", layout.display()))
+        .arg(format!("docker-archive:{}:saved/app:2", archive.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let out = run(
+        &env,
+        Entry::Subcommand,
+        &["load", "-i", archive.to_str().unwrap()],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Loaded image: saved/app:2\n",
+        "{}",
+        describe(&out)
+    );
+    let out = docker(&env, Entry::Symlink)
+        .arg("load")
+        .stdin(std::fs::File::open(&archive).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Loaded image: saved/app:2\n",
+        "{}",
+        describe(&out)
+    );
+    let out = run(
+        &env,
+        Entry::Subcommand,
+        &["run", "--rm", "--net", "none", "saved/app:2"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hello from layer 2\n",
+        "{}",
+        describe(&out)
+    );
+    // The loaded archive and the pulled image share their layers.
+    assert_eq!(
+        env.root()
+            .join("images/layers/sha256")
+            .read_dir()
+            .unwrap()
+            .count(),
+        3
+    );
 }
 
 #[test]

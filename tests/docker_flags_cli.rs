@@ -33,7 +33,7 @@ fn test_lacking_flags_name_the_alternative() {
         (vec!["update", "--restart", "always", "x"], "vassalrun: --restart: "),
         (vec!["run", "--health-cmd", "true", "bb"], "vassalrun: --health-cmd: health checks are not supported"),
         (vec!["run", "--no-healthcheck", "bb"], "vassalrun: --no-healthcheck: health checks are not supported"),
-        (vec!["run", "--pull", "always", "bb"], "vassalrun: --pull: there are no registries"),
+        (vec!["run", "--disable-content-trust", "bb"], "vassalrun: --disable-content-trust: image signatures are not checked"),
         (vec!["run", "--volumes-from", "x", "bb"], "vassalrun: --volumes-from: volumes are not supported"),
     ] {
         let out = env.run(&args);

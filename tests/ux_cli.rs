@@ -472,7 +472,7 @@ fn test_messages_of_smaller_mistakes() {
     }
     let env = TestEnv::new();
     common::assert_error(
-        &env.run(&["run", "nosuch"]),
+        &env.run(&["run", "--pull", "never", "nosuch"]),
         "No such image: nosuch (pull it with `vassalrun pull nosuch`, or import a rootfs tarball with `vassalrun image import TARBALL nosuch`)",
     );
     ok(

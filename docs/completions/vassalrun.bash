@@ -772,7 +772,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__create)
-            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
+            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --pull --platform --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1027,6 +1027,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4078,7 +4086,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__run)
-            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
+            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --replace --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --pull --platform --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4336,6 +4344,14 @@ _vassalrun() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --detach)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4448,7 +4464,7 @@ _vassalrun() {
             return 0
             ;;
         vassalrun__subcmd__spec)
-            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --explain --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
+            opts="-e -l -p -P -v -w -u -h -m -c -t -i -d --help --explain --config --name --env --env-file --label --label-file --publish --publish-all --ip --expose --volume --mount --tmpfs --workdir --user --group-add --hostname --domainname --memory --memory-swap --memory-reservation --memory-swappiness --oom-kill-disable --cpus --cpu-shares --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --blkio-weight --pids-limit --net --network --dns --dns-search --dns-opt --dns-option --add-host --pid --ipc --uts --cgroupns --cgroup-parent --init --read-only --cidfile --entrypoint --tty --interactive --sig-proxy --detach-keys --pull --platform --detach --rm --cap-add --cap-drop --privileged --security-opt --ulimit --sysctl --shm-size --stop-signal --stop-timeout --oom-score-adj --log-driver --log-opt --root --run-dir --log-level --config-dir --init-path --default-cgroup-parent --bridge --subnet --gateway --max-image-size --max-expansion-ratio"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4707,6 +4723,14 @@ _vassalrun() {
                     return 0
                     ;;
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -125,6 +125,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s t -l tty -d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s i -l interactive -d 'Keep STDIN open even if not attached' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l sig-proxy -d 'Proxy the signals a foreground run receives to the container' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l detach-keys -d 'The key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l pull -d 'Pull the image before creating: missing (when not stored), always, never' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l platform -d 'Platform to pull for: OS/ARCH[/VARIANT] [default: the host\'s]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s d -l detach -d 'Run the container in the background and print its ID' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l rm -d 'Remove the container when it exits' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l cap-add -d 'Add Linux capabilities' -r
@@ -398,6 +400,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s t -l tty 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s i -l interactive -d 'Keep STDIN open even if not attached' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l sig-proxy -d 'Proxy the signals a foreground run receives to the container' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l detach-keys -d 'The key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l pull -d 'Pull the image before creating: missing (when not stored), always, never' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l platform -d 'Platform to pull for: OS/ARCH[/VARIANT] [default: the host\'s]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s d -l detach -d 'Run the container in the background and print its ID' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l rm -d 'Remove the container when it exits' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l cap-add -d 'Add Linux capabilities' -r
@@ -504,6 +508,8 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s t -l tty -d 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s i -l interactive -d 'Keep STDIN open even if not attached' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l sig-proxy -d 'Proxy the signals a foreground run receives to the container' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l detach-keys -d 'The key sequence that detaches from the container (default ctrl-p,ctrl-q)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l pull -d 'Pull the image before creating: missing (when not stored), always, never' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l platform -d 'Platform to pull for: OS/ARCH[/VARIANT] [default: the host\'s]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s d -l detach -d 'Run the container in the background and print its ID' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l rm -d 'Remove the container when it exits' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l cap-add -d 'Add Linux capabilities' -r

@@ -189,5 +189,13 @@ pub fn run_gc(settings: &Settings, _args: &GcArgs) -> anyhow::Result<ExitCode> {
     for line in crate::runtime::lifecycle::gc::gc_network(&store, &settings.bridge)? {
         println!("{line}");
     }
+    // Downloads of interrupted pulls nobody continued within a day.
+    let images = crate::runtime::images::ImageStore::of(settings);
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for blob in
+        crate::runtime::images::registry::partial::prune_older(&images.dir().join("tmp"), day)
+    {
+        println!("removed partial download {blob}");
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,8 @@ use crate::docker::images::{self, Pulled};
 use crate::docker::inspect::{self as docker_inspect, Kind};
 use crate::docker::{logging, version};
 use crate::modules::{Invocation, Origin};
+use crate::runtime::images::reference::Reference;
+use crate::runtime::images::ImageStore;
 use crate::spec::run_flags::RunFlags;
 
 /// `vassalrun docker`: the arguments after `docker`, set by [`split_argv`].
@@ -84,7 +86,7 @@ struct DockerCli {
     /// Log level: debug, info, warn, error, fatal [default: info]
     #[arg(short = 'l', long = "log-level", value_name = "LEVEL")]
     log_level: Option<String>,
-    /// Client configuration directory: accepted and ignored (no registry is used)
+    /// Client configuration directory: pulls read credentials from its config.json
     #[arg(long = "config", value_name = "DIR")]
     config: Option<String>,
     /// Print the version and exit
@@ -110,8 +112,10 @@ enum DockerCommand {
     Logs(logs_cmd::LogsArgs),
     Wait(control_cmd::WaitArgs),
     Exec(control_cmd::ExecArgs),
-    /// Succeeds when the image is stored or mapped in <config-dir>/docker.toml
+    /// Pull an image from its registry (or import it from <config-dir>/docker.toml's mapping)
     Pull(PullArgs),
+    /// Load a `docker save` archive or OCI image layout (-i FILE, or stdin)
+    Load(super::image_archive_cmd::LoadArgs),
     Images(image_cmd::LsArgs),
     Version(FormatArgs),
     Info(FormatArgs),
@@ -158,6 +162,12 @@ struct PullArgs {
     /// Print only the image name
     #[arg(short, long)]
     quiet: bool,
+    /// Platform to pull from a multi-platform image [default: the host's]
+    #[arg(long)]
+    platform: Option<String>,
+    /// Accepted (every tag of a repository is not pulled: name one)
+    #[arg(short = 'a', long = "all-tags")]
+    all_tags: bool,
     image: String,
 }
 
@@ -189,14 +199,16 @@ pub fn run(settings: &Settings, args: &[OsString]) -> anyhow::Result<ExitCode> {
         tracing::debug!("-H {host}: ignored (vassalrun has no daemon)");
     }
     if let Some(config) = &cli.config {
-        tracing::debug!("--config {config}: ignored (vassalrun uses no registry credentials)");
+        // Docker's client configuration directory: where pulls find credentials.
+        // Still single-threaded here, so changing the environment is safe.
+        std::env::set_var("DOCKER_CONFIG", config);
     }
     if cli.version {
         println!("{}", version::short());
         return Ok(ExitCode::SUCCESS);
     }
     let Some(command) = cli.command else {
-        anyhow::bail!("docker: a command is required (run, create, start, stop, kill, rm, ps, inspect, logs, wait, exec, pull, images, version, info)");
+        anyhow::bail!("docker: a command is required (run, create, start, stop, kill, rm, ps, inspect, logs, wait, exec, pull, load, images, version, info)");
     };
     let invocation = Invocation {
         origin: Origin::Docker,
@@ -232,6 +244,10 @@ fn dispatch(
         DockerCommand::Wait(args) => control_cmd::run_wait(settings, &args),
         DockerCommand::Exec(args) => control_cmd::run_exec(settings, &args),
         DockerCommand::Pull(args) => pull(settings, &args),
+        DockerCommand::Load(args) => {
+            super::image_archive_cmd::load(&ImageStore::of(settings), &args)?;
+            Ok(ExitCode::SUCCESS)
+        }
         DockerCommand::Images(args) => {
             image_cmd::run_image(settings, &image_cmd::ImageCommand::Ls(args))
         }
@@ -260,19 +276,58 @@ fn create_args(
     ))
 }
 
+/// `pull`: a mapped or imported image is served locally; anything else
+/// comes from its registry, with the lines `docker pull` prints.
 fn pull(settings: &Settings, args: &PullArgs) -> anyhow::Result<ExitCode> {
-    let pulled = images::pull(settings, &args.image)?;
-    if !args.quiet {
-        match pulled {
-            Pulled::Present(name) => println!("Status: Image is up to date for {name}"),
-            Pulled::Imported(source) => println!(
-                "Status: Downloaded newer image for {} (imported from {})",
-                args.image,
-                source.display()
-            ),
-        }
+    if args.all_tags {
+        anyhow::bail!("--all-tags: not supported: pull each tag by name");
     }
-    println!("{}", args.image);
+    if let Some(pulled) = images::pull_local(settings, &args.image)? {
+        if !args.quiet {
+            match pulled {
+                Pulled::Present(name) => println!("Status: Image is up to date for {name}"),
+                Pulled::Imported(source) => println!(
+                    "Status: Downloaded newer image for {} (imported from {})",
+                    args.image,
+                    source.display()
+                ),
+            }
+        }
+        println!("{}", args.image);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let reference = Reference::parse(&args.image)?;
+    if !args.quiet {
+        let last = args.image.rsplit('/').next().unwrap_or_default();
+        if !last.contains(':') && !args.image.contains('@') {
+            println!("Using default tag: latest");
+        }
+        println!(
+            "{}: Pulling from {}",
+            reference.manifest_reference(),
+            reference.repository
+        );
+    }
+    let store = ImageStore::of(settings);
+    let pulled = super::image_archive_cmd::pull_reference(
+        settings,
+        &store,
+        &args.image,
+        args.platform.as_deref(),
+        &[],
+        args.quiet,
+    )?;
+    if !args.quiet {
+        println!("Digest: {}", pulled.manifest_digest);
+        let status = if pulled.downloaded == 0 {
+            "Image is up to date for"
+        } else {
+            "Downloaded newer image for"
+        };
+        println!("Status: {status} {}", pulled.name);
+    }
+    // Docker ends with the canonical reference.
+    println!("{}", reference.canonical());
     Ok(ExitCode::SUCCESS)
 }
 

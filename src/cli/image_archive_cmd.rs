@@ -143,6 +143,9 @@ pub fn prune(settings: &Settings, images: &ImageStore, args: &PruneArgs) -> anyh
     for layer in &pruned.layers {
         println!("deleted layer: {layer}");
     }
+    if pruned.partial > 0 {
+        println!("deleted partial downloads: {}", pruned.partial);
+    }
     Ok(())
 }
 

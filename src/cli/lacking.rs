@@ -21,8 +21,8 @@ const LACKING: [(&[&str], &str); 9] = [
         "health checks are not supported: use uWSGI's own checks (harakiri, the Emperor's heartbeat) or a systemd watchdog",
     ),
     (
-        &["--pull", "--platform", "--disable-content-trust"],
-        "there are no registries: get a rootfs with docker export or podman export and vassalrun image import it",
+        &["--disable-content-trust"],
+        "image signatures are not checked: pull by digest (NAME@sha256:...) to pin the exact image",
     ),
     (
         &["--link", "--network-alias", "--link-local-ip"],

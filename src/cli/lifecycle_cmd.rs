@@ -122,6 +122,14 @@ fn create_from(settings: &Settings, args: &CreateArgs) -> anyhow::Result<Created
         env: &lookup,
     })?;
     super::require_image(&prepared.request)?;
+    let policy = prepared.flags.pull_policy()?;
+    crate::runtime::images::pull_policy::ensure(
+        settings,
+        &prepared.request.config.image,
+        policy,
+        prepared.flags.platform.as_deref(),
+    )
+    .map_err(anyhow::Error::msg)?;
     let options = CreateOptions {
         request: prepared.request,
         name: prepared.flags.name()?,

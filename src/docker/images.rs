@@ -1,7 +1,7 @@
 //! Images as the docker entry sees them: Docker's name forms (`busybox` is
-//! `busybox:latest` is `docker.io/library/busybox:latest`), `pull` from the
-//! store or a local tarball named in `<config-dir>/docker.toml`, and image
-//! `inspect` in Docker's shape.
+//! `busybox:latest` is `docker.io/library/busybox:latest`), `pull` from a
+//! local tarball named in `<config-dir>/docker.toml` (before any registry),
+//! and image `inspect` in Docker's shape.
 //!
 //! ```toml
 //! # /etc/vassalrun/docker.toml
@@ -79,7 +79,7 @@ fn mappings(settings: &Settings) -> Result<BTreeMap<String, PathBuf>, DockerErro
     Ok(file.images)
 }
 
-/// What `pull` did.
+/// What a local `pull` found.
 pub enum Pulled {
     /// Already in the store (under this name).
     Present(String),
@@ -87,39 +87,42 @@ pub enum Pulled {
     Imported(PathBuf),
 }
 
-/// `pull`: the image is in the store, or is imported from its mapping under
-/// the name asked for; anything else is an error (no registry is contacted).
-pub fn pull(settings: &Settings, reference: &str) -> Result<Pulled, DockerError> {
+/// A `pull` served without a registry: the image is mapped in `docker.toml`
+/// (imported under the name asked for unless stored), or stored as an
+/// imported rootfs (no registry has it). `None`: ask the registry, which
+/// downloads nothing when the stored layered image is current.
+pub fn pull_local(settings: &Settings, reference: &str) -> Result<Option<Pulled>, DockerError> {
     let store = ImageStore::of(settings);
-    if let Some((name, _)) = find(&store, reference)? {
-        return Ok(Pulled::Present(name));
-    }
+    let stored = find(&store, reference)?;
     let mappings = mappings(settings)?;
     let source = candidates(reference)
         .iter()
         .find_map(|name| mappings.get(name).cloned());
-    let Some(source) = source else {
-        return Err(DockerError::NotPullable {
-            image: reference.to_string(),
-            mappings: settings.config_dir.join(MAPPINGS_FILE),
-        });
-    };
-    store.import(&source, Some(reference), &[])?;
-    Ok(Pulled::Imported(source))
+    match (stored, source) {
+        (Some((name, image)), source) if source.is_some() || image.layers.is_empty() => {
+            Ok(Some(Pulled::Present(name)))
+        }
+        (None, Some(source)) => {
+            store.import(&source, Some(reference), &[])?;
+            Ok(Some(Pulled::Imported(source)))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The IMAGE to hand to `run`/`create`: a path stays a path; a name becomes
-/// the stored name Docker would match, pulled from its mapping if need be;
-/// anything else is left for `create` to refuse.
+/// the stored name Docker would match, imported from its mapping if need be;
+/// anything else is left for `create`, which pulls it (`--pull missing`).
 pub fn for_run(settings: &Settings, image: &str) -> Result<String, DockerError> {
     if Path::new(image).exists() {
         return Ok(image.to_string());
     }
-    match pull(settings, image) {
-        Ok(Pulled::Present(name)) => Ok(name),
-        Ok(Pulled::Imported(_)) => Ok(image.to_string()),
-        Err(DockerError::NotPullable { .. }) => Ok(image.to_string()),
-        Err(e) => Err(e),
+    if let Some((name, _)) = find(&ImageStore::of(settings), image)? {
+        return Ok(name);
+    }
+    match pull_local(settings, image)? {
+        Some(Pulled::Present(name)) => Ok(name),
+        _ => Ok(image.to_string()),
     }
 }
 

@@ -25,8 +25,6 @@ pub enum DockerError {
         path: PathBuf,
         reason: std::io::Error,
     },
-    #[error("pull access denied for {image}: not in the image store and no mapping in {mappings} (vassalrun pulls from no registry)", mappings = .mappings.display())]
-    NotPullable { image: String, mappings: PathBuf },
     #[error("No such object: {0}")]
     NoSuchObject(String),
     #[error(transparent)]

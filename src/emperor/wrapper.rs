@@ -60,7 +60,7 @@ fn run_vassal(
     restore_signals();
     reexec_protected(&settings, args)?;
     if let Some(image) = &plan.image {
-        crate::runtime::images::pull_policy::ensure(&settings, image, plan.pull)
+        crate::runtime::images::pull_policy::ensure(&settings, image, plan.pull, None)
             .map_err(WrapperError::Pull)?;
     }
     run_container(&settings, invocation, &plan, &cwd)

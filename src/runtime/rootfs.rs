@@ -6,7 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use nix::mount::{mount, umount2, MntFlags, MsFlags};
+use nix::mount::{umount2, MntFlags};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -50,23 +50,19 @@ impl Overlay<'_> {
                 reason,
             })?;
         }
-        let data = format!(
-            "lowerdir={},upperdir={},workdir={}",
-            self.lower.display(),
-            self.upper.display(),
-            self.work.display()
-        );
-        mount(
-            Some("overlay"),
-            &self.target,
-            Some("overlay"),
-            MsFlags::empty(),
-            Some(data.as_str()),
+        let lowers: Vec<&Path> = self
+            .lower
+            .to_str()
+            .unwrap_or_default()
+            .split(':')
+            .map(Path::new)
+            .collect();
+        super::overlay_mount::mount_overlay(&lowers, &self.upper, &self.work, &self.target).map_err(
+            |reason| RootfsError::Mount {
+                path: self.target.clone(),
+                reason,
+            },
         )
-        .map_err(|reason| RootfsError::Mount {
-            path: self.target.clone(),
-            reason,
-        })
     }
 }
 

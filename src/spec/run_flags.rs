@@ -173,6 +173,12 @@ pub struct RunFlags {
     /// The key sequence that detaches from the container (default ctrl-p,ctrl-q)
     #[arg(long = "detach-keys")]
     pub detach_keys: Option<String>,
+    /// Pull the image before creating: missing (when not stored), always, never
+    #[arg(long = "pull", value_name = "POLICY")]
+    pub pull: Option<String>,
+    /// Platform to pull for: OS/ARCH[/VARIANT] [default: the host's]
+    #[arg(long = "platform")]
+    pub platform: Option<String>,
     /// Run the container in the background and print its ID
     #[arg(short = 'd', long = "detach", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set)]
     pub detach: Option<String>,
@@ -250,6 +256,18 @@ fn parse_size_flag(flag: &'static str, value: &str) -> Result<i64, SpecError> {
 }
 
 impl RunFlags {
+    /// `--pull` (Docker's policies; `missing` when absent).
+    pub fn pull_policy(
+        &self,
+    ) -> Result<crate::runtime::images::pull_policy::PullPolicy, SpecError> {
+        use crate::runtime::images::pull_policy::PullPolicy;
+        match self.pull.as_deref() {
+            None => Ok(PullPolicy::Missing),
+            Some(text) => PullPolicy::parse(text)
+                .ok_or_else(|| flag_error("--pull", text, "expected missing, always or never")),
+        }
+    }
+
     /// Whether `-d` was given.
     pub fn detach(&self) -> Result<bool, SpecError> {
         Ok(parse_bool_flag("-d, --detach", &self.detach)?.unwrap_or(false))

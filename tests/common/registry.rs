@@ -60,12 +60,50 @@ pub fn in_netns(netns: Option<&str>, program: &str) -> Command {
 impl Registry {
     /// Starts a registry with storage under `dir` (in `netns`).
     pub fn start(dir: &Path, netns: Option<&str>, auth: bool) -> Registry {
+        Registry::start_with(dir, netns, auth, false)
+    }
+
+    /// A registry speaking HTTPS with a self-signed certificate made by `openssl`.
+    pub fn start_tls(dir: &Path, netns: Option<&str>) -> Registry {
+        Registry::start_with(dir, netns, false, true)
+    }
+
+    fn start_with(dir: &Path, netns: Option<&str>, auth: bool, tls: bool) -> Registry {
         std::fs::create_dir_all(dir.join("storage")).unwrap();
         let port = free_port(netns);
         let mut config = format!(
             "version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n",
             dir.join("storage").display()
         );
+        if tls {
+            let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+            let out = Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                ])
+                .args([
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                ])
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&cert)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "openssl: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            config.push_str(&format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                cert.display(),
+                key.display()
+            ));
+        }
         if auth {
             std::fs::write(dir.join("htpasswd"), HTPASSWD).unwrap();
             config.push_str(&format!(

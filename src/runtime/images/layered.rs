@@ -232,6 +232,7 @@ impl ImageStore {
             pruned.deleted.extend(removed.deleted);
         }
         pruned.layers = self.prune_layers(in_use)?;
+        pruned.partial = super::registry::partial::prune(&self.tmp_dir());
         Ok(pruned)
     }
 }
@@ -242,4 +243,6 @@ pub struct Pruned {
     pub untagged: Vec<String>,
     pub deleted: Vec<String>,
     pub layers: Vec<String>,
+    /// Partial downloads of interrupted pulls removed.
+    pub partial: usize,
 }

@@ -3,15 +3,16 @@
 //! ```text
 //! images/layers/sha256/<hex>/
 //!   root/        the layer unpacked, whiteouts in overlayfs's own form
-//!   meta.json    {"digest": …, "size": bytes on disk}
+//!   meta.json    {"digest": diff ID, "size": bytes on disk}
 //! images/layers.lock   shared while a load or pull adds layers, exclusive to prune them
 //! ```
 //!
-//! A layer is named by the digest of its blob as distributed (compressed for
-//! a registry or an OCI layout, the uncompressed tar of a `docker save`), and
-//! is unpacked by the importer's own [`unpack_tarball`], which hashes the
-//! bytes it reads: a blob whose digest is not its name is refused before the
-//! layer is renamed into place.
+//! A layer is named by its diff ID, the digest of its uncompressed tar, so
+//! the same layer arriving gzip- or zstd-compressed (a registry, an OCI
+//! layout) and uncompressed (a `docker save`) is stored once. It is unpacked
+//! by the importer's own [`unpack_layer`], which hashes both the bytes it
+//! reads and the tar they decompress to: a blob whose digest or diff ID is
+//! not the one announced is refused before the layer is renamed into place.
 //!
 //! OCI whiteouts become what overlayfs expects in a lower directory: a
 //! `.wh.NAME` file becomes a 0:0 character device `NAME`, and `.wh..wh..opq`
@@ -37,7 +38,7 @@ use super::index::{io_error, read_json, write_json};
 use super::load::LoadError;
 use super::progress::Progress;
 use super::store::{disk_usage, TempDir};
-use super::unpack::unpack_tarball;
+use super::unpack::unpack_layer;
 use super::{ImageError, ImportError};
 
 const WHITEOUT: &str = ".wh.";
@@ -130,16 +131,19 @@ impl Layers {
         Ok(LayersLock(lock))
     }
 
-    /// Unpacks the blob at `blob` as layer `digest` unless stored already;
-    /// refuses a blob whose digest differs. `tmp` is the store's `tmp/`.
+    /// Unpacks the blob at `blob` as layer `diff_id` unless stored already:
+    /// refuses a blob whose uncompressed tar is not `diff_id`, or whose bytes
+    /// are not `blob_digest` when there is one (a registry's or an OCI
+    /// layout's, compressed). `tmp` is the store's `tmp/`.
     pub fn add(
         &self,
         tmp: &Path,
-        digest: &str,
+        diff_id: &str,
+        blob_digest: Option<&str>,
         blob: &Path,
         label: &str,
     ) -> Result<(), ImageError> {
-        if self.exists(digest) {
+        if self.exists(diff_id) {
             return Ok(());
         }
         let failed = |reason| ImageError::Import {
@@ -151,24 +155,34 @@ impl Layers {
         fs::create_dir(&root).map_err(io_error(&root))?;
         let len = fs::metadata(blob).map_or(0, |m| m.len());
         let mut progress = Progress::new(label, len);
-        let actual = unpack_tarball(blob, &root, &mut progress, self.limits).map_err(failed)?;
+        let actual = unpack_layer(blob, &root, &mut progress, self.limits).map_err(failed)?;
         progress.finish();
-        if actual != digest {
-            return Err(LoadError::DigestMismatch {
-                what: format!("layer {label}"),
-                expected: digest.to_string(),
-                actual,
+        let checks = [
+            (blob_digest, actual.file, format!("layer {label}")),
+            (
+                Some(diff_id),
+                actual.uncompressed,
+                format!("layer {label} (uncompressed, its diff ID)"),
+            ),
+        ];
+        for (expected, actual, what) in checks {
+            if let Some(expected) = expected.filter(|e| *e != actual) {
+                return Err(LoadError::DigestMismatch {
+                    what,
+                    expected: expected.to_string(),
+                    actual,
+                }
+                .into());
             }
-            .into());
         }
         convert_whiteouts(&root).map_err(|reason| failed(ImportError::Source(reason)))?;
         let record = LayerRecord {
-            digest: digest.to_string(),
+            digest: diff_id.to_string(),
             size: disk_usage(&root).map_err(io_error(&root))?,
         };
         write_json(&work.path.join("meta.json"), &record)?;
         self.commit(work)
-            .map_err(|e| io_error(&self.layer_dir(digest))(e))?;
+            .map_err(|e| io_error(&self.layer_dir(diff_id))(e))?;
         Ok(())
     }
 

@@ -376,7 +376,7 @@ impl ImageStore {
                     return Err(files.bad(format!("unsupported diff_id {diff_id:?}")).into());
                 }
                 self.layer_store()
-                    .add(&self.tmp_dir(), diff_id, &blob, layer)?;
+                    .add(&self.tmp_dir(), diff_id, None, &blob, layer)?;
                 layers.push(diff_id.clone());
             }
             let names = familiar_names(
@@ -423,15 +423,23 @@ impl ImageStore {
                     .into());
             }
             let mut layers = Vec::new();
-            for layer in &manifest.layers {
+            for (layer, diff_id) in manifest.layers.iter().zip(parsed.diff_ids()) {
                 let name = blob_name(&layer.digest)
                     .ok_or_else(|| files.bad(format!("unsupported digest {:?}", layer.digest)))?;
+                if !digest::is_full(diff_id) {
+                    return Err(files.bad(format!("unsupported diff_id {diff_id:?}")).into());
+                }
                 let blob = files
                     .path(&name)
                     .ok_or_else(|| files.bad(format!("{name} is missing")))?;
-                self.layer_store()
-                    .add(&self.tmp_dir(), &layer.digest, &blob, &name)?;
-                layers.push(layer.digest.clone());
+                self.layer_store().add(
+                    &self.tmp_dir(),
+                    diff_id,
+                    Some(&layer.digest),
+                    &blob,
+                    &name,
+                )?;
+                layers.push(diff_id.clone());
             }
             let ref_names = ["io.containerd.image.name", REF_NAME]
                 .iter()

@@ -1,6 +1,6 @@
 //! When an IMAGE is pulled before a container is made of it: Docker's
-//! `--pull` policies, used by the Emperor's `docker-pull` attribute
-//! (`missing` by default, `never`, `always`).
+//! `--pull` policies, used by `run`/`create --pull` and the Emperor's
+//! `docker-pull` attribute (`missing` by default, `never`, `always`).
 //!
 //! The pull runs in a child `vassalrun pull`: downloads use threads, and a
 //! process that creates containers must stay single-threaded (libcontainer
@@ -38,8 +38,14 @@ impl PullPolicy {
 }
 
 /// Pulls `image` if `policy` says so; a path, or a name that is no registry
-/// reference, is left to `create` (which refuses what it cannot find).
-pub fn ensure(settings: &Settings, image: &str, policy: PullPolicy) -> Result<(), String> {
+/// reference, is left to `create` (which refuses what it cannot find, as it
+/// does an absent image under `never`). `platform` is `--platform`'s text.
+pub fn ensure(
+    settings: &Settings,
+    image: &str,
+    policy: PullPolicy,
+    platform: Option<&str>,
+) -> Result<(), String> {
     if policy == PullPolicy::Never || !matches!(ImageSource::classify(image), ImageSource::Name(_))
     {
         return Ok(());
@@ -51,27 +57,59 @@ pub fn ensure(settings: &Settings, image: &str, policy: PullPolicy) -> Result<()
         return Ok(());
     }
     let exe = std::env::current_exe().map_err(|e| format!("pulling {image}: {e}"))?;
-    pull_in_child(&exe, settings, image)
+    pull_in_child(&exe, settings, image, platform).map_err(|reason| match policy {
+        PullPolicy::Missing => format!("Unable to find image '{image}' locally: {reason}"),
+        _ => reason,
+    })
 }
 
-fn pull_in_child(exe: &Path, settings: &Settings, image: &str) -> Result<(), String> {
-    let status = Command::new(exe)
+/// `vassalrun pull IMAGE` in a child. Its status lines go to our stderr, as
+/// `docker run` prints a pull's; a failure comes back as its one error line.
+/// On a terminal the child has stderr itself, for its progress display.
+fn pull_in_child(
+    exe: &Path,
+    settings: &Settings,
+    image: &str,
+    platform: Option<&str>,
+) -> Result<(), String> {
+    use std::io::IsTerminal;
+    let terminal = std::io::stderr().is_terminal();
+    let mut command = Command::new(exe);
+    command
         .arg("--root")
         .arg(&settings.root)
         .arg("--run-dir")
         .arg(&settings.run_dir)
         .arg("--config-dir")
         .arg(&settings.config_dir)
-        .args(["pull", "--quiet", image])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .status()
-        .map_err(|e| format!("pulling {image}: {}: {e}", exe.display()))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("pulling {image} failed ({status})"))
+        .arg("pull");
+    if let Some(platform) = platform {
+        command.args(["--platform", platform]);
     }
+    command
+        .args(["--", image])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(if terminal {
+            Stdio::inherit()
+        } else {
+            Stdio::piped()
+        });
+    let out = command
+        .output()
+        .map_err(|e| format!("pulling {image}: {}: {e}", exe.display()))?;
+    if out.status.success() {
+        eprint!("{}", String::from_utf8_lossy(&out.stdout));
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let reason = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.strip_prefix("vassalrun: ").unwrap_or(l).to_string())
+        .unwrap_or_else(|| format!("pulling {image} failed ({})", out.status));
+    Err(reason)
 }
 
 #[cfg(test)]

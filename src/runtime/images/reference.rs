@@ -118,6 +118,11 @@ impl Reference {
         format!("{}/{}", self.registry, self.repository)
     }
 
+    /// The fully qualified form: `docker.io/library/busybox:latest`.
+    pub fn canonical(&self) -> String {
+        self.with_suffix(self.name())
+    }
+
     /// The short form Docker prints: `busybox:latest`, `team/app:1`,
     /// `registry.example.com:5000/app@sha256:…`.
     pub fn familiar(&self) -> String {

@@ -439,6 +439,10 @@ impl ImageStore {
             return;
         };
         for entry in entries.flatten() {
+            // Interrupted downloads, kept to be continued (`image prune` removes them).
+            if entry.file_name() == super::registry::partial::DIR {
+                continue;
+            }
             let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| {
                 SystemTime::now().duration_since(t).unwrap_or_default() > STALE_AFTER
             });

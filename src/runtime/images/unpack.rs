@@ -273,6 +273,39 @@ pub fn unpack_tarball(
     progress: &mut Progress,
     limits: ImportLimits,
 ) -> Result<String, ImportError> {
+    unpack_layer(path, rootfs, progress, limits).map(|d| d.file)
+}
+
+/// The two digests of an unpacked tarball.
+pub struct Digests {
+    /// Of the file's bytes, as read (a registry's blob digest).
+    pub file: String,
+    /// Of the uncompressed tar stream to its end (a layer's diff ID).
+    pub uncompressed: String,
+}
+
+/// Hashes the decompressed stream on its way to the tar reader.
+struct DecodedHash<R> {
+    inner: R,
+    hasher: std::rc::Rc<std::cell::RefCell<sha2::Sha256>>,
+}
+
+impl<R: Read> Read for DecodedHash<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        sha2::Digest::update(&mut *self.hasher.borrow_mut(), &buf[..n]);
+        Ok(n)
+    }
+}
+
+/// [`unpack_tarball`], also hashing the uncompressed stream (read to its end
+/// after the archive's last entry, still under the expansion guard).
+pub fn unpack_layer(
+    path: &Path,
+    rootfs: &Path,
+    progress: &mut Progress,
+    limits: ImportLimits,
+) -> Result<Digests, ImportError> {
     let file = File::open(path).map_err(ImportError::Source)?;
     let mut file = BufReader::with_capacity(256 * 1024, file);
     let kind = compression(file.fill_buf().map_err(ImportError::Source)?)?;
@@ -298,8 +331,14 @@ pub fn unpack_tarball(
             tripped: tripped.clone(),
         }),
     };
+    let decoded_hash = std::rc::Rc::new(std::cell::RefCell::new(
+        <sha2::Sha256 as sha2::Digest>::new(),
+    ));
     let mut tail = TailWatch {
-        inner: guarded,
+        inner: DecodedHash {
+            inner: guarded,
+            hasher: decoded_hash.clone(),
+        },
         eof: false,
         trailing_zeros: 0,
     };
@@ -307,6 +346,11 @@ pub fn unpack_tarball(
     writer.limit_size(limits.max_size);
     let result = unpack_entries(&mut tail, &mut writer);
     let (eof, zeros) = (tail.eof, tail.trailing_zeros);
+    // The padding after the end-of-archive blocks belongs to the diff ID too.
+    let drained = match &result {
+        Ok(()) => io::copy(&mut tail, &mut io::sink()).map(drop),
+        Err(_) => Ok(()),
+    };
     drop(tail);
     if let Some((decoded, compressed)) = tripped.get() {
         return Err(ImportError::Expansion {
@@ -325,9 +369,11 @@ pub fn unpack_tarball(
         Ok(()) if eof && zeros < 512 => return Err(ImportError::Truncated),
         Ok(()) => {}
     }
+    drained.map_err(ImportError::Corrupt)?;
     writer.finish()?;
-    let (digest, _) = source.finish().map_err(ImportError::Source)?;
-    Ok(digest)
+    let (file, _) = source.finish().map_err(ImportError::Source)?;
+    let uncompressed = super::digest::format(decoded_hash.take());
+    Ok(Digests { file, uncompressed })
 }
 
 fn unpack_entries(data: &mut dyn Read, writer: &mut Writer) -> Result<(), ImportError> {

@@ -2,12 +2,12 @@
 //! and blobs, with Docker's token flow (`WWW-Authenticate: Bearer realm=…`)
 //! and basic auth, every byte checked against its digest.
 //!
-//! HTTPS always; a registry configured insecure is tried over HTTPS first and
-//! over plain HTTP when that fails to connect, as Docker does.
+//! HTTPS always, its certificate verified; a registry configured insecure is
+//! tried over HTTPS with any certificate first and over plain HTTP when that
+//! fails, as Docker does.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
-use std::path::Path;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -37,7 +37,12 @@ pub struct Client {
 
 impl Client {
     pub fn new(reference: &Reference, insecure: bool) -> Client {
+        // As Docker's insecure-registries: any certificate, else plain HTTP.
+        let tls = ureq::tls::TlsConfig::builder()
+            .disable_verification(insecure)
+            .build();
         let config = ureq::Agent::config_builder()
+            .tls_config(tls)
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(30)))
             // An idle registry is a failed pull; a large layer may take long.
@@ -66,9 +71,19 @@ impl Client {
 
     /// GET with the current authorization; on 401, authenticates and retries once.
     fn get(&self, path: &str, accept: &str) -> Result<Response<Body>, PullError> {
+        self.get_from(path, accept, None)
+    }
+
+    /// [`Client::get`], from byte `from` on when given (`Range: bytes=N-`).
+    fn get_from(
+        &self,
+        path: &str,
+        accept: &str,
+        from: Option<u64>,
+    ) -> Result<Response<Body>, PullError> {
         let mut authenticated = false;
         loop {
-            let response = self.send(path, accept)?;
+            let response = self.send(path, accept, from)?;
             let status = response.status().as_u16();
             if status == 401 && !authenticated {
                 let challenge = response
@@ -96,10 +111,18 @@ impl Client {
         }
     }
 
-    fn send(&self, path: &str, accept: &str) -> Result<Response<Body>, PullError> {
+    fn send(
+        &self,
+        path: &str,
+        accept: &str,
+        from: Option<u64>,
+    ) -> Result<Response<Body>, PullError> {
         loop {
             let url = self.url(path);
             let mut request = self.agent.get(&url).header("Accept", accept);
+            if let Some(from) = from {
+                request = request.header("Range", format!("bytes={from}-"));
+            }
             if let Some(auth) = lock(&self.authorization).clone() {
                 request = request.header("Authorization", auth);
             }
@@ -111,7 +134,8 @@ impl Client {
                 }
                 Err(e) => {
                     let mut reason = e.to_string();
-                    if !self.insecure && !is_status(&e) {
+                    // Unreachable is unreachable; a TLS or protocol failure may be plain HTTP.
+                    if !self.insecure && !is_status(&e) && !unreachable(&e) {
                         reason.push_str(
                             " (a registry speaking plain HTTP must be listed in insecure-registries)",
                         );
@@ -161,10 +185,7 @@ impl Client {
         let realm = param("realm").ok_or_else(|| self.denied())?;
         let scope =
             param("scope").unwrap_or_else(|| format!("repository:{}:pull", self.repository));
-        let mut url = format!("{realm}?scope={}", encode(&scope));
-        if let Some(service) = param("service") {
-            url.push_str(&format!("&service={}", encode(&service)));
-        }
+        let url = token_url(&realm, &scope, param("service").as_deref());
         let mut request = self.agent.get(&url);
         if let Some(basic) = self.basic() {
             request = request.header("Authorization", basic);
@@ -231,27 +252,55 @@ impl Client {
         Ok(bytes)
     }
 
-    /// Downloads a blob of `size` bytes into `out`, refusing more bytes than
-    /// announced and a digest other than `blob_digest`; `progress` gets every chunk.
+    /// Downloads a blob of `size` bytes into `file`, continuing after the
+    /// bytes it already holds (a `Range` request; from the start when the
+    /// registry answers with the whole blob). Every byte, old and new, is
+    /// hashed: more bytes than announced or a digest other than `blob_digest`
+    /// is refused, and the file is then emptied. On any other failure the
+    /// bytes received stay, for the next pull. `progress` gets every chunk.
     pub fn blob_to_file(
         &self,
         blob_digest: &str,
         size: u64,
-        out: &Path,
+        file: &mut File,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<(), PullError> {
         let path = format!("blobs/{blob_digest}");
         let url = self.url(&path);
-        let mut response = self.get(&path, "*/*")?;
         let failed = |reason: String| PullError::Http {
             url: url.clone(),
             reason,
         };
-        let mut reader = response.body_mut().as_reader().take(size + 1);
-        let mut file = File::create(out).map_err(|e| failed(format!("{}: {e}", out.display())))?;
-        let mut hasher = Sha256::new();
+        let io_failed = |e: io::Error| failed(format!("partial blob {blob_digest}: {e}"));
+        let (mut hasher, mut have) = resume_point(file, size).map_err(io_failed)?;
+        if have == size {
+            return finish(file, hasher, blob_digest);
+        }
+        let mut response = self.get_from(&path, "*/*", (have > 0).then_some(have))?;
+        if have > 0 && response.status().as_u16() != 206 {
+            // The registry sent the whole blob: start over.
+            tracing::debug!("{url}: range not honoured; downloading from the start");
+            file.set_len(0).map_err(io_failed)?;
+            (hasher, have) = (Sha256::new(), 0);
+        } else if have > 0 {
+            let range = response
+                .headers()
+                .get("content-range")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !range.starts_with(&format!("bytes {have}-")) {
+                file.set_len(0).map_err(io_failed)?;
+                return Err(failed(format!(
+                    "asked for bytes {have}- of {blob_digest}, got Content-Range {range:?}"
+                )));
+            }
+            tracing::debug!("{url}: resuming at byte {have} of {size}");
+        }
+        progress(have);
+        file.seek(SeekFrom::Start(have)).map_err(io_failed)?;
+        let mut reader = response.body_mut().as_reader().take(size - have + 1);
         let mut buf = vec![0u8; 256 * 1024];
-        let mut total = 0u64;
+        let mut total = have;
         loop {
             let n = match reader.read(&mut buf) {
                 Ok(0) => break,
@@ -261,27 +310,63 @@ impl Client {
             };
             let chunk = &buf[..n];
             hasher.update(chunk);
-            file.write_all(chunk)
-                .map_err(|e| failed(format!("{}: {e}", out.display())))?;
+            file.write_all(chunk).map_err(io_failed)?;
             total += n as u64;
             progress(n as u64);
+        }
+        if total > size {
+            file.set_len(0).map_err(io_failed)?;
         }
         if total != size {
             return Err(failed(format!(
                 "blob {blob_digest}: {total} bytes received, {size} announced"
             )));
         }
-        let actual = digest::format(hasher);
-        if actual != blob_digest {
-            return Err(mismatch(
-                &format!("blob {blob_digest}"),
-                blob_digest,
-                actual,
-            ));
-        }
-        file.sync_all().map_err(|e| failed(e.to_string()))?;
+        finish(file, hasher, blob_digest)
+    }
+}
+
+/// Hashes the bytes `file` already holds: the hasher and the offset to
+/// continue from (0, emptying the file, when it holds more than `size`).
+fn resume_point(file: &mut File, size: u64) -> io::Result<(Sha256, u64)> {
+    let have = file.metadata()?.len();
+    let mut hasher = Sha256::new();
+    if have > size {
+        file.set_len(0)?;
+        return Ok((hasher, 0));
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let copied = io::copy(&mut (&mut *file).take(have), &mut HashWriter(&mut hasher))?;
+    Ok((hasher, copied))
+}
+
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// Checks the complete blob's digest (emptying the file when wrong) and syncs it.
+fn finish(file: &mut File, hasher: Sha256, blob_digest: &str) -> Result<(), PullError> {
+    let actual = digest::format(hasher);
+    if actual != blob_digest {
+        let _ = file.set_len(0);
+        return Err(mismatch(
+            &format!("blob {blob_digest}"),
+            blob_digest,
+            actual,
+        ));
+    }
+    file.sync_all().map_err(|e| PullError::Http {
+        url: blob_digest.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 fn mismatch(what: &str, expected: &str, actual: String) -> PullError {
@@ -302,6 +387,22 @@ fn read_limited(response: &mut Response<Body>, url: &str) -> Result<Vec<u8>, Pul
             url: url.to_string(),
             reason: e.to_string(),
         })
+}
+
+/// A name that does not resolve or a host that does not answer: no hint
+/// about plain HTTP (a registry speaking it answers, then fails TLS).
+fn unreachable(e: &ureq::Error) -> bool {
+    use io::ErrorKind::*;
+    match e {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(io) => {
+            matches!(
+                io.kind(),
+                ConnectionRefused | NetworkUnreachable | HostUnreachable | TimedOut
+            ) || io.to_string().contains("lookup address")
+        }
+        _ => false,
+    }
 }
 
 fn is_status(e: &ureq::Error) -> bool {
@@ -344,6 +445,17 @@ fn parse_params(text: &str) -> Vec<(String, String)> {
     params
 }
 
+/// The token request: the realm (which may carry a query of its own) with
+/// `scope` and `service` added.
+fn token_url(realm: &str, scope: &str, service: Option<&str>) -> String {
+    let separator = if realm.contains('?') { '&' } else { '?' };
+    let mut url = format!("{realm}{separator}scope={}", encode(scope));
+    if let Some(service) = service {
+        url.push_str(&format!("&service={}", encode(service)));
+    }
+    url
+}
+
 /// Percent-encodes a query value.
 fn encode(value: &str) -> String {
     value
@@ -373,5 +485,25 @@ mod tests {
         assert_eq!(p[1].1, "registry.docker.io");
         assert_eq!(p[2].1, "repository:library/busybox:pull,push");
         assert_eq!(encode("repository:a/b:pull"), "repository%3Aa%2Fb%3Apull");
+    }
+
+    #[test]
+    fn test_token_url_keeps_the_realm_query() {
+        assert_eq!(
+            token_url(
+                "https://auth.example/token",
+                "repository:a:pull",
+                Some("reg")
+            ),
+            "https://auth.example/token?scope=repository%3Aa%3Apull&service=reg"
+        );
+        assert_eq!(
+            token_url(
+                "https://auth.example/token?account=x",
+                "repository:a:pull",
+                None
+            ),
+            "https://auth.example/token?account=x&scope=repository%3Aa%3Apull"
+        );
     }
 }

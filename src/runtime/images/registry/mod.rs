@@ -2,16 +2,17 @@
 //!
 //! The manifest (or the index, of which the entry for the wanted platform is
 //! taken) and the image configuration are fetched and checked; the layers not
-//! stored yet are downloaded in parallel into a private directory under
-//! `tmp/`, each checked against its digest and size; only when all are in are
-//! they unpacked as layers and the image recorded. A failed or interrupted
-//! pull so leaves no image and no layer (its `tmp/` directory is removed, or
-//! swept by a later import when the process died); a second pull of the same
-//! image downloads no blob.
+//! stored yet (by diff ID) are downloaded in parallel into their partial files
+//! under `tmp/partial/` (see `partial.rs`), each checked against its digest
+//! and size; only when all are in are they unpacked as layers and the image
+//! recorded. A failed or interrupted pull so leaves no image and no layer,
+//! only the bytes it received, which the next pull continues with a `Range`
+//! request; a second pull of the same image downloads no blob.
 
 mod client;
 mod credentials;
 mod insecure;
+pub mod partial;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -71,6 +72,8 @@ pub struct Pulled {
     pub name: String,
     /// Layers downloaded; 0 when everything was there.
     pub downloaded: usize,
+    /// The digest of the manifest (or index) asked for: Docker's `Digest:` line.
+    pub manifest_digest: String,
 }
 
 impl ImageStore {
@@ -82,7 +85,7 @@ impl ImageStore {
             name: name.clone(),
             reason,
         };
-        let (bytes, _) = client.manifest(reference.manifest_reference())?;
+        let (bytes, manifest_digest) = client.manifest(reference.manifest_reference())?;
         let manifest = match Document::parse(&bytes).map_err(invalid)? {
             Document::Manifest(manifest) => manifest,
             Document::Index(index) => {
@@ -110,39 +113,53 @@ impl ImageStore {
             ))
             .into());
         }
+        let diff_ids = parsed.diff_ids().to_vec();
+        if let Some(bad) = diff_ids.iter().find(|d| !digest::is_full(d)) {
+            return Err(invalid(format!("unsupported diff_id {bad:?}")).into());
+        }
         self.ensure_dirs()?;
         self.sweep();
         let layers = self.layer_store();
         let _layers_lock = layers.lock_shared()?;
-        let missing: Vec<&Descriptor> = manifest
+        // Layers are stored by diff ID: one loaded from a `docker save` is not
+        // downloaded again.
+        let missing: Vec<(&Descriptor, &String)> = manifest
             .layers
             .iter()
-            .filter(|l| !layers.exists(&l.digest))
+            .zip(&diff_ids)
+            .filter(|(_, diff_id)| !layers.exists(diff_id))
             .collect();
+        let blobs: Vec<&Descriptor> = missing.iter().map(|(d, _)| *d).collect();
         let work = TempDir::create(&self.tmp_dir())?;
-        download(&client, &missing, &work.path, options)?;
+        let downloads = download(&client, &blobs, &self.tmp_dir(), &work.path, options)?;
         let mut added = Vec::new();
         let result = (|| {
-            for layer in &missing {
-                let blob = work.path.join(digest::hex(&layer.digest));
+            for (layer, diff_id) in &missing {
+                let blob = downloads
+                    .path(&layer.digest)
+                    .unwrap_or(&work.path)
+                    .to_path_buf();
                 let label = format!("unpacking {}", digest::short(&layer.digest));
-                layers.add(&self.tmp_dir(), &layer.digest, &blob, &label)?;
-                added.push(layer.digest.clone());
+                layers.add(&self.tmp_dir(), diff_id, Some(&layer.digest), &blob, &label)?;
+                added.push((*diff_id).clone());
             }
-            let digests: Vec<String> = manifest.layers.iter().map(|l| l.digest.clone()).collect();
             self.commit_layered(
                 &config,
-                &digests,
+                &diff_ids,
                 std::slice::from_ref(&name),
                 Path::new(&reference.to_string()),
             )
         })();
         match result {
-            Ok(image) => Ok(Pulled {
-                image,
-                name,
-                downloaded: missing.len(),
-            }),
+            Ok(image) => {
+                downloads.done();
+                Ok(Pulled {
+                    image,
+                    name,
+                    downloaded: missing.len(),
+                    manifest_digest,
+                })
+            }
             Err(e) => {
                 self.discard_layers(&added);
                 Err(e)
@@ -187,15 +204,40 @@ fn check_manifest(manifest: &Manifest) -> Result<(), String> {
     Ok(())
 }
 
-/// Downloads `layers` into `dir` (named by hex digest), `PARALLEL` at a time.
+/// Where each downloaded blob is, and the partial files to remove once the
+/// pull has succeeded (locked until then).
+#[derive(Default)]
+struct Downloads {
+    paths: std::collections::HashMap<String, PathBuf>,
+    partials: Vec<partial::Partial>,
+}
+
+impl Downloads {
+    fn path(&self, blob_digest: &str) -> Option<&Path> {
+        self.paths.get(blob_digest).map(PathBuf::as_path)
+    }
+
+    /// The pull succeeded: the partial files are no longer needed.
+    fn done(self) {
+        for partial in self.partials {
+            partial.remove();
+        }
+    }
+}
+
+/// Downloads `layers`, `PARALLEL` at a time, each into its partial file under
+/// `tmp/partial/` (continuing what an earlier pull received), or into `dir`
+/// when another pull holds that file.
 fn download(
     client: &Client,
     layers: &[&Descriptor],
+    tmp: &Path,
     dir: &Path,
     options: &PullOptions,
-) -> Result<(), PullError> {
+) -> Result<Downloads, PullError> {
+    let downloads = Mutex::new(Downloads::default());
     if layers.is_empty() {
-        return Ok(());
+        return Ok(Downloads::default());
     }
     let total: u64 = layers.iter().map(|l| l.size).sum();
     let progress = Mutex::new(Progress::new(
@@ -212,17 +254,24 @@ fn download(
                 }
                 let i = next.fetch_add(1, Ordering::SeqCst) as usize;
                 let Some(layer) = layers.get(i) else { return };
-                let out: PathBuf = dir.join(digest::hex(&layer.digest));
                 let add = |n: u64| {
                     if let Ok(mut p) = progress.lock() {
                         p.add(n);
                     }
                 };
-                if let Err(e) = client.blob_to_file(&layer.digest, layer.size, &out, &add) {
-                    if let Ok(mut slot) = first_error.lock() {
-                        slot.get_or_insert(e);
+                match download_one(client, layer, tmp, dir, &add) {
+                    Ok((path, partial)) => {
+                        if let Ok(mut d) = downloads.lock() {
+                            d.paths.insert(layer.digest.clone(), path);
+                            d.partials.extend(partial);
+                        }
                     }
-                    return;
+                    Err(e) => {
+                        if let Ok(mut slot) = first_error.lock() {
+                            slot.get_or_insert(e);
+                        }
+                        return;
+                    }
                 }
             });
         }
@@ -230,8 +279,42 @@ fn download(
     if let Ok(mut p) = progress.lock() {
         p.finish();
     }
+    let downloads = downloads.into_inner().unwrap_or_else(|p| p.into_inner());
     match first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
         Some(e) => Err(e),
-        None => Ok(()),
+        None => Ok(downloads),
+    }
+}
+
+/// One blob: into its partial file when this pull can lock it, else into `dir`.
+fn download_one(
+    client: &Client,
+    layer: &Descriptor,
+    tmp: &Path,
+    dir: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(PathBuf, Option<partial::Partial>), PullError> {
+    let io_failed = |path: &Path, e: std::io::Error| PullError::Http {
+        url: layer.digest.clone(),
+        reason: format!("{}: {e}", path.display()),
+    };
+    match partial::open(tmp, &layer.digest).map_err(|e| io_failed(&partial::dir(tmp), e))? {
+        Some(mut partial) => {
+            match client.blob_to_file(&layer.digest, layer.size, &mut partial.file, progress) {
+                Ok(()) => Ok((partial.path.clone(), Some(partial))),
+                Err(e) => {
+                    if matches!(e, PullError::DigestMismatch { .. }) {
+                        partial.remove();
+                    }
+                    Err(e)
+                }
+            }
+        }
+        None => {
+            let out = dir.join(digest::hex(&layer.digest));
+            let mut file = std::fs::File::create(&out).map_err(|e| io_failed(&out, e))?;
+            client.blob_to_file(&layer.digest, layer.size, &mut file, progress)?;
+            Ok((out, None))
+        }
     }
 }
