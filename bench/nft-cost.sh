@@ -64,5 +64,7 @@ for label in A B; do
     # shellcheck disable=SC2086
     strace -f -e trace=execve -o "$WORK/strace-alone" $NS_ENTER "$bin" --root "$WORK/vr/root" --run-dir "$WORK/vr/run" \
         --config-dir "$WORK/vr/etc" --default-cgroup-parent "$CG" run --rm -p 9999:80 bb /bin/true >/dev/null 2>&1
-    echo "$label: nft processes per run --rm -p: beside one published container $(grep -c 'execve("[^"]*nft"' "$WORK/strace-beside" || true), alone $(grep -c 'execve("[^"]*nft"' "$WORK/strace-alone" || true)"
+    # successful execs only (a PATH search fails on the directories before nft's)
+    nft_execs() { grep 'execve("[^"]*/nft"' "$1" | grep -c '= 0$' || true; }
+    echo "$label: nft processes per run --rm -p: beside one published container $(nft_execs "$WORK/strace-beside"), alone $(nft_execs "$WORK/strace-alone")"
 done
