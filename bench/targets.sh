@@ -164,11 +164,14 @@ scaling() {
     scale_measure 0
     log "scaling: beside $SCALE_N vassalrun containers"
     vr_sleepers
+    # the last containers' monitors hand over to their relay after 0.5 s
+    sleep 2
     scale_measure vr
     # shellcheck disable=SC2046
     vr rm -f $(vr ps -q) >/dev/null
     log "scaling: beside $SCALE_N crun containers"
     crun_sleepers
+    sleep 2
     scale_measure crun
     crun_sleepers_rm
     v0=$(ti_stat "$WORK/scale-0.tsv" vassalrun median)
