@@ -20,7 +20,7 @@
 . scripts/packages.sh
 . bench/hugetlb.sh
 
-BENCH_PACKAGES="hyperfine runc crun podman conmon jq busybox-static util-linux"
+BENCH_PACKAGES="hyperfine runc crun podman conmon jq busybox-static util-linux perl gcc libc6-dev procps"
 
 bench_init() {
     WORK=$(mktemp -d /tmp/vassalrun-bench.XXXXXX)
@@ -132,6 +132,18 @@ hf_stat() {
         '.results[] | select(.command == $n) | (.[$f] // 0) * 1000 * 10 | round / 10' "$1"
 }
 
+# Median, min or count of NAME's samples in a bench/timeit.pl output FILE (ms).
+# ti_stat FILE NAME median|min|n
+ti_stat() {
+    awk -F'\t' -v n="$2" '$1 == n {print $2}' "$1" | sort -n |
+        awk -v w="$3" '{ a[NR] = $1 } END {
+            if (NR == 0) print ""
+            else if (w == "min") printf "%.1f", a[1]
+            else if (w == "n") print NR
+            else if (NR % 2) printf "%.1f", a[(NR + 1) / 2]
+            else printf "%.1f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
 # a / b with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 # PASS when a <= b (FAIL when either is missing)
@@ -186,6 +198,10 @@ pm_conmon_pids() {
 
 bench_cleanup() {
     set +e
+    if [ -n "${EMPEROR_PID:-}" ]; then
+        kill -INT "$EMPEROR_PID" 2>/dev/null
+        wait "$EMPEROR_PID" 2>/dev/null
+    fi
     if [ -n "${WORK:-}" ] && [ -d "$WORK/vr/root" ]; then
         ids=$(vr ps -aq 2>/dev/null)
         # shellcheck disable=SC2086

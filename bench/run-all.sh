@@ -2,7 +2,9 @@
 # The whole benchmark suite: vassalrun side by side with runc, crun and podman
 # (+ conmon), one hyperfine run per comparison. As root:
 #
-#   sh bench/run-all.sh [CASE...]      # cases 1-6, default all, in the order given
+#   sh bench/run-all.sh [CASE...]      # cases 1-7, default all, in the order given
+#
+# Case 7 is bench/targets.sh: every target of issue #16, PASS/FAIL, reported first.
 #
 # Installs what it needs (Debian packages: hyperfine runc crun podman conmon
 # jq ...), builds vassalrun in release mode, prepares the same busybox rootfs
@@ -21,6 +23,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 . bench/lib.sh
+. bench/emperor.sh
 
 RUNS=${RUNS:-50}
 WARMUP=${WARMUP:-5}
@@ -33,7 +36,7 @@ MONITOR_IDLE=${MONITOR_IDLE:-20}
 MONITOR_LOG_MIB=${MONITOR_LOG_MIB:-1024}
 EMPEROR_ROUNDS=${EMPEROR_ROUNDS:-9}
 OUT=${OUT:-bench/results/latest.md}
-CASES=${*:-1 2 3 4 5 6}
+CASES=${*:-7 1 2 3 4 5 6}
 
 bench_init
 bench_install uwsgi-core curl
@@ -215,14 +218,6 @@ case5() {
     say
 }
 
-# Whether this vassalrun can be uWSGI's --emperor-wrapper: a spawn with no
-# docker-image execs the host's uWSGI (here /bin/echo) with the Emperor's args.
-has_emperor_wrapper() {
-    printf '[uwsgi]\n' >"$WORK/probe.ini"
-    out=$(UWSGI_EMPEROR_FD=0 VASSALRUN_HOST_UWSGI=/bin/echo "$V" --ini "$WORK/probe.ini" 2>/dev/null </dev/null) || return 1
-    [ "$out" = "--ini $WORK/probe.ini" ]
-}
-
 case6() {
     say "## 6. Emperor: vassal file dropped → first HTTP 200 through its port"
     say
@@ -232,94 +227,30 @@ case6() {
         log "case 6: skipped: no emperor wrapper yet"
         return 0
     fi
-    if [ ! -x rootfs-fixtures/build-uwsgi.sh ] && [ ! -f rootfs-fixtures/build-uwsgi.sh ]; then
-        say "skipped: no uWSGI fixture (rootfs-fixtures/build-uwsgi.sh)"
-        say
-        return 0
-    fi
     log "case 6: Emperor time to first 200, containerized vs host"
-    sh rootfs-fixtures/build-uwsgi.sh "$WORK/uwsgi.tar" >/dev/null
-    vr image import "$WORK/uwsgi.tar" uwsgi >/dev/null
-    mkdir -p "$WORK/vassals" "$WORK/spool"
-    cat >"$WORK/spool/ctr.ini" <<'INI'
-[emperor]
-docker-image = uwsgi
-docker-port = 127.0.0.1:18090:8080
-[uwsgi]
-http-socket = 0.0.0.0:8080
-master = true
-processes = 1
-route-run = return:200
-INI
-    cat >"$WORK/spool/host.ini" <<'INI'
-[uwsgi]
-plugins = http,corerouter
-http-socket = 127.0.0.1:18091
-master = true
-processes = 1
-route-run = return:200
-INI
-    (
-        export VASSALRUN_ROOT="$WORK/vr/root" VASSALRUN_RUN_DIR="$WORK/vr/run" \
-            VASSALRUN_CONFIG_DIR="$WORK/vr/etc" VASSALRUN_CGROUP_PARENT="$CG"
-        # shellcheck disable=SC2086
-        exec $NS_ENTER uwsgi --emperor "$WORK/vassals" --emperor-wrapper "$V" \
-            --emperor-freq 1 >"$WORK/emperor.log" 2>&1
-    ) &
-    emperor=$!
-    # "drop_ms spawn_ms": ms from dropping $1.ini until $2 answers 200, and
-    # from the Emperor's spawn of it (its process appears) until then; then
-    # the vassal is removed and gone before the next round.
-    first_200() {
-        t0=$(date +%s%N)
-        cp "$WORK/spool/$1.ini" "$WORK/vassals/.$1.tmp"
-        mv "$WORK/vassals/.$1.tmp" "$WORK/vassals/$1.ini"
-        i=0
-        until pgrep -f -- "--ini $1\.ini" >/dev/null; do
-            i=$((i + 1))
-            [ "$i" -lt 2000 ] || { echo "the Emperor did not spawn $1" >&2; return 1; }
-            sleep 0.002
-        done
-        t1=$(date +%s%N)
-        i=0
-        # shellcheck disable=SC2086
-        until $NS_ENTER curl -s -o /dev/null -w '%{http_code}' -m 1 "$2" 2>/dev/null | grep -q 200; do
-            i=$((i + 1))
-            [ "$i" -lt 3000 ] || { echo "no answer from $2" >&2; cat "$WORK/emperor.log" >&2; return 1; }
-            sleep 0.005
-        done
-        t2=$(date +%s%N)
-        echo "$(((t2 - t0) / 1000000)) $(((t2 - t1) / 1000000))"
-        rm -f "$WORK/vassals/$1.ini"
-        i=0
-        while pgrep -f -- "--ini $1\.ini" >/dev/null && [ "$i" -lt 1000 ]; do
-            i=$((i + 1))
-            sleep 0.01
-        done
-        sleep 0.5
-    }
-    : >"$WORK/c6"
-    r=0
-    while [ "$r" -lt "$EMPEROR_ROUNDS" ]; do
-        echo "container $(first_200 ctr http://127.0.0.1:18090/)" >>"$WORK/c6"
-        echo "host $(first_200 host http://127.0.0.1:18091/)" >>"$WORK/c6"
-        r=$((r + 1))
-    done
-    kill -INT "$emperor" 2>/dev/null || true
-    wait "$emperor" 2>/dev/null || true
-    # stat6 KIND COLUMN(2: from the drop, 3: from the spawn) min|median
-    stat6() { awk -v k="$1" -v c="$2" '$1 == k {print $c}' "$WORK/c6" | sort -n | awk -v w="$3" '{a[NR] = $1} END { if (w == "min") print a[1]; else print a[int((NR + 1) / 2)] }'; }
-    cm=$(stat6 container 2 median) hm=$(stat6 host 2 median)
-    cs=$(stat6 container 3 median) hs=$(stat6 host 3 median)
-    say "A uWSGI Emperor runs in the bench's network namespace with vassalrun as \`--emperor-wrapper\`: a vassal with \`docker-image\` and \`docker-port = 127.0.0.1:18090:8080\` (uWSGI from the machine's uwsgi-core in the fixture image, \`route-run = return:200\`) against the same vassal run on the host (no \`docker-image\`). The Emperor scans its directory once a second (\`--emperor-freq 1\`, its minimum), so \"from the drop\" includes 0–1000 ms of waiting for the scan; \"from the spawn\" starts when the vassal's process appears. $EMPEROR_ROUNDS rounds, interleaved (ms)."
+    emperor_start
+    emperor_rounds "$EMPEROR_ROUNDS" "$WORK/c6"
+    emperor_stop
+    f=$WORK/c6
+    cm=$(emperor_stat "$f" container 2 median) hm=$(emperor_stat "$f" host 2 median)
+    cs=$(emperor_stat "$f" container 3 median) hs=$(emperor_stat "$f" host 3 median)
+    say "A uWSGI Emperor runs in the bench's network namespace with vassalrun as \`--emperor-wrapper\` (\`bench/emperor.sh\`): a vassal with \`docker-image\` and \`docker-port = 127.0.0.1:18090:8080\` (uWSGI from the machine's uwsgi-core in the fixture image, \`route-run = return:200\`) against the same vassal run on the host (no \`docker-image\`: the wrapper execs the host's uWSGI). The Emperor scans its directory once a second (\`--emperor-freq 1\`, its minimum), so \"from the drop\" includes 0–1000 ms of waiting for the scan; \"from the spawn\" starts at the wrapper's exec (stamped by \`bench/spawn-stamp.c\`); the first 200 is found by a connect every millisecond (\`bench/first-200.pl\`). $EMPEROR_ROUNDS rounds, interleaved (ms)."
     say
     say "| vassal | from the drop: min | median | from the spawn: min | median | spawn median / host's |"
     say "|---|---|---|---|---|---|"
-    say "| containerized | $(stat6 container 2 min) | $cm | $(stat6 container 3 min) | $cs | $(ratio "$cs" "$hs") |"
-    say "| host | $(stat6 host 2 min) | $hm | $(stat6 host 3 min) | $hs | 1.00 |"
+    say "| containerized | $(emperor_stat "$f" container 2 min) | $cm | $(emperor_stat "$f" container 3 min) | $cs | $(ratio "$cs" "$hs") |"
+    say "| host | $(emperor_stat "$f" host 2 min) | $hm | $(emperor_stat "$f" host 3 min) | $hs | 1.00 |"
     say
     verdict "containerized median ≤ 1.3 × host median, from the drop" "$cm" "$(awk -v h="$hm" 'BEGIN { printf "%.0f", h * 1.3 }')"
-    verdict "containerized median ≤ 1.3 × host median, from the spawn" "$cs" "$(awk -v h="$hs" 'BEGIN { printf "%.0f", h * 1.3 }')"
+    verdict "containerized median ≤ 1.3 × host median, from the spawn" "$cs" "$(awk -v h="$hs" 'BEGIN { printf "%.1f", h * 1.3 }')"
+    say
+}
+
+# The targets of issue #16 (bench/targets.sh, its own state and namespace).
+case7() {
+    log "case 7: the targets of issue #16 (bench/targets.sh)"
+    VASSALRUN=$V OUT=$WORK/targets.md sh bench/targets.sh >/dev/null
+    sed 's/^#/##/' "$WORK/targets.md" >>"$REPORT"
     say
 }
 
@@ -336,7 +267,7 @@ for c in $CASES; do
     say
 done
 mkdir -p "$(dirname "$OUT")"
-for c in 0 1 2 3 4 5 6; do
+for c in 0 7 1 2 3 4 5 6; do
     [ -f "$WORK/case$c.md" ] && cat "$WORK/case$c.md"
 done >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

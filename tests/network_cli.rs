@@ -849,6 +849,76 @@ fn test_stop_and_rm_tear_down_everything() {
     lab.assert_clean();
 }
 
+/// A container's port elements go in and out as an in-process netlink batch,
+/// the table goes with the last container the same way: with no `nft` to
+/// run (`VASSALRUN_NFT` names a missing program), a second published
+/// container starts, is reachable, and its exact elements (as nft reads them
+/// back) leave with it; only the table's definition needed `nft`.
+#[test]
+fn test_port_elements_without_an_nft_process() {
+    if !can_run_containers() {
+        return;
+    }
+    let lab = Lab::new();
+    lab.vr_ok(&web_args("first", &["-p", "8001:80"]));
+    let without_nft = |args: &[&str]| {
+        let image = img();
+        let out = lab
+            .env
+            .command()
+            .env("VASSALRUN_NFT", "/nonexistent/nft")
+            .args(args.iter().map(|a| a.replace("{img}", &image)))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", describe(&out));
+    };
+    without_nft(&web_args(
+        "second",
+        &[
+            "-p",
+            "8002:80",
+            "-p",
+            "127.0.0.1:8003:81",
+            "-p",
+            "8004:53/udp",
+        ],
+    ));
+    wait_http(&lab, "second");
+    let ip = lab.ip_of("second");
+    let table = || {
+        stdout(
+            &lab.host
+                .exec(&["nft", "list", "table", "inet", "vassalrun"]),
+        )
+    };
+    let listed = table();
+    for element in [
+        format!("tcp . 8002 : {ip} . 80"),
+        format!("udp . 8004 : {ip} . 53"),
+        format!("127.0.0.1 . tcp . 8003 : {ip} . 81"),
+    ] {
+        assert!(listed.contains(&element), "{element} not in\n{listed}");
+    }
+    assert!(
+        listed.contains("elements = { 127.0.0.1 . tcp . 8003 }"),
+        "{listed}"
+    );
+    // 1 + 4 port elements, one bridge and one subnet.
+    assert_eq!(lab.elements(), 7);
+    let nb = lab.neighbour.path();
+    assert_eq!(http_get(&nb, "192.0.2.1:8002").as_deref(), Some("second"));
+    let host = lab.host.path();
+    assert_eq!(http_get(&host, "127.0.0.1:8003").as_deref(), Some("second"));
+    without_nft(&["rm", "-f", "second"]);
+    assert_eq!(lab.elements(), 3, "second's elements left:\n{}", table());
+    assert!(!table().contains("8002"), "{}", table());
+    assert_eq!(http_get(&nb, "192.0.2.1:8001").as_deref(), Some("first"));
+    // The last container takes the table with it, without nft too.
+    without_nft(&["rm", "-f", "first"]);
+    lab.assert_clean();
+}
+
 #[test]
 fn test_reload_after_flush() {
     if !can_run_containers() {

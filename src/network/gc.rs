@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::error::NetworkError;
-use super::firewall::{ruleset, Firewall, NftCli};
+use super::firewall::{ruleset, Firewall, Nftables};
 use super::netlink::Netlink;
 use super::state::{NetLock, NetState, Registry};
 use super::teardown::{remove_bridge_if_unused, undo};
@@ -15,7 +15,7 @@ use super::teardown::{remove_bridge_if_unused, undo};
 pub fn release(registry: &Registry, id: &str) -> Option<String> {
     let endpoint = registry.endpoint(id).ok()??;
     registry.forget(&endpoint);
-    Some(match undo(&NftCli, &endpoint, registry) {
+    Some(match undo(&Nftables, &endpoint, registry) {
         Ok(()) => format!("network endpoint {id} ({})", endpoint.ip),
         Err(e) => format!("network endpoint {id} ({}), with errors: {e}", endpoint.ip),
     })
@@ -48,7 +48,7 @@ pub fn gc(
     lines.extend(registry.sweep_orphans());
     let state = registry.load_all();
     lines.extend(sweep_links(&state, bridge)?);
-    reload_locked(&NftCli, &state)?;
+    reload_locked(&Nftables, &state)?;
     Ok(lines)
 }
 
@@ -96,13 +96,13 @@ fn sweep_links(state: &NetState, bridge: &str) -> Result<Vec<String>, NetworkErr
 pub fn reload(dir: &Path) -> Result<usize, NetworkError> {
     let _lock = NetLock::acquire(dir)?;
     let state = Registry::new(dir).load_all();
-    reload_locked(&NftCli, &state)?;
+    reload_locked(&Nftables, &state)?;
     Ok(state.endpoints.len())
 }
 
 fn reload_locked(firewall: &dyn Firewall, state: &NetState) -> Result<(), NetworkError> {
     if state.endpoints.is_empty() {
-        return firewall.apply(&ruleset::delete_table_batch());
+        return firewall.delete_table();
     }
     firewall.apply(&ruleset::rebuild_batch(state))
 }

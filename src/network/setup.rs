@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rand::Rng;
 
 use super::error::NetworkError;
-use super::firewall::{ruleset, Firewall, NftCli};
+use super::firewall::{ruleset, Firewall, Nftables};
 use super::netlink::netns::{in_netns, open_netns};
 use super::netlink::{sysctl, Netlink};
 use super::ports::assign::ephemeral_range;
@@ -160,11 +160,11 @@ fn attach_bridge(attach: &Attach) -> Result<Endpoint, NetworkError> {
                 started.elapsed()
             )
         })
-        .and_then(|()| program_firewall(&NftCli, news, &registry, &endpoint))
+        .and_then(|()| program_firewall(&Nftables, news, &registry, &endpoint))
         .inspect(|()| tracing::debug!("network: firewall by {:?}", started.elapsed()));
     if let Err(e) = result {
         registry.forget(&endpoint);
-        let undone = teardown::undo(&NftCli, &endpoint, &registry);
+        let undone = teardown::undo(&Nftables, &endpoint, &registry);
         return Err(match undone {
             Ok(()) => e,
             Err(cleanup) => NetworkError::Teardown(vec![e, cleanup]),
@@ -305,7 +305,7 @@ fn program_firewall(
     if elements.is_empty() {
         return Ok(());
     }
-    if firewall.apply(&ruleset::add_batch(&elements)).is_ok() {
+    if firewall.add_elements(&elements).is_ok() {
         return Ok(());
     }
     firewall.apply(&ruleset::rebuild_batch(&registry.load_all()))

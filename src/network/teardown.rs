@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::error::NetworkError;
-use super::firewall::{ruleset, Firewall, NftCli};
+use super::firewall::{ruleset, Firewall, Nftables};
 use super::netlink::Netlink;
 use super::state::{Endpoint, NetLock, Registry};
 
@@ -21,7 +21,7 @@ pub fn detach(dir: &Path, id: &str) -> Result<(), NetworkError> {
         return Ok(());
     };
     registry.forget(&endpoint);
-    undo(&NftCli, &endpoint, &registry)
+    undo(&Nftables, &endpoint, &registry)
 }
 
 /// Removes what `endpoint` made; `remaining` no longer holds it.
@@ -53,13 +53,13 @@ fn remove_elements(
     remaining: &Registry,
 ) -> Result<(), NetworkError> {
     if !remaining.any_endpoint() {
-        return firewall.apply(&ruleset::delete_table_batch());
+        return firewall.delete_table();
     }
     let mut elements = ruleset::endpoint_elements(endpoint);
     if !remaining.bridge_in_use(&endpoint.bridge) {
         elements.extend(ruleset::network_elements(endpoint));
     }
-    if elements.is_empty() || firewall.apply(&ruleset::delete_batch(&elements)).is_ok() {
+    if elements.is_empty() || firewall.delete_elements(&elements).is_ok() {
         return Ok(());
     }
     firewall.apply(&ruleset::rebuild_batch(&remaining.load_all()))

@@ -1,15 +1,63 @@
-//! Applying a transaction: `nft -f -` with the batch on stdin. The kernel
-//! applies the whole batch or none of it. Output is never parsed.
+//! Applying a transaction: `nft -f -` with the batch on stdin, or, for the
+//! per-container changes, an in-process netlink batch. The kernel applies
+//! the whole batch or none of it. `nft`'s output is never parsed.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use super::netlink;
+use super::ruleset::{self, Element};
 use crate::network::error::NetworkError;
 
 /// The seam between what to change and the kernel's nftables.
 pub trait Firewall {
     /// Applies `batch` (nft script lines) atomically.
     fn apply(&self, batch: &str) -> Result<(), NetworkError>;
+
+    /// Adds `elements` in one transaction (see [`ruleset::add_batch`]).
+    fn add_elements(&self, elements: &[Element]) -> Result<(), NetworkError> {
+        self.apply(&ruleset::add_batch(elements))
+    }
+
+    /// Deletes exactly `elements` in one transaction (see [`ruleset::delete_batch`]).
+    fn delete_elements(&self, elements: &[Element]) -> Result<(), NetworkError> {
+        self.apply(&ruleset::delete_batch(elements))
+    }
+
+    /// Deletes the table if it is there.
+    fn delete_table(&self) -> Result<(), NetworkError> {
+        self.apply(&ruleset::delete_table_batch())
+    }
+}
+
+/// vassalrun's firewall: the table's definition through `nft -f -`, the
+/// per-container changes (port elements, the table's removal) as an
+/// in-process netlink batch ([`super::netlink`]), which saves an `nft`
+/// process per change.
+pub struct Nftables;
+
+impl Firewall for Nftables {
+    fn apply(&self, batch: &str) -> Result<(), NetworkError> {
+        NftCli.apply(batch)
+    }
+
+    fn add_elements(&self, elements: &[Element]) -> Result<(), NetworkError> {
+        if netlink::encodable(elements) {
+            return netlink::add_elements(elements);
+        }
+        NftCli.add_elements(elements)
+    }
+
+    fn delete_elements(&self, elements: &[Element]) -> Result<(), NetworkError> {
+        if netlink::encodable(elements) {
+            return netlink::delete_elements(elements);
+        }
+        NftCli.delete_elements(elements)
+    }
+
+    fn delete_table(&self) -> Result<(), NetworkError> {
+        netlink::delete_table()
+    }
 }
 
 /// The `nft` binary (from PATH, or `VASSALRUN_NFT`).

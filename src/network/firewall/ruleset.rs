@@ -20,10 +20,14 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::net::Ipv4Addr;
 
-use crate::network::state::{Endpoint, NetState, PortMap};
+use crate::network::settings::Subnet;
+use crate::network::state::{Endpoint, NetState, PortMap, Proto};
 
 pub const TABLE: &str = "inet vassalrun";
+/// The table's name alone (its family is `inet`), for netlink.
+pub const TABLE_NAME: &str = "vassalrun";
 
 const DEFINITION: &str = r#"table inet vassalrun {
   map pf4_any { type inet_proto . inet_service : ipv4_addr . inet_service; }
@@ -65,22 +69,98 @@ const DEFINITION: &str = r#"table inet vassalrun {
 }
 "#;
 
-/// `(set, element)` pairs of one port mapping, e.g.
-/// `("pf4_any", "tcp . 8080 : 10.89.0.2 . 80")`,
-/// `("pf4_addr", "127.0.0.1 . tcp . 8081 : 10.89.0.2 . 81")`,
-/// `("lo4_ports", "127.0.0.1 . tcp . 8081")`.
-fn port_elements(ip: std::net::Ipv4Addr, port: &PortMap) -> Vec<(&'static str, String)> {
-    let target = format!("{ip} . {}", port.container_port);
+/// One element of the table's sets and maps, typed so that it can be written
+/// as nft text (the table's rebuild) or encoded for a netlink batch
+/// ([`super::netlink`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Element {
+    /// `pf4_any`: `tcp . 8080 : 10.89.0.2 . 80`, a port on every host address.
+    AnyAddress {
+        proto: Proto,
+        port: u16,
+        to: Ipv4Addr,
+        to_port: u16,
+    },
+    /// `pf4_addr`: `127.0.0.1 . tcp . 8081 : 10.89.0.2 . 81`.
+    Address {
+        host: Ipv4Addr,
+        proto: Proto,
+        port: u16,
+        to: Ipv4Addr,
+        to_port: u16,
+    },
+    /// `lo4_ports`: `127.0.0.1 . tcp . 8081`, a loopback-only port.
+    Loopback {
+        host: Ipv4Addr,
+        proto: Proto,
+        port: u16,
+    },
+    /// `bridges`: `"vr0"`.
+    Bridge(String),
+    /// `subnets4`: `10.89.0.0/24` (an interval set).
+    Subnet(Subnet),
+}
+
+impl Element {
+    /// The set or map it belongs to.
+    pub fn set(&self) -> &'static str {
+        match self {
+            Element::AnyAddress { .. } => "pf4_any",
+            Element::Address { .. } => "pf4_addr",
+            Element::Loopback { .. } => "lo4_ports",
+            Element::Bridge(_) => "bridges",
+            Element::Subnet(_) => "subnets4",
+        }
+    }
+
+    /// The element in nft's syntax.
+    pub fn text(&self) -> String {
+        match self {
+            Element::AnyAddress {
+                proto,
+                port,
+                to,
+                to_port,
+            } => format!("{proto} . {port} : {to} . {to_port}"),
+            Element::Address {
+                host,
+                proto,
+                port,
+                to,
+                to_port,
+            } => format!("{host} . {proto} . {port} : {to} . {to_port}"),
+            Element::Loopback { host, proto, port } => format!("{host} . {proto} . {port}"),
+            Element::Bridge(name) => format!("\"{name}\""),
+            Element::Subnet(subnet) => subnet.to_string(),
+        }
+    }
+}
+
+/// The elements of one port mapping: `pf4_any`, or `pf4_addr` (and
+/// `lo4_ports` for a loopback address).
+fn port_elements(ip: Ipv4Addr, port: &PortMap) -> Vec<Element> {
+    let (proto, to, to_port) = (port.proto, ip, port.container_port);
     match port.host_ip {
-        None => vec![(
-            "pf4_any",
-            format!("{} . {} : {target}", port.proto, port.host_port),
-        )],
+        None => vec![Element::AnyAddress {
+            proto,
+            port: port.host_port,
+            to,
+            to_port,
+        }],
         Some(host) => {
-            let key = format!("{host} . {} . {}", port.proto, port.host_port);
-            let mut out = vec![("pf4_addr", format!("{key} : {target}"))];
+            let mut out = vec![Element::Address {
+                host,
+                proto,
+                port: port.host_port,
+                to,
+                to_port,
+            }];
             if host.is_loopback() {
-                out.push(("lo4_ports", key));
+                out.push(Element::Loopback {
+                    host,
+                    proto,
+                    port: port.host_port,
+                });
             }
             out
         }
@@ -88,7 +168,7 @@ fn port_elements(ip: std::net::Ipv4Addr, port: &PortMap) -> Vec<(&'static str, S
 }
 
 /// The elements an endpoint owns: its port mappings.
-pub fn endpoint_elements(endpoint: &Endpoint) -> Vec<(&'static str, String)> {
+pub fn endpoint_elements(endpoint: &Endpoint) -> Vec<Element> {
     endpoint
         .ports
         .iter()
@@ -97,22 +177,27 @@ pub fn endpoint_elements(endpoint: &Endpoint) -> Vec<(&'static str, String)> {
 }
 
 /// The elements a bridge network owns while any endpoint uses it.
-pub fn network_elements(endpoint: &Endpoint) -> Vec<(&'static str, String)> {
+pub fn network_elements(endpoint: &Endpoint) -> Vec<Element> {
     vec![
-        ("bridges", format!("\"{}\"", endpoint.bridge)),
-        ("subnets4", endpoint.subnet.to_string()),
+        Element::Bridge(endpoint.bridge.clone()),
+        Element::Subnet(endpoint.subnet),
     ]
 }
 
-fn add_lines(out: &mut String, elements: &[(&'static str, String)]) {
-    for (set, element) in elements {
-        let _ = writeln!(out, "add element {TABLE} {set} {{ {element} }}");
+fn add_lines(out: &mut String, elements: &[Element]) {
+    for element in elements {
+        let _ = writeln!(
+            out,
+            "add element {TABLE} {} {{ {} }}",
+            element.set(),
+            element.text()
+        );
     }
 }
 
 /// Adds `elements`; fails as a whole if a key is already there (a port
 /// another mapping holds).
-pub fn add_batch(elements: &[(&'static str, String)]) -> String {
+pub fn add_batch(elements: &[Element]) -> String {
     let mut out = String::new();
     add_lines(&mut out, elements);
     out
@@ -121,11 +206,12 @@ pub fn add_batch(elements: &[(&'static str, String)]) -> String {
 /// Deletes exactly `elements`. Each is added first, with its exact value, so
 /// a missing one does not abort the batch (nft fails a delete of an absent
 /// element) while another value for the key would.
-pub fn delete_batch(elements: &[(&'static str, String)]) -> String {
+pub fn delete_batch(elements: &[Element]) -> String {
     let mut out = String::new();
-    for (set, element) in elements {
-        let _ = writeln!(out, "add element {TABLE} {set} {{ {element} }}");
-        let _ = writeln!(out, "delete element {TABLE} {set} {{ {element} }}");
+    for element in elements {
+        let (set, text) = (element.set(), element.text());
+        let _ = writeln!(out, "add element {TABLE} {set} {{ {text} }}");
+        let _ = writeln!(out, "delete element {TABLE} {set} {{ {text} }}");
     }
     out
 }
@@ -139,12 +225,15 @@ pub fn delete_table_batch() -> String {
 pub fn rebuild_batch(state: &NetState) -> String {
     let mut out = delete_table_batch();
     out.push_str(DEFINITION);
-    let networks: BTreeSet<(&'static str, String)> = state
+    // Each network once, however many endpoints it has.
+    let mut seen = BTreeSet::new();
+    let networks: Vec<Element> = state
         .endpoints
         .values()
         .flat_map(network_elements)
+        .filter(|e| seen.insert((e.set(), e.text())))
         .collect();
-    add_lines(&mut out, &networks.into_iter().collect::<Vec<_>>());
+    add_lines(&mut out, &networks);
     for endpoint in state.endpoints.values() {
         add_lines(&mut out, &endpoint_elements(endpoint));
     }
@@ -154,8 +243,6 @@ pub fn rebuild_batch(state: &NetState) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::settings::Subnet;
-    use crate::network::state::Proto;
 
     fn endpoint() -> Endpoint {
         Endpoint {
