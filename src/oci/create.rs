@@ -19,6 +19,7 @@ use oci_spec::runtime::Spec;
 use super::delete::cleanup_failed_create;
 use super::late_seccomp::LateSeccomp;
 use super::lock::IdLock;
+use super::shown_spec::OriginalMountNs;
 use super::state::validate_id;
 use super::{OciContext, OciError};
 
@@ -114,21 +115,55 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     let cgroup = spec.linux().as_ref().and_then(|l| l.cgroups_path().clone());
     let _parent = cgroup
         .map(|c| crate::runtime::cgroup_parent::before_create(&ctx.root, &c.to_string_lossy()));
-    let late_seccomp = match super::late_seccomp::plan(&spec) {
-        Some(plan) => {
-            let scratch = ctx.root.join(format!(".late-seccomp-{}.json", args.id));
-            let shown = super::late_seccomp::present_spec(&args.id, &bundle, &plan.spec, &scratch);
-            let _ = std::fs::remove_file(&scratch);
-            shown?;
-            Some(plan.executor)
-        }
-        None => None,
-    };
+    let (late_seccomp, runtime_ns) = show_changed_spec(ctx, args, &bundle, &spec)?;
     build(ctx, args, &bundle, detach, late_seccomp)
+        .and_then(|container| rejoin(runtime_ns, &args.id).map(|()| container))
         .and_then(|container| apply_cgroup_fixups(&spec, &container).map(|()| container))
         .and_then(|container| confine_cgroups(&spec, &container, &args.id).map(|()| container))
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
         .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))
+}
+
+/// Shows libcontainer a changed spec where vassalrun makes up for it (see
+/// [`super::shown_spec`]): the late seccomp filter, and the create-time hooks
+/// through the state shim. Returns the late-seccomp executor, if any, and
+/// the runtime's mount namespace to go back to once the container is built.
+fn show_changed_spec(
+    ctx: &OciContext,
+    args: &CreateArgs,
+    bundle: &Path,
+    spec: &Spec,
+) -> Result<(Option<LateSeccomp>, Option<OriginalMountNs>), OciError> {
+    let late = super::late_seccomp::plan(spec);
+    if late.is_none() && !super::hook_state::wanted(spec) {
+        return Ok((None, None));
+    }
+    let (changed, executor) = match late {
+        Some(plan) => (plan.spec, Some(plan.executor)),
+        None => (spec.clone(), None),
+    };
+    // Open (and inherited by the hooks libcontainer runs) until `rejoin`.
+    let runtime_ns = OriginalMountNs::open(&args.id, 3 + i32::from(args.preserve_fds))?;
+    let exe = std::env::current_exe().map_err(OciError::io("/proc/self/exe"))?;
+    let changed = super::hook_state::wrap(changed, &exe, runtime_ns.raw());
+    let scratch = ctx.root.join(format!(".shown-spec-{}.json", args.id));
+    let shown = super::shown_spec::present(&args.id, bundle, &changed, &scratch);
+    let _ = std::fs::remove_file(&scratch);
+    shown.map(|()| (executor, Some(runtime_ns)))
+}
+
+/// Back in the runtime's mount namespace once the container is built (`run`
+/// then starts, waits and deletes there, and runs poststart/poststop hooks
+/// there); closes the descriptor.
+fn rejoin(runtime_ns: Option<OriginalMountNs>, id: &str) -> Result<(), OciError> {
+    let Some(ns) = runtime_ns else {
+        return Ok(());
+    };
+    ns.rejoin().map_err(|e| OciError::Runtime {
+        id: id.to_string(),
+        step: "rejoin the runtime's mount namespace",
+        reason: e.to_string(),
+    })
 }
 
 /// The cgroup filesystem as the bundle's mount options say, as runc makes it
