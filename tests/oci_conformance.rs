@@ -427,6 +427,76 @@ fn test_late_seccomp_keeps_a_process_without_capabilities_whole() {
     }
 }
 
+/// With `noNewPrivileges` absent, a profile refusing `recvfrom` (which
+/// libcontainer's start handshake uses after its early load) still runs: the
+/// filter is loaded by vassalrun, after the handshake.
+#[test]
+fn test_seccomp_denying_the_start_handshake_runs() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let bundle = t.bundle(
+        "recvfrom",
+        &["grep", "Seccomp:", "/proc/self/status"],
+        |spec| {
+            spec["linux"]["seccomp"] = json!({
+                "defaultAction": "SCMP_ACT_ALLOW",
+                "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+                "syscalls": [{"names": ["recvfrom"], "action": "SCMP_ACT_ERRNO"}]
+            });
+            spec["process"]
+                .as_object_mut()
+                .unwrap()
+                .remove("noNewPrivileges");
+        },
+    );
+    let out = t.oci(&["run", "--bundle", bundle.to_str().unwrap(), "recvfrom"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Seccomp:\t2"), "{stdout}");
+}
+
+/// `noNewPrivileges: false` without CAP_SYS_ADMIN and a profile refusing
+/// capset: vassalrun loads the filter (keeping CAP_SYS_ADMIN for that) and
+/// leaves it to the `execve` to take CAP_SYS_ADMIN away again.
+#[test]
+fn test_seccomp_denying_capset_runs_without_cap_sys_admin() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let bundle = t.bundle(
+        "capset",
+        &[
+            "grep",
+            "-E",
+            "^(Seccomp|CapEff|CapPrm):",
+            "/proc/self/status",
+        ],
+        |spec| {
+            spec["linux"]["seccomp"] = json!({
+                "defaultAction": "SCMP_ACT_ALLOW",
+                "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+                "syscalls": [{"names": ["capset"], "action": "SCMP_ACT_ERRNO"}]
+            });
+            spec["process"]["noNewPrivileges"] = false.into();
+        },
+    );
+    let out = t.oci(&["run", "--bundle", bundle.to_str().unwrap(), "capset"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Seccomp:\t2"), "{stdout}");
+    for set in ["CapEff:\t", "CapPrm:\t"] {
+        let caps = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(set))
+            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+            .unwrap();
+        assert_eq!(caps & (1 << 21), 0, "{set} CAP_SYS_ADMIN kept: {stdout}");
+    }
+}
+
 /// The v1 memory controller's directory of the test's container `id`.
 fn memory_cgroup(t: &OciEnv, id: &str) -> std::path::PathBuf {
     Path::new("/sys/fs/cgroup/memory").join(&t.cgroup_path(id)[1..])

@@ -30,10 +30,37 @@ use libcontainer::workload::default::DefaultExecutor;
 use libcontainer::workload::{Executor, ExecutorError, ExecutorValidationError};
 use oci_spec::runtime::{Capability, LinuxSeccomp, LinuxSeccompAction, Spec};
 
-/// Syscalls libcontainer makes after an early filter load, up to `execve`.
-const RUNTIME_SYSCALLS: [&str; 14] = [
-    "capget", "capset", "prctl", "chdir", "getcwd", "close", "read", "write", "socket", "accept4",
-    "recvmsg", "sendmsg", "execve", "openat",
+/// Syscalls libcontainer makes after an early filter load, up to `execve`
+/// (traced with strace on libcontainer 0.7: capabilities, the user lookup
+/// through glibc, the executable's lookup, the start handshake; the stat
+/// family in every spelling glibc may use).
+const RUNTIME_SYSCALLS: [&str; 26] = [
+    "capget",
+    "capset",
+    "prctl",
+    "chdir",
+    "getcwd",
+    "close",
+    "read",
+    "write",
+    "socket",
+    "connect",
+    "accept4",
+    "recvmsg",
+    "recvfrom",
+    "sendmsg",
+    "sendto",
+    "execve",
+    "openat",
+    "lseek",
+    "fcntl",
+    "statx",
+    "newfstatat",
+    "fstat",
+    "stat",
+    "lstat",
+    "access",
+    "faccessat2",
 ];
 
 /// What [`plan`] decided: the spec libcontainer gets, and the executor.
@@ -91,12 +118,19 @@ pub fn plan(spec: &Spec) -> Option<Plan> {
         .and_then(|p| p.capabilities().as_ref())
         .and_then(|c| c.permitted().as_ref())
         .is_some_and(|p| p.contains(&Capability::SysAdmin));
+    // Dropping CAP_SYS_ADMIN again needs capset under the filter. A filter
+    // refusing capset would fail the start (or kill the process), and the
+    // drop is a second guard only: CAP_SYS_ADMIN is not in the bounding set,
+    // so the `execve` that follows takes it away anyway (root's new sets are
+    // the bounding set; others' come from ambient and file capabilities,
+    // which the bounding set limits too).
+    let can_drop = !denies(&seccomp, "capset");
     Some(Plan {
         spec: changed,
         executor: LateSeccomp {
             seccomp,
-            drop_from_effective: !has_sys_admin,
-            drop_from_permitted: !permitted,
+            drop_from_effective: !has_sys_admin && can_drop,
+            drop_from_permitted: !permitted && can_drop,
         },
     })
 }
@@ -209,6 +243,32 @@ mod tests {
         assert!(!plan.executor.drop_from_permitted);
     }
 
+    /// A filter refusing capset: the executor must not call it under the
+    /// filter (the execve drops CAP_SYS_ADMIN: not in the bounding set).
+    #[test]
+    fn test_plan_with_capset_denied_leaves_the_drop_to_execve() {
+        let deny_capset = r#"[{"names":["capset"],"action":"SCMP_ACT_ERRNO"}]"#;
+        let plan = plan(&spec(
+            r#","noNewPrivileges":false"#,
+            deny_capset,
+            "SCMP_ACT_ALLOW",
+        ))
+        .expect("noNewPrivileges false without CAP_SYS_ADMIN");
+        assert!(!plan.executor.drop_from_effective);
+        assert!(!plan.executor.drop_from_permitted);
+        let plan = plan_of_mkdir();
+        assert!(plan.executor.drop_from_effective);
+    }
+
+    fn plan_of_mkdir() -> Plan {
+        plan(&spec(
+            r#","noNewPrivileges":false"#,
+            DENY_MKDIR,
+            "SCMP_ACT_ALLOW",
+        ))
+        .unwrap()
+    }
+
     #[test]
     fn test_plan_table() {
         let allow = "SCMP_ACT_ALLOW";
@@ -218,6 +278,19 @@ mod tests {
             (r#","noNewPrivileges":false"#, DENY_MKDIR, allow, true),
             ("", DENY_GETCWD, allow, true),
             ("", DENY_MKDIR, allow, false),
+            // The start handshake and the executable's lookup.
+            (
+                "",
+                r#"[{"names":["recvfrom"],"action":"SCMP_ACT_ERRNO"}]"#,
+                allow,
+                true,
+            ),
+            (
+                "",
+                r#"[{"names":["statx"],"action":"SCMP_ACT_KILL"}]"#,
+                allow,
+                true,
+            ),
             (
                 "",
                 r#"[{"names":["read","write"],"action":"SCMP_ACT_ALLOW"}]"#,
