@@ -243,11 +243,16 @@ fn test_create_hooks_read_state_created_in_their_namespaces() {
     }
     let t = OciEnv::new();
     let log = t.dir().join("hooks.log");
+    let sigign = t.dir().join("sigign");
     let bundle = t.bundle("stdin", &["sleep", "1000"], |spec| {
         spec["annotations"] = json!({"org.example": "hook stdin"});
         spec["hooks"] = json!({
             "prestart": [ns_logging_hook("prestart", &log)],
-            "createRuntime": [ns_logging_hook("createRuntime", &log)],
+            "createRuntime": [ns_logging_hook("createRuntime", &log), json!({
+                "path": "/bin/sh",
+                "args": ["sh", "-c", format!("grep ^SigIgn: /proc/self/status > {}", sigign.display())],
+                "env": ["PATH=/usr/bin:/bin"]
+            })],
             "createContainer": [ns_logging_hook("createContainer", &log)],
             "poststart": [ns_logging_hook("poststart", &log)],
             "poststop": [ns_logging_hook("poststop", &log)],
@@ -313,6 +318,10 @@ fn test_create_hooks_read_state_created_in_their_namespaces() {
     assert_eq!(hooks[1].2["pid"], pid, "{}", hooks[1].2);
     assert_eq!(hooks[2].2["pid"], 1, "{}", hooks[2].2);
     assert_eq!(hooks[3].2["pid"], pid, "{}", hooks[3].2);
+    // The shim hands the hook SIGPIPE at its default, not Rust's SIG_IGN.
+    let line = std::fs::read_to_string(&sigign).unwrap();
+    let mask = u64::from_str_radix(line.trim_start_matches("SigIgn:").trim(), 16).unwrap();
+    assert_eq!(mask & SIGPIPE_BIT, 0, "{line}");
 }
 
 /// Runs `f` while reaping the container forks ("youki:[…]") that a failed

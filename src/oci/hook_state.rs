@@ -168,6 +168,13 @@ fn shim(args: &[OsString]) -> Result<std::convert::Infallible, String> {
         .map_err(|e| format!("read the state: {e}"))?;
     let state = corrected(&state, in_container);
     feed_stdin(&state)?;
+    // Rust's runtime ignored SIGPIPE before `main`; the hook must start with
+    // the default, as it would have without the shim (libcontainer's
+    // processes catch it, and a caught signal is reset by exec).
+    // SAFETY: single-threaded; SIG_DFL installs no handler.
+    unsafe {
+        nix::libc::signal(nix::libc::SIGPIPE, nix::libc::SIG_DFL);
+    }
     let c = |s: &OsString| CString::new(s.as_bytes()).map_err(|_| format!("NUL in {s:?}"));
     let program = c(path)?;
     let argv = hook_args.iter().map(c).collect::<Result<Vec<_>, _>>()?;
