@@ -116,8 +116,10 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     let _parent = cgroup
         .map(|c| crate::runtime::cgroup_parent::before_create(&ctx.root, &c.to_string_lossy()));
     let (late_seccomp, runtime_ns) = show_changed_spec(ctx, args, &bundle, &spec)?;
-    build(ctx, args, &bundle, detach, late_seccomp)
-        .and_then(|container| rejoin(runtime_ns, &args.id).map(|()| container))
+    let built = build(ctx, args, &bundle, detach, late_seccomp)
+        .and_then(|container| rejoin(runtime_ns, &args.id).map(|()| container));
+    let _ = std::fs::remove_file(shown_spec_scratch(ctx, &args.id));
+    built
         .and_then(|container| apply_cgroup_fixups(&spec, &container).map(|()| container))
         .and_then(|container| confine_cgroups(&spec, &container, &args.id).map(|()| container))
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
@@ -146,10 +148,20 @@ fn show_changed_spec(
     let runtime_ns = OriginalMountNs::open(&args.id, 3 + i32::from(args.preserve_fds))?;
     let exe = std::env::current_exe().map_err(OciError::io("/proc/self/exe"))?;
     let changed = super::hook_state::wrap(changed, &exe, runtime_ns.raw());
-    let scratch = ctx.root.join(format!(".shown-spec-{}.json", args.id));
-    let shown = super::shown_spec::present(&args.id, bundle, &changed, &scratch);
-    let _ = std::fs::remove_file(&scratch);
-    shown.map(|()| (executor, Some(runtime_ns)))
+    let scratch = shown_spec_scratch(ctx, &args.id);
+    // The file stays until the container is built (`create` removes it): a
+    // spec mount binding the bundle's config.json in needs a source that is
+    // not deleted, the kernel refuses to bind a deleted file.
+    super::shown_spec::present(&args.id, bundle, &changed, &scratch)
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&scratch);
+        })
+        .map(|()| (executor, Some(runtime_ns)))
+}
+
+/// Where the changed spec is written before it is bound over the bundle's.
+fn shown_spec_scratch(ctx: &OciContext, id: &str) -> PathBuf {
+    ctx.root.join(format!(".shown-spec-{id}.json"))
 }
 
 /// Back in the runtime's mount namespace once the container is built (`run`

@@ -76,7 +76,11 @@ impl OriginalMountNs {
 /// Shows `spec` to libcontainer as `<bundle>/config.json`: this process moves
 /// to a mount namespace of its own (slave to the host's, so nothing made
 /// here reaches the host) and binds a copy written to `scratch` over it.
-/// `scratch` may be removed once this returns (the mount keeps the file).
+/// `scratch` may be removed once libcontainer has built the container (the
+/// mount keeps the file; until then a spec mount binding the bundle's
+/// config.json in needs it undeleted). The container's mount namespace is
+/// copied from this one: if its root holds the bundle's config.json, or a
+/// spec mount binds it in, the container sees the changed spec there.
 pub fn present(id: &str, bundle: &Path, spec: &Spec, scratch: &Path) -> Result<(), OciError> {
     let fail = |step: &'static str| {
         move |e: nix::Error| OciError::Runtime {
