@@ -47,6 +47,10 @@ runtimes=(${RUNTIMES:-vassalrun runc crun})
 timeout=${TIMEOUT:-120}
 
 work=$(mktemp -d /tmp/vassalrun-conformance.XXXXXX)
+# mktemp makes it 0700: a program's bundle under it (TMPDIR=$work/tmp) must be
+# reachable by the uids a user namespace maps (linux_uid_mappings,
+# linux_ns_nopath), as it is in /tmp.
+chmod 0755 "$work"
 # vassalrun keeps a read-only bind of its binary under its state root
 # (<root>/.protected): unmount whatever is mounted under the work dir first.
 unmount_under() {
@@ -90,6 +94,7 @@ ln -s "$checkout/rootfs-amd64.tar.gz" "$work/rootfs-amd64.tar.gz"
 
 # --- one wrapper per runtime, each with its own state root ------------------
 mkdir -p "$work/bin" "$work/tmp"
+chmod 1777 "$work/tmp"
 unified=/sys/fs/cgroup/unified
 for rt in "${runtimes[@]}"; do
     root="$work/root-$rt"
@@ -122,7 +127,7 @@ sweep() {
         "$work/bin/$rt" delete --force "$id" >/dev/null 2>&1 || true
     done
     unmount_under "$work/tmp"
-    rm -rf "${work:?}/tmp" && mkdir "$work/tmp"
+    rm -rf "${work:?}/tmp" && mkdir -m 1777 "$work/tmp"
 }
 
 # The verdict on one program's TAP output and exit status. The programs do not

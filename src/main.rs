@@ -1,6 +1,9 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    if let Some(code) = hook_shim() {
+        return code;
+    }
     if vassalrun::emperor::invoked_by_emperor() {
         // Before any reset: a vassal without an image gets the Emperor's
         // dispositions untouched.
@@ -8,6 +11,15 @@ fn main() -> ExitCode {
     }
     restore_default_signals();
     vassalrun::cli::main()
+}
+
+/// The hook-state shim (see `vassalrun::oci::hook_state`), selected by its
+/// program name; first, so the hook keeps every disposition it inherited.
+fn hook_shim() -> Option<ExitCode> {
+    let args: Vec<_> = std::env::args_os().collect();
+    let arg0 = std::path::Path::new(args.first()?).file_name()?;
+    (arg0 == vassalrun::oci::hook_state::SHIM_ARG0)
+        .then(|| ExitCode::from(vassalrun::oci::hook_state::shim_main(args)))
 }
 
 /// Ignored signals stay ignored across exec, so whatever our parent ignored (and

@@ -199,6 +199,131 @@ fn test_failing_create_hooks_fail_create_and_leave_nothing() {
     assert!(logged(&log).is_empty(), "{:?}", logged(&log));
 }
 
+/// A hook appending `NAME MOUNT-NAMESPACE <state JSON from stdin>` to `log`.
+fn ns_logging_hook(name: &str, log: &Path) -> Value {
+    json!({
+        "path": "/bin/sh",
+        "args": ["sh", "-c", format!(
+            "read -r s; echo \"{name} $(readlink /proc/self/ns/mnt) $s\" >> {}",
+            log.display()
+        )],
+        "env": ["PATH=/usr/bin:/bin"],
+        "timeout": 10
+    })
+}
+
+/// Each line of `log` as (hook name, mount namespace, state).
+fn ns_logged(log: &Path) -> Vec<(String, String, Value)> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            let mut parts = l.splitn(3, ' ');
+            let name = parts.next().unwrap().to_string();
+            let ns = parts.next().unwrap().to_string();
+            (
+                name,
+                ns,
+                serde_json::from_str(parts.next().unwrap()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The state on the stdin of prestart, createRuntime and createContainer
+/// says "created" (the spec's state after step 2, as crun; runtime-tools'
+/// hooks_stdin), each hook runs in the namespaces the spec names (runtime's
+/// for the first two, although vassalrun shows libcontainer the changed spec
+/// from a private mount namespace), the bundle on disk is untouched, and the
+/// container process holds no descriptor of the runtime's mount namespace.
+#[test]
+fn test_create_hooks_read_state_created_in_their_namespaces() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let log = t.dir().join("hooks.log");
+    let sigign = t.dir().join("sigign");
+    let bundle = t.bundle("stdin", &["sleep", "1000"], |spec| {
+        spec["annotations"] = json!({"org.example": "hook stdin"});
+        spec["hooks"] = json!({
+            "prestart": [ns_logging_hook("prestart", &log)],
+            "createRuntime": [ns_logging_hook("createRuntime", &log), json!({
+                "path": "/bin/sh",
+                "args": ["sh", "-c", format!("grep ^SigIgn: /proc/self/status > {}", sigign.display())],
+                "env": ["PATH=/usr/bin:/bin"]
+            })],
+            "createContainer": [ns_logging_hook("createContainer", &log)],
+            "poststart": [ns_logging_hook("poststart", &log)],
+            "poststop": [ns_logging_hook("poststop", &log)],
+        });
+    });
+    let on_disk = std::fs::read(bundle.join("config.json")).unwrap();
+    let out = t.oci(&["create", "--bundle", bundle.to_str().unwrap(), "stdin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let pid = t.init_pid("stdin");
+    let state = t.state("stdin");
+    assert_eq!(state["status"], "created", "{state}");
+    assert_eq!(state["bundle"], bundle.to_str().unwrap(), "{state}");
+    let out = t.oci(&["start", "stdin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    wait_comm(pid, "sleep");
+    let fds: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read_link(e.path()).ok())
+        .map(|l| l.display().to_string())
+        .collect();
+    assert!(!fds.iter().any(|l| l.starts_with("mnt:")), "{fds:?}");
+    let container_ns = std::fs::read_link(format!("/proc/{pid}/ns/mnt")).unwrap();
+    assert_eq!(
+        t.oci(&["delete", "--force", "stdin"]).status.code(),
+        Some(0)
+    );
+    t.reap(pid);
+    assert_eq!(std::fs::read(bundle.join("config.json")).unwrap(), on_disk);
+
+    let runtime_ns = std::fs::read_link("/proc/self/ns/mnt").unwrap();
+    let hooks = ns_logged(&log);
+    let names: Vec<&str> = hooks.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "prestart",
+            "createRuntime",
+            "createContainer",
+            "poststart",
+            "poststop"
+        ]
+    );
+    for (name, ns, state) in &hooks {
+        assert_eq!(state["id"], "stdin", "{name}: {state}");
+        assert_eq!(state["bundle"], bundle.to_str().unwrap(), "{name}: {state}");
+        assert_eq!(state["annotations"]["org.example"], "hook stdin", "{name}");
+        let (want_status, want_ns) = match name.as_str() {
+            "createContainer" => ("created", &container_ns),
+            "poststart" => ("running", &runtime_ns),
+            "poststop" => ("stopped", &runtime_ns),
+            _ => ("created", &runtime_ns),
+        };
+        assert_eq!(state["status"], want_status, "{name}: {state}");
+        assert_eq!(
+            ns,
+            &want_ns.display().to_string(),
+            "{name}: mount namespace"
+        );
+    }
+    // The init's pid as each side sees it: 1 in its own pid namespace.
+    assert_eq!(hooks[0].2["pid"], pid, "{}", hooks[0].2);
+    assert_eq!(hooks[1].2["pid"], pid, "{}", hooks[1].2);
+    assert_eq!(hooks[2].2["pid"], 1, "{}", hooks[2].2);
+    assert_eq!(hooks[3].2["pid"], pid, "{}", hooks[3].2);
+    // The shim hands the hook SIGPIPE at its default, not Rust's SIG_IGN.
+    let line = std::fs::read_to_string(&sigign).unwrap();
+    let mask = u64::from_str_radix(line.trim_start_matches("SigIgn:").trim(), 16).unwrap();
+    assert_eq!(mask & SIGPIPE_BIT, 0, "{line}");
+}
+
 /// Runs `f` while reaping the container forks ("youki:[…]") that a failed
 /// create orphans to this (subreaper) test process, as conmon or containerd's
 /// shim would: on cgroup v1 an unreaped zombie keeps its cgroup busy, so the
@@ -273,6 +398,157 @@ fn test_seccomp_with_no_new_privileges_true_false_and_absent() {
             .unwrap();
         assert_eq!(cap_eff & (1 << 21), 0, "{id}: CAP_SYS_ADMIN kept: {stdout}");
         assert!(t.ids().is_empty(), "{id}: {:?}", t.ids());
+    }
+}
+
+/// A process without a `capabilities` object keeps all of the runtime's
+/// (libcontainer changes none); the filter loaded by vassalrun must not take
+/// that away (it used to hand such a process oci-spec's three defaults).
+#[test]
+fn test_late_seccomp_keeps_a_process_without_capabilities_whole() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let probe = "grep -E '^(Seccomp|CapEff):' /proc/self/status; [ \"$(pwd -P)\" = / ] && echo getcwd-allowed; exit 0";
+    for (id, nnp) in [("nocaps-false", Some(false)), ("nocaps-absent", None)] {
+        let bundle = t.bundle(id, &["sh", "-c", probe], |spec| {
+            deny_getcwd(spec);
+            let process = spec["process"].as_object_mut().unwrap();
+            process.remove("capabilities");
+            process.remove("noNewPrivileges");
+            if let Some(v) = nnp {
+                process.insert("noNewPrivileges".into(), v.into());
+            }
+        });
+        let out = t.oci(&["run", "--bundle", bundle.to_str().unwrap(), id]);
+        assert_eq!(out.status.code(), Some(0), "{id}: {}", describe(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("Seccomp:\t2"), "{id}: {stdout}");
+        assert!(!stdout.contains("getcwd-allowed"), "{id}: {stdout}");
+        let cap_eff = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("CapEff:\t"))
+            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+            .unwrap();
+        assert_ne!(cap_eff & (1 << 21), 0, "{id}: CAP_SYS_ADMIN lost: {stdout}");
+        assert_ne!(cap_eff & (1 << 0), 0, "{id}: CAP_CHOWN lost: {stdout}");
+    }
+}
+
+/// With `noNewPrivileges` absent, a profile refusing `recvfrom` (which
+/// libcontainer's start handshake uses after its early load) still runs: the
+/// filter is loaded by vassalrun, after the handshake.
+#[test]
+fn test_seccomp_denying_the_start_handshake_runs() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let bundle = t.bundle(
+        "recvfrom",
+        &["grep", "Seccomp:", "/proc/self/status"],
+        |spec| {
+            spec["linux"]["seccomp"] = json!({
+                "defaultAction": "SCMP_ACT_ALLOW",
+                "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+                "syscalls": [{"names": ["recvfrom"], "action": "SCMP_ACT_ERRNO"}]
+            });
+            spec["process"]
+                .as_object_mut()
+                .unwrap()
+                .remove("noNewPrivileges");
+        },
+    );
+    let out = t.oci(&["run", "--bundle", bundle.to_str().unwrap(), "recvfrom"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Seccomp:\t2"), "{stdout}");
+}
+
+/// `noNewPrivileges: false` without CAP_SYS_ADMIN and a profile refusing
+/// capset: vassalrun loads the filter (keeping CAP_SYS_ADMIN for that) and
+/// leaves it to the `execve` to take CAP_SYS_ADMIN away again.
+#[test]
+fn test_seccomp_denying_capset_runs_without_cap_sys_admin() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    let bundle = t.bundle(
+        "capset",
+        &[
+            "grep",
+            "-E",
+            "^(Seccomp|CapEff|CapPrm):",
+            "/proc/self/status",
+        ],
+        |spec| {
+            spec["linux"]["seccomp"] = json!({
+                "defaultAction": "SCMP_ACT_ALLOW",
+                "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+                "syscalls": [{"names": ["capset"], "action": "SCMP_ACT_ERRNO"}]
+            });
+            spec["process"]["noNewPrivileges"] = false.into();
+        },
+    );
+    let out = t.oci(&["run", "--bundle", bundle.to_str().unwrap(), "capset"]);
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Seccomp:\t2"), "{stdout}");
+    for set in ["CapEff:\t", "CapPrm:\t"] {
+        let caps = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(set))
+            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+            .unwrap();
+        assert_eq!(caps & (1 << 21), 0, "{set} CAP_SYS_ADMIN kept: {stdout}");
+    }
+}
+
+/// A spec mount binding the bundle's `config.json` into the container (as
+/// a bundle that is its own rootfs would hold it) works on both paths that
+/// show libcontainer a changed spec (create-time hooks, late seccomp): the
+/// bind's source used to be a deleted file there, which the kernel refuses
+/// to bind ("failed to prepare rootfs"). (What the container reads there is
+/// the changed spec: see docs/conformance.md, "Not done".)
+#[test]
+fn test_a_spec_mount_of_the_bundles_config_works() {
+    if !can_run_containers() {
+        return;
+    }
+    let t = OciEnv::new();
+    for id in ["cfg-plain", "cfg-hooks", "cfg-seccomp"] {
+        let config = t.dir().join(format!("bundle-{id}")).join("config.json");
+        let bundle = t.bundle(id, &["cat", "/etc/group"], |spec| {
+            spec["mounts"].as_array_mut().unwrap().push(json!({
+                "destination": "/etc/group", "type": "bind",
+                "source": config.to_str().unwrap(), "options": ["bind", "ro"]
+            }));
+            match id {
+                "cfg-hooks" => spec["hooks"] = json!({"prestart": [sh_hook("exit 0")]}),
+                "cfg-seccomp" => {
+                    deny_getcwd(spec);
+                    spec["process"]["noNewPrivileges"] = false.into();
+                }
+                _ => {}
+            }
+        });
+        let out = t.oci(&["run", "--bundle", bundle.to_str().unwrap(), id]);
+        assert_eq!(out.status.code(), Some(0), "{id}: {}", describe(&out));
+        let seen: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            seen["process"]["args"],
+            json!(["cat", "/etc/group"]),
+            "{id}"
+        );
+        assert!(t.ids().is_empty(), "{id}: {:?}", t.ids());
+        let leftovers: Vec<_> = std::fs::read_dir(t.state_root())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".shown-spec"))
+            .collect();
+        assert!(leftovers.is_empty(), "{id}: {leftovers:?}");
     }
 }
 

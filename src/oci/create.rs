@@ -19,6 +19,7 @@ use oci_spec::runtime::Spec;
 use super::delete::cleanup_failed_create;
 use super::late_seccomp::LateSeccomp;
 use super::lock::IdLock;
+use super::shown_spec::OriginalMountNs;
 use super::state::validate_id;
 use super::{OciContext, OciError};
 
@@ -114,37 +115,91 @@ fn create(ctx: &OciContext, args: &CreateArgs, detach: bool) -> Result<Container
     let cgroup = spec.linux().as_ref().and_then(|l| l.cgroups_path().clone());
     let _parent = cgroup
         .map(|c| crate::runtime::cgroup_parent::before_create(&ctx.root, &c.to_string_lossy()));
-    let late_seccomp = super::late_seccomp::plan(&spec);
-    if let Some(shown) = spec_for_libcontainer(&spec, late_seccomp.as_ref()) {
-        let scratch = ctx.root.join(format!(".shown-spec-{}.json", args.id));
-        let presented = super::late_seccomp::present_spec(&args.id, &bundle, &shown, &scratch);
-        let _ = std::fs::remove_file(&scratch);
-        presented?;
-    }
-    let late_seccomp = late_seccomp.map(|plan| plan.executor);
-    build(ctx, args, &bundle, detach, late_seccomp)
+    let (late_seccomp, runtime_ns) = show_changed_spec(ctx, args, &bundle, &spec)?;
+    let built = build(ctx, args, &bundle, detach, late_seccomp)
+        .and_then(|container| rejoin(runtime_ns, &args.id).map(|()| container));
+    let _ = std::fs::remove_file(shown_spec_scratch(ctx, &args.id));
+    built
         .and_then(|container| apply_cgroup_fixups(&spec, &container).map(|()| container))
         .and_then(|container| confine_cgroups(&spec, &container, &args.id).map(|()| container))
         .and_then(|container| super::init_pid::record(&container).map(|()| container))
         .inspect_err(|_| cleanup_failed_create(ctx, &args.id, &lock))
 }
 
-/// The spec libcontainer must see instead of the bundle's, if any: without
-/// the seccomp filter vassalrun loads itself ([`super::late_seccomp`]),
-/// and with the cgroup v1 mounts of a container joining another's PID
-/// namespace written out ([`crate::runtime::joined_pid_cgroup`]).
-fn spec_for_libcontainer(spec: &Spec, late: Option<&super::late_seccomp::Plan>) -> Option<Spec> {
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    let hierarchies = crate::runtime::joined_pid_cgroup::hierarchies(&mountinfo);
-    let cgroup_mounts = crate::runtime::joined_pid_cgroup::mounts_for(spec, &hierarchies);
-    if late.is_none() && cgroup_mounts.is_none() {
+/// Shows libcontainer a changed spec where vassalrun makes up for it (see
+/// [`super::shown_spec`]): the late seccomp filter, and the create-time hooks
+/// through the state shim. Returns the late-seccomp executor, if any, and
+/// the runtime's mount namespace to go back to once the container is built.
+fn show_changed_spec(
+    ctx: &OciContext,
+    args: &CreateArgs,
+    bundle: &Path,
+    spec: &Spec,
+) -> Result<(Option<LateSeccomp>, Option<OriginalMountNs>), OciError> {
+    let late = super::late_seccomp::plan(spec);
+    let cgroup_mounts = joined_pid_cgroup_mounts(spec);
+    if late.is_none() && !super::hook_state::wanted(spec) && cgroup_mounts.is_none() {
+        return Ok((None, None));
+    }
+    let (mut changed, executor) = match late {
+        Some(plan) => (plan.spec, Some(plan.executor)),
+        None => (spec.clone(), None),
+    };
+    if let Some(mounts) = cgroup_mounts {
+        changed.set_mounts(Some(mounts));
+    }
+    // Open (and inherited by the hooks libcontainer runs) until `rejoin`.
+    let runtime_ns = OriginalMountNs::open(&args.id, 3 + i32::from(args.preserve_fds))?;
+    let exe = std::env::current_exe().map_err(OciError::io("/proc/self/exe"))?;
+    let changed = super::hook_state::wrap(changed, &exe, runtime_ns.raw());
+    let scratch = shown_spec_scratch(ctx, &args.id);
+    // The file stays until the container is built (`create` removes it): a
+    // spec mount binding the bundle's config.json in needs a source that is
+    // not deleted, the kernel refuses to bind a deleted file.
+    super::shown_spec::present(&args.id, bundle, &changed, &scratch)
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&scratch);
+        })
+        .map(|()| (executor, Some(runtime_ns)))
+}
+
+/// Where the changed spec is written before it is bound over the bundle's.
+fn shown_spec_scratch(ctx: &OciContext, id: &str) -> PathBuf {
+    ctx.root.join(format!(".shown-spec-{id}.json"))
+}
+
+/// Back in the runtime's mount namespace once the container is built (`run`
+/// then starts, waits and deletes there, and runs poststart/poststop hooks
+/// there); closes the descriptor.
+fn rejoin(runtime_ns: Option<OriginalMountNs>, id: &str) -> Result<(), OciError> {
+    let Some(ns) = runtime_ns else {
+        return Ok(());
+    };
+    ns.rejoin().map_err(|e| OciError::Runtime {
+        id: id.to_string(),
+        step: "rejoin the runtime's mount namespace",
+        reason: e.to_string(),
+    })
+}
+
+/// The spec's mounts with the cgroup v1 mounts of a container joining
+/// another's PID namespace written out ([`crate::runtime::joined_pid_cgroup`]),
+/// when that is the case.
+fn joined_pid_cgroup_mounts(spec: &Spec) -> Option<Vec<oci_spec::runtime::Mount>> {
+    // Only then is mountinfo worth reading.
+    let joins_pid = spec
+        .linux()
+        .as_ref()?
+        .namespaces()
+        .as_ref()?
+        .iter()
+        .any(|n| n.typ() == oci_spec::runtime::LinuxNamespaceType::Pid && n.path().is_some());
+    if !joins_pid {
         return None;
     }
-    let mut shown = late.map_or_else(|| spec.clone(), |plan| plan.spec.clone());
-    if let Some(mounts) = cgroup_mounts {
-        shown.set_mounts(Some(mounts));
-    }
-    Some(shown)
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let hierarchies = crate::runtime::joined_pid_cgroup::hierarchies(&mountinfo);
+    crate::runtime::joined_pid_cgroup::mounts_for(spec, &hierarchies)
 }
 
 /// The cgroup filesystem as the bundle's mount options say, as runc makes it

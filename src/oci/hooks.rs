@@ -20,7 +20,9 @@
 //!   and `delete` takes the poststop hooks away from libcontainer's own delete
 //!   ([`take_poststop`]), which would otherwise stop at the first failure and
 //!   fail the delete half-way;
-//! - SIGPIPE survived while hooks are fed their state ([`super::sigpipe`]).
+//! - SIGPIPE survived while hooks are fed their state ([`super::sigpipe`]);
+//! - the state prestart, createRuntime and createContainer hooks read says
+//!   "created", not libcontainer's "creating" ([`super::hook_state`]).
 //!
 //! prestart, createRuntime and createContainer are left to libcontainer:
 //! there the first failure fails `create` (then cleaned up), as the spec says.

@@ -18,28 +18,44 @@
 //! execs the process. Profiles that allow libcontainer's own syscalls (Docker's
 //! and Podman's defaults) keep libcontainer's path unchanged.
 //!
-//! libcontainer reads the spec only from `<bundle>/config.json`, and records
-//! that bundle in the state hooks receive; so the changed spec is shown to it
-//! at that very path, by a bind mount in a mount namespace of this `create`
-//! process alone ([`present_spec`]): the bundle on disk is never touched, and
-//! the container's own mount namespace, made from this one, is slave to the
-//! host's as with libcontainer's default propagation.
+//! The changed spec reaches libcontainer through [`super::shown_spec`].
+//!
+//! A process without a `capabilities` object keeps every capability of the
+//! runtime (libcontainer then changes none): it has CAP_SYS_ADMIN already, so
+//! the spec's capabilities are left absent and nothing is dropped.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use libcontainer::workload::default::DefaultExecutor;
 use libcontainer::workload::{Executor, ExecutorError, ExecutorValidationError};
-use nix::mount::{mount, MsFlags};
-use nix::sched::{unshare, CloneFlags};
 use oci_spec::runtime::{Capability, LinuxSeccomp, LinuxSeccompAction, Spec};
 
-use super::OciError;
-
-/// Syscalls libcontainer makes after an early filter load, up to `execve`.
-const RUNTIME_SYSCALLS: [&str; 14] = [
-    "capget", "capset", "prctl", "chdir", "getcwd", "close", "read", "write", "socket", "accept4",
-    "recvmsg", "sendmsg", "execve", "openat",
+/// Syscalls libcontainer makes after an early filter load, up to `execve`,
+/// as strace shows them on libcontainer 0.7 (capabilities, the user lookup
+/// through glibc, the executable's lookup, the start handshake). Only traced
+/// calls: a name added on a guess makes profiles that merely lack it (e.g.
+/// `faccessat2`, absent from older allowlists) take the takeover needlessly.
+const RUNTIME_SYSCALLS: [&str; 20] = [
+    "capget",
+    "capset",
+    "prctl",
+    "chdir",
+    "getcwd",
+    "close",
+    "read",
+    "write",
+    "socket",
+    "connect",
+    "accept4",
+    "recvmsg",
+    "recvfrom",
+    "sendmsg",
+    "execve",
+    "openat",
+    "lseek",
+    "fcntl",
+    "statx",
+    "newfstatat",
 ];
 
 /// What [`plan`] decided: the spec libcontainer gets, and the executor.
@@ -55,11 +71,12 @@ pub fn plan(spec: &Spec) -> Option<Plan> {
     if seccomp.listener_path().is_some() || is_notify(&seccomp) {
         return None; // the notify fd must go through libcontainer's handshake
     }
-    let has_sys_admin = process
-        .capabilities()
-        .as_ref()
-        .and_then(|c| c.effective().as_ref())
-        .is_some_and(|e| e.contains(&Capability::SysAdmin));
+    // No capabilities object: libcontainer leaves the runtime's (all) alone.
+    let has_sys_admin = process.capabilities().as_ref().is_none_or(|c| {
+        c.effective()
+            .as_ref()
+            .is_some_and(|e| e.contains(&Capability::SysAdmin))
+    });
     let needed = match process.no_new_privileges() {
         Some(true) => false,
         Some(false) => !has_sys_admin,
@@ -72,7 +89,16 @@ pub fn plan(spec: &Spec) -> Option<Plan> {
     let linux = changed.linux_mut().as_mut()?;
     linux.set_seccomp(None);
     let process = changed.process_mut().as_mut()?;
-    let mut caps = process.capabilities().clone().unwrap_or_default();
+    let Some(mut caps) = process.capabilities().clone() else {
+        return Some(Plan {
+            spec: changed,
+            executor: LateSeccomp {
+                seccomp,
+                drop_from_effective: false,
+                drop_from_permitted: false,
+            },
+        });
+    };
     let keep = |set: Option<HashSet<Capability>>| {
         let mut set = set.unwrap_or_default();
         set.insert(Capability::SysAdmin);
@@ -87,12 +113,19 @@ pub fn plan(spec: &Spec) -> Option<Plan> {
         .and_then(|p| p.capabilities().as_ref())
         .and_then(|c| c.permitted().as_ref())
         .is_some_and(|p| p.contains(&Capability::SysAdmin));
+    // Dropping CAP_SYS_ADMIN again needs capset under the filter. A filter
+    // refusing capset would fail the start (or kill the process), and the
+    // drop is a second guard only: CAP_SYS_ADMIN is not in the bounding set,
+    // so the `execve` that follows takes it away anyway (root's new sets are
+    // the bounding set; others' come from ambient and file capabilities,
+    // which the bounding set limits too).
+    let can_drop = !denies(&seccomp, "capset");
     Some(Plan {
         spec: changed,
         executor: LateSeccomp {
             seccomp,
-            drop_from_effective: !has_sys_admin,
-            drop_from_permitted: !permitted,
+            drop_from_effective: !has_sys_admin && can_drop,
+            drop_from_permitted: !permitted && can_drop,
         },
     })
 }
@@ -124,40 +157,6 @@ fn denies(seccomp: &LinuxSeccomp, name: &str) -> bool {
         return !lets_through(seccomp.default_action());
     }
     rules.iter().any(|r| !lets_through(r.action()))
-}
-
-/// Shows `spec` to libcontainer as `<bundle>/config.json`: this process moves
-/// to a mount namespace of its own (slave to the host's, so nothing made
-/// here reaches the host) and binds a copy written to `scratch` over it.
-pub fn present_spec(id: &str, bundle: &Path, spec: &Spec, scratch: &Path) -> Result<(), OciError> {
-    let fail = |step: &'static str| {
-        move |e: nix::Error| OciError::Runtime {
-            id: id.to_string(),
-            step,
-            reason: e.to_string(),
-        }
-    };
-    spec.save(scratch).map_err(|e| OciError::Spec {
-        path: scratch.to_path_buf(),
-        reason: super::error::error_chain(&e),
-    })?;
-    unshare(CloneFlags::CLONE_NEWNS).map_err(fail("private mount namespace"))?;
-    mount(
-        None::<&str>,
-        "/",
-        None::<&str>,
-        MsFlags::MS_REC | MsFlags::MS_SLAVE,
-        None::<&str>,
-    )
-    .map_err(fail("slave mount namespace"))?;
-    mount(
-        Some(scratch),
-        &bundle.join("config.json"),
-        None::<&str>,
-        MsFlags::MS_BIND,
-        None::<&str>,
-    )
-    .map_err(fail("show libcontainer its spec"))
 }
 
 /// The executor loading the filter right before `execve`.
@@ -218,21 +217,89 @@ mod tests {
     const DENY_GETCWD: &str = r#"[{"names":["getcwd"],"action":"SCMP_ACT_ERRNO"}]"#;
     const DENY_MKDIR: &str = r#"[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]"#;
 
+    /// A process without a capabilities object keeps all of the runtime's
+    /// capabilities; the late path must not hand it a default set instead.
+    #[test]
+    fn test_plan_without_capabilities_changes_none() {
+        let spec = |nnp: &str| -> Spec {
+            let json = format!(
+                r#"{{"ociVersion":"1.0.2","process":{{"cwd":"/","user":{{"uid":0,"gid":0}}{nnp}}},
+                  "linux":{{"seccomp":{{"defaultAction":"SCMP_ACT_ALLOW","syscalls":{DENY_GETCWD}}}}}}}"#
+            );
+            serde_json::from_str(&json).unwrap()
+        };
+        // noNewPrivileges false: the process has CAP_SYS_ADMIN, libcontainer's
+        // own late load works.
+        assert!(plan(&spec(r#","noNewPrivileges":false"#)).is_none());
+        let plan = plan(&spec("")).expect("absent: getcwd denied");
+        let process = plan.spec.process().as_ref().unwrap();
+        assert!(process.capabilities().is_none());
+        assert!(!plan.executor.drop_from_effective);
+        assert!(!plan.executor.drop_from_permitted);
+    }
+
+    /// A filter refusing capset: the executor must not call it under the
+    /// filter (the execve drops CAP_SYS_ADMIN: not in the bounding set).
+    #[test]
+    fn test_plan_with_capset_denied_leaves_the_drop_to_execve() {
+        let deny_capset = r#"[{"names":["capset"],"action":"SCMP_ACT_ERRNO"}]"#;
+        let plan = plan(&spec(
+            r#","noNewPrivileges":false"#,
+            deny_capset,
+            "SCMP_ACT_ALLOW",
+        ))
+        .expect("noNewPrivileges false without CAP_SYS_ADMIN");
+        assert!(!plan.executor.drop_from_effective);
+        assert!(!plan.executor.drop_from_permitted);
+        let plan = plan_of_mkdir();
+        assert!(plan.executor.drop_from_effective);
+    }
+
+    fn plan_of_mkdir() -> Plan {
+        plan(&spec(
+            r#","noNewPrivileges":false"#,
+            DENY_MKDIR,
+            "SCMP_ACT_ALLOW",
+        ))
+        .unwrap()
+    }
+
     #[test]
     fn test_plan_table() {
         let allow = "SCMP_ACT_ALLOW";
+        let allow_traced = format!(
+            r#"[{{"names":{},"action":"SCMP_ACT_ALLOW"}}]"#,
+            serde_json::to_string(&RUNTIME_SYSCALLS).unwrap()
+        );
         // (noNewPrivileges, rules, default action, taken over by vassalrun)
         let table = [
             (r#","noNewPrivileges":true"#, DENY_GETCWD, allow, false),
             (r#","noNewPrivileges":false"#, DENY_MKDIR, allow, true),
             ("", DENY_GETCWD, allow, true),
             ("", DENY_MKDIR, allow, false),
+            // The start handshake and the executable's lookup.
+            (
+                "",
+                r#"[{"names":["recvfrom"],"action":"SCMP_ACT_ERRNO"}]"#,
+                allow,
+                true,
+            ),
+            (
+                "",
+                r#"[{"names":["statx"],"action":"SCMP_ACT_KILL"}]"#,
+                allow,
+                true,
+            ),
             (
                 "",
                 r#"[{"names":["read","write"],"action":"SCMP_ACT_ALLOW"}]"#,
                 "SCMP_ACT_ERRNO",
                 true,
             ),
+            // An allowlist holding every traced call keeps libcontainer's
+            // path, whatever else it lacks (runtime-tools' default profile
+            // has no faccessat2).
+            ("", &allow_traced, "SCMP_ACT_ERRNO", false),
         ];
         for (nnp, rules, default, want) in table {
             let got = plan(&spec(nnp, rules, default));
