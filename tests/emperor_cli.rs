@@ -157,6 +157,11 @@ impl Emperor {
 
     /// Starts an Emperor with extra environment variables and options.
     fn start_full(extra: &[(&str, &str)], options: &[&str]) -> Emperor {
+        Emperor::start_wrapped(Path::new(env!("CARGO_BIN_EXE_vassalrun")), extra, options)
+    }
+
+    /// Starts an Emperor whose `--emperor-wrapper` is `wrapper`.
+    fn start_wrapped(wrapper: &Path, extra: &[(&str, &str)], options: &[&str]) -> Emperor {
         let env = TestEnv::new();
         std::fs::create_dir_all(env.dir.path().join("vassals")).unwrap();
         std::fs::create_dir_all(env.config_dir()).unwrap();
@@ -180,7 +185,7 @@ impl Emperor {
             .arg("--emperor")
             .arg(emperor.vassals_dir())
             .arg("--emperor-wrapper")
-            .arg(env!("CARGO_BIN_EXE_vassalrun"))
+            .arg(wrapper)
             .arg("--emperor-stats")
             .arg(emperor.stats_path())
             .args(["--emperor-freq", "1"])
@@ -1624,4 +1629,60 @@ fn test_emperor_default_bridge_is_dockers_172_17_with_a_fallback() {
     assert!(ip.starts_with("172.18."), "{ip}");
     remove_vassal(&taken, "fallback.ini");
     taken.assert_clean();
+}
+
+/// A vassalrun installed on a read-only mount is run as it is: no exec of
+/// a protected copy (one exec less per spawn), the relay image beside it.
+#[test]
+fn test_emperor_wrapper_on_a_read_only_mount_saves_the_protecting_exec() {
+    if !can_run() {
+        return;
+    }
+    let bin = tempfile::tempdir().unwrap();
+    let built = Path::new(env!("CARGO_BIN_EXE_vassalrun"));
+    let mut mounted = Vec::new();
+    for name in ["vassalrun", "vassalrun-relay"] {
+        let target = bin.path().join(name);
+        std::fs::write(&target, "").unwrap();
+        let source = built.with_file_name(name);
+        for args in [
+            vec!["--bind".to_string(), source.display().to_string()],
+            vec!["-o".into(), "remount,bind,ro".into()],
+        ] {
+            let status = Command::new("mount")
+                .args(&args)
+                .arg(&target)
+                .status()
+                .unwrap();
+            assert!(status.success(), "mount {args:?} {}", target.display());
+        }
+        mounted.push(target);
+    }
+    struct Unmount(Vec<PathBuf>);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            for path in &self.0 {
+                let _ = Command::new("umount").arg(path).status();
+            }
+        }
+    }
+    let _unmount = Unmount(mounted);
+    let wrapper = bin.path().join("vassalrun");
+    {
+        let emperor = Emperor::start_wrapped(&wrapper, &[], &[]);
+        let socket = emperor.socket("ro.sock");
+        emperor.add_vassal("ro.ini", &socket_vassal(&socket, ""));
+        wait_http_ok(&emperor, &socket);
+        let pid = emperor.wait_vassal("ro.ini", "ready")["pid"]
+            .as_i64()
+            .unwrap();
+        let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
+        assert_eq!(exe, bin.path().join("vassalrun-relay"));
+        assert!(
+            !emperor.env.dir.path().join("run/bin/vassalrun").exists(),
+            "no protected copy was needed"
+        );
+        remove_vassal(&emperor, "ro.ini");
+        emperor.assert_clean();
+    }
 }

@@ -38,8 +38,9 @@ use crate::runtime::lifecycle::reap::try_reap;
 use crate::runtime::lifecycle::relay_process::{exec_keeping, LogTarget};
 use crate::runtime::logs::json_file::{JsonFileWriter, Stream};
 
-/// Bytes read per wakeup.
-const READ_SIZE: usize = 16 * 1024;
+/// Bytes read per wakeup: a vassal writes log lines, and every byte of this
+/// buffer is a page of stack kept for the vassal's whole life.
+const READ_SIZE: usize = 4 * 1024;
 /// Reads per stream after the exit, so a writer that never stops cannot keep
 /// the relay alive.
 const DRAIN_READS: usize = 256;

@@ -138,34 +138,49 @@ fn exec(
     })
 }
 
-/// A container's first process starts as a fork of this one: run from the
-/// read-only bind mount of the binary (CVE-2019-5736), as monitors do. Execs
-/// that path with the same argv and environment if we are not running from it.
+/// A container's first process starts as a fork of this one: run from a
+/// read-only file (CVE-2019-5736), as monitors do. Execs the read-only bind
+/// mount of the binary with the same argv and environment, unless this
+/// binary already is one or lies on a read-only mount (then a container
+/// cannot write it either, and the spawn saves an exec).
 fn reexec_protected(settings: &Settings, args: &[OsString]) -> Result<(), WrapperError> {
+    let exe = std::fs::read_link("/proc/self/exe").map_err(WrapperError::Protect)?;
+    if on_read_only_mount(&exe) {
+        match exe.parent().map(|dir| dir.join("vassalrun-relay")) {
+            Some(relay) if relay.is_file() && on_read_only_mount(&relay) => {
+                std::env::set_var(RELAY_ENV, relay)
+            }
+            _ => std::env::remove_var(RELAY_ENV),
+        }
+        return Ok(());
+    }
     let target = crate::runtime::protected_exe::protected_exe(&settings.run_dir)
         .map_err(WrapperError::Protect)?;
-    if std::fs::read_link("/proc/self/exe").ok().as_deref() == Some(target.as_path()) {
+    if exe == target {
         return Ok(());
     }
     // The small image of the long-lived processes, protected the same way:
     // found beside this (unprotected) binary, named to the next image.
-    let relay = std::env::current_exe()
+    let relay = relay_binary_beside(&exe).and_then(|relay| {
+        crate::runtime::protected_exe::protected_copy_of(
+            &settings.run_dir,
+            &relay,
+            "vassalrun-relay",
+        )
         .ok()
-        .and_then(|exe| relay_binary_beside(&exe))
-        .and_then(|relay| {
-            crate::runtime::protected_exe::protected_copy_of(
-                &settings.run_dir,
-                &relay,
-                "vassalrun-relay",
-            )
-            .ok()
-        });
+    });
     match relay {
         Some(relay) => std::env::set_var(RELAY_ENV, relay),
         None => std::env::remove_var(RELAY_ENV),
     }
     let argv0 = args.first().cloned().unwrap_or_else(|| "vassalrun".into());
     exec(&target, &argv0, args, false).map(|never| match never {})
+}
+
+/// Whether `path` is on a read-only mount (the protected copies are).
+fn on_read_only_mount(path: &Path) -> bool {
+    nix::sys::statvfs::statvfs(path)
+        .is_ok_and(|s| s.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY))
 }
 
 fn run_container(

@@ -27,6 +27,8 @@ pub struct PidHolder {
     /// Our end of the liveness pipe: the holder exits at once if it sees it
     /// closed before its death signal was armed.
     _alive: OwnedFd,
+    /// The read end of the ready pipe, until [`PidHolder::wait_ready`].
+    ready: Option<OwnedFd>,
 }
 
 impl PidHolder {
@@ -34,14 +36,17 @@ impl PidHolder {
     /// is single-threaded. This process's own later children stay in its
     /// namespace.
     pub fn spawn() -> std::io::Result<PidHolder> {
-        PidHolder::spawn_image(None)
+        let mut holder = PidHolder::spawn_image(None)?;
+        holder.wait_ready();
+        Ok(holder)
     }
 
     /// [`PidHolder::spawn`], the holder then `exec`ing `image` (a small
     /// binary whose main calls [`hold_image_main`]) so that it stops sharing
     /// this big image's copy-on-write pages: an idle holder then costs only
-    /// the small image's. Returns once the holder is ready (non-dumpable,
-    /// its fds closed), or has fallen back to holding in this image.
+    /// the small image's. The namespace exists on return; call
+    /// [`PidHolder::wait_ready`] before anything runs in it, so the exec
+    /// overlaps the caller's work.
     pub fn spawn_image(image: Option<&std::path::Path>) -> std::io::Result<PidHolder> {
         let own = std::fs::File::open("/proc/self/ns/pid")?;
         // Closed by the holder once it is ready (EOF here): a container must
@@ -70,13 +75,10 @@ impl PidHolder {
             ForkResult::Parent { child } => {
                 drop(read_end);
                 drop(ready_write);
-                let mut byte = [0u8; 1];
-                while let Err(nix::errno::Errno::EINTR) =
-                    nix::unistd::read(ready_read.as_raw_fd(), &mut byte)
-                {}
                 let holder = PidHolder {
                     pid: child,
                     _alive: write_end,
+                    ready: Some(ready_read),
                 };
                 restored?;
                 Ok(holder)
@@ -88,12 +90,15 @@ impl PidHolder {
         self.pid
     }
 
-    /// Lets the holder live on without this value (for another image of
-    /// this process, which must kill and reap it): returns its pid.
-    pub fn into_pid(self) -> Pid {
-        let pid = self.pid;
-        std::mem::forget(self);
-        pid
+    /// Waits until the holder is ready (non-dumpable, its fds closed: EOF on
+    /// the ready pipe), or has fallen back to holding in this image.
+    pub fn wait_ready(&mut self) {
+        if let Some(ready) = self.ready.take() {
+            let mut byte = [0u8; 1];
+            while let Err(nix::errno::Errno::EINTR) =
+                nix::unistd::read(ready.as_raw_fd(), &mut byte)
+            {}
+        }
     }
 
     /// The namespace to join.

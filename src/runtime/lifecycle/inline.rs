@@ -106,7 +106,7 @@ pub fn start_inline(
     };
     let started = PidHolder::spawn_image(options.holder_image)
         .map_err(|e| error("pid namespace")(e.to_string()))
-        .and_then(|holder| {
+        .and_then(|mut holder| {
             join_pid_namespace(&ContainerFiles(&dir).spec(), &holder)
                 .map_err(error("pid namespace"))?;
             let build_options = BuildOptions {
@@ -118,6 +118,9 @@ pub fn start_inline(
                 build(&layout, id, &dir, &build_options).map_err(error("create"))?;
             let pid = pids.own;
             (options.before_start)(pid)?;
+            // The holder's exec overlapped the build; nothing of the
+            // container's runs before `start`.
+            holder.wait_ready();
             start(settings, id)?;
             Ok(Started { holder, pid, relay })
         });
