@@ -9,6 +9,9 @@
 //! standard ones (fd 0 is /dev/null) and is not dumpable, so the container's
 //! processes cannot reach the host through `/proc/1/{fd,root,exe}`; its
 //! inherited command line is blanked (`/proc/1/cmdline` is `vassalrun-pid1`).
+//! With [`PidHolder::spawn_image`] the holder execs a small binary at once
+//! (no environment, argv `vassalrun-pid1 pid1 FD`), so that it keeps none of
+//! the big image's pages for the container's whole life.
 
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::PathBuf;
