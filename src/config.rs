@@ -13,7 +13,6 @@ pub const DEFAULT_RUN_DIR: &str = "/run/vassalrun";
 pub const DEFAULT_CGROUP_PARENT: &str = "vassalrun";
 pub const DEFAULT_LOG_LEVEL: &str = "warn";
 pub const DEFAULT_BRIDGE: &str = "vassal0";
-pub const DEFAULT_SUBNET: &str = "10.89.0.0/16";
 /// The largest image an import may unpack (the sum of its files' sizes).
 pub const DEFAULT_MAX_IMAGE_SIZE: &str = "16g";
 /// How many times its compressed size a tarball may expand to.
@@ -119,8 +118,9 @@ pub struct Settings {
     pub cgroup_parent: String,
     /// The bridge of `--network bridge` containers (validated by `crate::network`).
     pub bridge: String,
-    /// Its IPv4 subnet, `a.b.c.d/len`.
-    pub subnet: String,
+    /// Its IPv4 subnet, `a.b.c.d/len`; `None`: Docker's choice, 172.17.0.0/16
+    /// unless the host already routes it (see `crate::network::default_subnet`).
+    pub subnet: Option<String>,
     /// The bridge's address; `None`: the subnet's first host address.
     pub gateway: Option<String>,
     /// Emperor wrapper: refuse vassals without an image.
@@ -175,10 +175,7 @@ impl Settings {
                 .bridge
                 .or(file.bridge)
                 .unwrap_or_else(|| DEFAULT_BRIDGE.into()),
-            subnet: overrides
-                .subnet
-                .or(file.subnet)
-                .unwrap_or_else(|| DEFAULT_SUBNET.into()),
+            subnet: overrides.subnet.or(file.subnet),
             gateway: overrides.gateway.or(file.gateway),
             config_dir,
         })

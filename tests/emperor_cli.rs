@@ -157,6 +157,11 @@ impl Emperor {
 
     /// Starts an Emperor with extra environment variables and options.
     fn start_full(extra: &[(&str, &str)], options: &[&str]) -> Emperor {
+        Emperor::start_wrapped(Path::new(env!("CARGO_BIN_EXE_vassalrun")), extra, options)
+    }
+
+    /// Starts an Emperor whose `--emperor-wrapper` is `wrapper`.
+    fn start_wrapped(wrapper: &Path, extra: &[(&str, &str)], options: &[&str]) -> Emperor {
         let env = TestEnv::new();
         std::fs::create_dir_all(env.dir.path().join("vassals")).unwrap();
         std::fs::create_dir_all(env.config_dir()).unwrap();
@@ -180,7 +185,7 @@ impl Emperor {
             .arg("--emperor")
             .arg(emperor.vassals_dir())
             .arg("--emperor-wrapper")
-            .arg(env!("CARGO_BIN_EXE_vassalrun"))
+            .arg(wrapper)
             .arg("--emperor-stats")
             .arg(emperor.stats_path())
             .args(["--emperor-freq", "1"])
@@ -529,11 +534,11 @@ fn test_emperor_vassal_gets_the_emperor_fds_and_nothing_else() {
         std::fs::read_to_string(out.join("pid")).unwrap().trim(),
         "2"
     );
-    // Its output is the Emperor's: `logs` says so instead of printing nothing.
+    // Its output is the Emperor's and in its json-file log.
     let logs = emperor.env.run(&["logs", "app.ini"]);
-    assert_eq!(logs.status.code(), Some(125), "{}", describe(&logs));
+    assert!(logs.status.success(), "{}", describe(&logs));
     assert!(
-        String::from_utf8_lossy(&logs.stderr).contains("writes to the Emperor's own output"),
+        String::from_utf8_lossy(&logs.stderr).contains("getting INI configuration"),
         "{}",
         describe(&logs)
     );
@@ -590,9 +595,10 @@ fn test_emperor_tcp_docker_socket_answers_in_the_emperors_netns() {
     );
     std::fs::remove_file(emperor.vassals_dir().join("tcp.ini")).unwrap();
     emperor.assert_clean();
-    assert!(
-        !cidfile.exists(),
-        "the cidfile is removed with the container"
+    assert_eq!(
+        std::fs::read_to_string(&cidfile).unwrap(),
+        id,
+        "the cidfile stays, as Docker's"
     );
 }
 
@@ -1216,4 +1222,467 @@ fn test_emperor_vassal_on_a_pulled_image() {
             .then_some(())
     });
     emperor.assert_clean();
+}
+
+/// The mode and owner of a socket file.
+fn mode_and_owner(path: &Path) -> (u32, u32, u32) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).unwrap();
+    (meta.mode() & 0o7777, meta.uid(), meta.gid())
+}
+
+/// Starts `vassalrun ARGS` with its stdout and stderr in `out`.
+fn spawn_vassalrun(env: &TestEnv, args: &[&str], out: &Path) -> Child {
+    let file = std::fs::File::create(out).unwrap();
+    env.command()
+        .args(args)
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .spawn()
+        .expect("spawn vassalrun")
+}
+
+/// Sets the vassal file's mtime ahead: the Emperor reloads it (byte 1).
+fn touch_vassal(emperor: &Emperor, name: &str) {
+    let mtime = std::time::SystemTime::now() + Duration::from_secs(2);
+    std::fs::File::options()
+        .write(true)
+        .open(emperor.vassals_dir().join(name))
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+}
+
+fn remove_vassal(emperor: &Emperor, name: &str) {
+    std::fs::remove_file(emperor.vassals_dir().join(name)).unwrap();
+    wait_for(Duration::from_secs(30), "the vassal's removal", || {
+        emperor
+            .log()
+            .contains(&format!("removed uwsgi instance {name}"))
+            .then_some(())
+    });
+}
+
+/// Without `docker-workdir` the vassal runs in the image's working directory
+/// (`/` for the fixture), as under Docker; its output reaches the Emperor's
+/// log, `vassalrun logs`, `logs -f` and `attach` alike.
+#[test]
+fn test_emperor_vassal_runs_in_the_images_workdir_and_its_output_reaches_logs_and_attach() {
+    if !can_run() {
+        return;
+    }
+    let emperor = Emperor::start();
+    let socket = emperor.socket("app.sock");
+    emperor.add_vassal("app.ini", &socket_vassal(&socket, ""));
+    wait_http_ok(&emperor, &socket);
+    emperor.wait_vassal("app.ini", "loyal");
+    // uWSGI prints its cwd at startup; the Emperor's own line shows the test's.
+    let cwd_line = "current working directory: /";
+    wait_for_then(
+        Duration::from_secs(10),
+        || format!("the vassal's cwd line\n{}", emperor.log()),
+        || emperor.log().lines().any(|l| l == cwd_line).then_some(()),
+    );
+    let container = emperor.inspect("app.ini").unwrap();
+    let workdir = &container["Config"]["WorkingDir"];
+    assert!(workdir.is_null() || workdir == "", "{container}");
+    let logs = emperor.env.run(&["logs", "app.ini"]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&logs.stdout),
+        String::from_utf8_lossy(&logs.stderr)
+    );
+    assert!(logs.status.success(), "{}", describe(&logs));
+    assert!(text.lines().any(|l| l == cwd_line), "{text}");
+    assert!(text.contains("getting INI configuration from /vassal/app.ini"));
+
+    let dir = emperor.env.dir.path();
+    let mut follow = spawn_vassalrun(
+        &emperor.env,
+        &["logs", "-f", "app.ini"],
+        &dir.join("follow.out"),
+    );
+    let mut attach = spawn_vassalrun(
+        &emperor.env,
+        &["attach", "--no-stdin", "--sig-proxy=false", "app.ini"],
+        &dir.join("attach.out"),
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    touch_vassal(&emperor, "app.ini");
+    for out in ["follow.out", "attach.out"] {
+        wait_for_then(
+            Duration::from_secs(30),
+            || {
+                format!(
+                    "the reload in {out}: {}",
+                    std::fs::read_to_string(dir.join(out)).unwrap_or_default()
+                )
+            },
+            || {
+                std::fs::read_to_string(dir.join(out))
+                    .unwrap_or_default()
+                    .contains("received message 1 from emperor")
+                    .then_some(())
+            },
+        );
+    }
+    assert!(emperor.log().contains("received message 1 from emperor"));
+    wait_http_ok(&emperor, &socket);
+    remove_vassal(&emperor, "app.ini");
+    // Both end with the container, as under Docker.
+    for (what, child) in [("logs -f", &mut follow), ("attach", &mut attach)] {
+        let ended = wait_for_then(
+            Duration::from_secs(15),
+            || format!("{what} to end"),
+            || child.try_wait().unwrap(),
+        );
+        let _ = ended;
+    }
+    emperor.assert_clean();
+}
+
+/// `docker-log-driver = none`: no json-file log (`logs` has nothing to show),
+/// the output still goes to the Emperor's log.
+#[test]
+fn test_emperor_log_driver_none_keeps_only_the_emperors_log() {
+    if !can_run() {
+        return;
+    }
+    let emperor = Emperor::start();
+    let socket = emperor.socket("quiet.sock");
+    emperor.add_vassal(
+        "quiet.ini",
+        &socket_vassal(&socket, "docker-log-driver = none"),
+    );
+    wait_http_ok(&emperor, &socket);
+    wait_for_then(
+        Duration::from_secs(10),
+        || {
+            format!(
+                "the vassal's output in the Emperor's log\n{}",
+                emperor.log()
+            )
+        },
+        || {
+            emperor
+                .log()
+                .contains("getting INI configuration from /vassal/quiet.ini")
+                .then_some(())
+        },
+    );
+    let container = emperor.inspect("quiet.ini").unwrap();
+    assert_eq!(container["HostConfig"]["LogConfig"]["Type"], "none");
+    let logs = emperor.env.run(&["logs", "quiet.ini"]);
+    assert_eq!(logs.status.code(), Some(125), "{}", describe(&logs));
+    assert!(
+        String::from_utf8_lossy(&logs.stderr).contains("log driver none"),
+        "{}",
+        describe(&logs)
+    );
+    remove_vassal(&emperor, "quiet.ini");
+    emperor.assert_clean();
+}
+
+/// `docker-mount = /host:/ctr` with a missing host directory creates it, as
+/// the Engine API's `Binds` (the old plugin's) and `docker run -v` do.
+#[test]
+fn test_emperor_docker_mount_creates_a_missing_host_directory() {
+    if !can_run() {
+        return;
+    }
+    let emperor = Emperor::start();
+    let socket = emperor.socket("mount.sock");
+    let data = emperor.env.dir.path().join("data/new/dir");
+    emperor.add_vassal(
+        "mount.ini",
+        &socket_vassal(&socket, &format!("docker-mount = {}:/data", data.display())),
+    );
+    wait_http_ok(&emperor, &socket);
+    let meta = std::fs::metadata(&data).expect("the host directory is created");
+    assert!(meta.is_dir());
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+        0o755
+    );
+    std::fs::write(data.join("hello"), "from the host").unwrap();
+    let (code, out, err) = exec_in(&emperor, "mount.ini", &["cat", "/data/hello"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "from the host");
+    remove_vassal(&emperor, "mount.ini");
+    emperor.assert_clean();
+}
+
+/// `docker-socket` gets uWSGI's `chmod-socket`/`chown-socket`: the Emperor's
+/// (a bare `--chmod-socket` is 666), overridden by the vassal's `[uwsgi]`
+/// options, overridden by `docker-socket-mode`.
+#[test]
+fn test_emperor_docker_socket_honours_chmod_and_chown_socket() {
+    if !can_run() {
+        return;
+    }
+    let emperor = Emperor::start_full(&[], &["--chmod-socket", "--chown-socket", "0:1"]);
+    let plain = emperor.socket("plain.sock");
+    let own = emperor.socket("own.sock");
+    let explicit = emperor.socket("explicit.sock");
+    emperor.add_vassal("plain.ini", &socket_vassal(&plain, ""));
+    emperor.add_vassal(
+        "own.ini",
+        &format!(
+            "{}chmod-socket = 660\nchown-socket = 2:2\n",
+            socket_vassal(&own, "")
+        ),
+    );
+    emperor.add_vassal(
+        "explicit.ini",
+        &format!(
+            "{}chmod-socket = 660\n",
+            socket_vassal(&explicit, "docker-socket-mode = 600")
+        ),
+    );
+    for socket in [&plain, &own, &explicit] {
+        wait_http_ok(&emperor, socket);
+    }
+    assert_eq!(mode_and_owner(&plain), (0o666, 0, 1));
+    assert_eq!(mode_and_owner(&own), (0o660, 2, 2));
+    assert_eq!(mode_and_owner(&explicit), (0o600, 0, 1));
+    for name in ["plain.ini", "own.ini", "explicit.ini"] {
+        remove_vassal(&emperor, name);
+    }
+    emperor.assert_clean();
+}
+
+/// `docker-cidfile` stays after the vassal ends (as Docker's and the old
+/// plugin's); `docker-debug` logs the generated spec.
+#[test]
+fn test_emperor_cidfile_stays_and_docker_debug_logs_the_spec() {
+    if !can_run() {
+        return;
+    }
+    let emperor = Emperor::start();
+    let socket = emperor.socket("cid.sock");
+    let cidfile = emperor.env.dir.path().join("cid.ini.cid");
+    emperor.add_vassal(
+        "cid.ini",
+        &socket_vassal(
+            &socket,
+            &format!(
+                "docker-cidfile = {}\ndocker-debug = true",
+                cidfile.display()
+            ),
+        ),
+    );
+    wait_http_ok(&emperor, &socket);
+    let id = emperor.inspect("cid.ini").unwrap()["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(std::fs::read_to_string(&cidfile).unwrap(), id);
+    assert!(
+        emperor
+            .log()
+            .lines()
+            .any(|l| l.starts_with("[vassalrun] cid.ini: spec: ") && l.contains("\"ociVersion\"")),
+        "{}",
+        emperor.log()
+    );
+    remove_vassal(&emperor, "cid.ini");
+    emperor.assert_clean();
+    assert_eq!(
+        std::fs::read_to_string(&cidfile).unwrap(),
+        id,
+        "the cidfile outlives the vassal"
+    );
+}
+
+/// The processes vassalrun keeps per vassal: the wrapper (the pid the
+/// Emperor tracks), in the small relay image, and the PID holder, in the same
+/// small image; neither maps the big vassalrun binary. The container's command
+/// is the wrapper's other child.
+#[test]
+fn test_emperor_vassal_keeps_two_small_processes() {
+    if !can_run() {
+        return;
+    }
+    let emperor = Emperor::start();
+    let socket = emperor.socket("lean.sock");
+    emperor.add_vassal("lean.ini", &socket_vassal(&socket, ""));
+    wait_http_ok(&emperor, &socket);
+    let wrapper = emperor.wait_vassal("lean.ini", "ready")["pid"]
+        .as_i64()
+        .unwrap() as i32;
+    let exe = |pid: i32| {
+        std::fs::read_link(format!("/proc/{pid}/exe"))
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    };
+    let children = |pid: i32| -> Vec<i32> {
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    };
+    let relay = emperor.env.dir.path().join("run/bin/vassalrun-relay");
+    assert_eq!(exe(wrapper), relay.display().to_string());
+    let kids = children(wrapper);
+    assert_eq!(kids.len(), 2, "holder and command: {kids:?}");
+    let comm = |pid: i32| {
+        std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let holder = *kids
+        .iter()
+        .find(|&&p| comm(p) == "vassalrun-pid1")
+        .expect("the PID holder");
+    let command = *kids.iter().find(|&&p| p != holder).unwrap();
+    assert_eq!(exe(holder), relay.display().to_string());
+    assert!(exe(command).ends_with("uwsgi-core"), "{}", exe(command));
+    assert!(children(holder).is_empty());
+    for pid in [wrapper, holder] {
+        let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap();
+        assert!(
+            !maps.lines().any(|l| l.ends_with("/bin/vassalrun")),
+            "{pid} maps vassalrun"
+        );
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        assert!(status.contains("\nThreads:\t1\n"), "{status}");
+    }
+    // The holder keeps nothing but stdio (fd 0 is /dev/null).
+    let fds: Vec<_> = std::fs::read_dir(format!("/proc/{holder}/fd"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        fds.iter().all(|f| ["0", "1", "2"].contains(&f.as_str())),
+        "{fds:?}"
+    );
+    remove_vassal(&emperor, "lean.ini");
+    emperor.assert_clean();
+}
+
+/// An HTTP GET from inside the Emperor's network namespace.
+fn http_get_tcp(emperor: &Emperor, address: &'static str) -> Option<String> {
+    emperor.netns.run(move || {
+        let mut stream = std::net::TcpStream::connect(address).ok()?;
+        stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        stream.write_all(b"GET / HTTP/1.0\r\n\r\n").ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).ok()?;
+        Some(response)
+    })
+}
+
+/// A vassal written for Docker binds to `172.*` (uWSGI's auto-ip): the
+/// default bridge is 172.17.0.0/16, or the next of Docker's pools when the
+/// host already routes 172.17/16.
+#[test]
+fn test_emperor_default_bridge_is_dockers_172_17_with_a_fallback() {
+    if !can_run() {
+        return;
+    }
+    let vassal = |port: u16| {
+        format!(
+            "[emperor]\ndocker-image = {IMAGE}\ndocker-port = 127.0.0.1:{port}:8080\n\
+             [uwsgi]\nhttp-socket = 172.*:8080\nmaster = true\nroute-run = return:200\n"
+        )
+    };
+    let emperor = Emperor::start();
+    emperor.add_vassal("docker.ini", &vassal(18091));
+    wait_for(
+        Duration::from_secs(30),
+        &format!("HTTP through 172.*\n{}", emperor.log()),
+        || http_get_tcp(&emperor, "127.0.0.1:18091").filter(|r| is_ok(r)),
+    );
+    let ip = emperor.inspect("docker.ini").unwrap()["NetworkSettings"]["IPAddress"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(ip.starts_with("172.17."), "{ip}");
+    remove_vassal(&emperor, "docker.ini");
+    emperor.assert_clean();
+
+    // 172.17.0.0/16 already routed in this namespace (say, by docker0).
+    let taken = Emperor::start();
+    let ip_cmd = |args: &[&str]| {
+        let status = Command::new("nsenter")
+            .arg(format!("--net={}", taken.netns.path().display()))
+            .arg("ip")
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "ip {args:?}");
+    };
+    ip_cmd(&["route", "add", "172.17.0.0/16", "dev", "lo"]);
+    taken.add_vassal("fallback.ini", &vassal(18092));
+    wait_for(
+        Duration::from_secs(30),
+        &format!("HTTP through 172.*\n{}", taken.log()),
+        || http_get_tcp(&taken, "127.0.0.1:18092").filter(|r| is_ok(r)),
+    );
+    let ip = taken.inspect("fallback.ini").unwrap()["NetworkSettings"]["IPAddress"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(ip.starts_with("172.18."), "{ip}");
+    remove_vassal(&taken, "fallback.ini");
+    taken.assert_clean();
+}
+
+/// A vassalrun installed on a read-only mount is run as it is: no exec of
+/// a protected copy (one exec less per spawn), the relay image beside it.
+#[test]
+fn test_emperor_wrapper_on_a_read_only_mount_saves_the_protecting_exec() {
+    if !can_run() {
+        return;
+    }
+    let bin = tempfile::tempdir().unwrap();
+    let built = Path::new(env!("CARGO_BIN_EXE_vassalrun"));
+    let mut mounted = Vec::new();
+    for name in ["vassalrun", "vassalrun-relay"] {
+        let target = bin.path().join(name);
+        std::fs::write(&target, "").unwrap();
+        let source = built.with_file_name(name);
+        for args in [
+            vec!["--bind".to_string(), source.display().to_string()],
+            vec!["-o".into(), "remount,bind,ro".into()],
+        ] {
+            let status = Command::new("mount")
+                .args(&args)
+                .arg(&target)
+                .status()
+                .unwrap();
+            assert!(status.success(), "mount {args:?} {}", target.display());
+        }
+        mounted.push(target);
+    }
+    struct Unmount(Vec<PathBuf>);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            for path in &self.0 {
+                let _ = Command::new("umount").arg(path).status();
+            }
+        }
+    }
+    let _unmount = Unmount(mounted);
+    let wrapper = bin.path().join("vassalrun");
+    {
+        let emperor = Emperor::start_wrapped(&wrapper, &[], &[]);
+        let socket = emperor.socket("ro.sock");
+        emperor.add_vassal("ro.ini", &socket_vassal(&socket, ""));
+        wait_http_ok(&emperor, &socket);
+        let pid = emperor.wait_vassal("ro.ini", "ready")["pid"]
+            .as_i64()
+            .unwrap();
+        let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
+        assert_eq!(exe, bin.path().join("vassalrun-relay"));
+        assert!(
+            !emperor.env.dir.path().join("run/bin/vassalrun").exists(),
+            "no protected copy was needed"
+        );
+        remove_vassal(&emperor, "ro.ini");
+        emperor.assert_clean();
+    }
 }

@@ -419,7 +419,7 @@ fn test_bridge_published_ports_reachability() {
     let host = lab.host.path();
     let nb = lab.neighbour.path();
     let ip = lab.ip_of("web");
-    assert!(ip.starts_with("10.89."), "{ip}");
+    assert!(ip.starts_with("172.17."), "{ip}");
 
     // From the host itself, at its address and at 127.0.0.1.
     assert_eq!(http_get(&host, "192.0.2.1:8080").as_deref(), Some("web"));
@@ -445,7 +445,7 @@ fn test_bridge_published_ports_reachability() {
     // A neighbour routing to the container network reaches no unpublished port,
     // and no loopback-only port by spoofing 127.0.0.1 as destination.
     lab.neighbour
-        .ip(&["route", "add", "10.89.0.0/16", "via", HOST_IP]);
+        .ip(&["route", "add", "172.17.0.0/16", "via", HOST_IP]);
     assert_eq!(http_get(&nb, &format!("{ip}:81")), None, "unpublished port");
     assert_eq!(
         http_get(&nb, &format!("{ip}:80")),
@@ -498,7 +498,7 @@ fn test_bridge_published_ports_reachability() {
     );
     assert_eq!(
         udp_query(&host, "127.0.0.1:5354").as_deref(),
-        Some("pong from 10.89.0.1")
+        Some("pong from 172.17.0.1")
     );
 
     // port and inspect.
@@ -508,7 +508,7 @@ fn test_bridge_published_ports_reachability() {
     );
     assert_eq!(lab.vr_ok(&["port", "web", "81"]), "127.0.0.1:8081\n");
     let settings = &lab.inspect("web")["NetworkSettings"];
-    assert_eq!(settings["Gateway"], "10.89.0.1");
+    assert_eq!(settings["Gateway"], "172.17.0.1");
     assert_eq!(
         settings["Ports"]["80/tcp"],
         serde_json::json!([{"HostIp": "0.0.0.0", "HostPort": "8080"}])
@@ -612,8 +612,8 @@ fn test_network_modes() {
         "-c",
         "ip -o -4 addr show eth0; ip route",
     ]);
-    assert!(out.contains("inet 10.89.0."), "{out}");
-    assert!(out.contains("default via 10.89.0.1 dev eth0"), "{out}");
+    assert!(out.contains("inet 172.17.0."), "{out}");
+    assert!(out.contains("default via 172.17.0.1 dev eth0"), "{out}");
     // container:NAME shares the donor's namespace, hostname and files.
     lab.vr_ok(&web_args("donor", &["--add-host", "db:192.0.2.9"]));
     let ip = lab.ip_of("donor");
@@ -689,37 +689,37 @@ fn test_ip_flag_and_address_errors() {
         "--name",
         "fixed",
         "--ip",
-        "10.89.3.7",
+        "172.17.3.7",
         "{img}",
         "sleep",
         "60",
     ]);
-    assert_eq!(lab.ip_of("fixed"), "10.89.3.7");
+    assert_eq!(lab.ip_of("fixed"), "172.17.3.7");
     let out = lab.vr_ok(&["exec", "fixed", "cat", "/etc/hosts"]);
-    assert!(out.contains("10.89.3.7\t"), "{out}");
+    assert!(out.contains("172.17.3.7\t"), "{out}");
     let err = |args: &[&str]| {
         let out = lab.vr(args);
         assert_eq!(out.status.code(), Some(125), "{}", describe(&out));
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
-    let taken = err(&["run", "-d", "--ip", "10.89.3.7", "{img}", "true"]);
+    let taken = err(&["run", "-d", "--ip", "172.17.3.7", "{img}", "true"]);
     assert!(
         taken.starts_with(
-            "vassalrun: requested IP address 10.89.3.7 is already allocated to container "
+            "vassalrun: requested IP address 172.17.3.7 is already allocated to container "
         ),
         "{taken}"
     );
     assert_eq!(
-        err(&["run", "-d", "--ip", "10.90.0.2", "{img}", "true"]),
-        "vassalrun: requested IP address 10.90.0.2 is outside the subnet 10.89.0.0/16\n"
+        err(&["run", "-d", "--ip", "172.18.0.2", "{img}", "true"]),
+        "vassalrun: requested IP address 172.18.0.2 is outside the subnet 172.17.0.0/16\n"
     );
     assert_eq!(
-        err(&["run", "-d", "--ip", "10.89.0.1", "{img}", "true"]),
-        "vassalrun: requested IP address 10.89.0.1 is reserved (network, gateway or broadcast address)\n"
+        err(&["run", "-d", "--ip", "172.17.0.1", "{img}", "true"]),
+        "vassalrun: requested IP address 172.17.0.1 is reserved (network, gateway or broadcast address)\n"
     );
     assert_eq!(
-        err(&["--subnet", "10.89.0.0", "run", "-d", "{img}", "true"]),
-        "vassalrun: invalid subnet \"10.89.0.0\": expected a.b.c.d/len\n"
+        err(&["--subnet", "172.17.0.0", "run", "-d", "{img}", "true"]),
+        "vassalrun: invalid subnet \"172.17.0.0\": expected a.b.c.d/len\n"
     );
     // Failed creates leave no container, lease, link or element behind.
     assert_eq!(lab.env.container_ids().len(), 1);
@@ -804,7 +804,7 @@ fn test_dns_files() {
     assert_eq!(hosts[0], "127.0.0.1\tlocalhost");
     assert_eq!(hosts[1], "192.0.2.9\tdb");
     assert!(
-        hosts[2].starts_with("10.89.0.") && hosts[2].contains("\tbox dns"),
+        hosts[2].starts_with("172.17.0.") && hosts[2].contains("\tbox dns"),
         "{hosts:?}"
     );
 }
@@ -1139,7 +1139,7 @@ fn test_leases_of_vanished_containers_are_reclaimed_on_allocation() {
         "--name",
         "ghost2",
         "--ip",
-        "10.89.5.5",
+        "172.17.5.5",
         "-p",
         "8088:80",
         "{img}",
@@ -1157,7 +1157,7 @@ fn test_leases_of_vanished_containers_are_reclaimed_on_allocation() {
     lab.vr_ok(&["rm", "-f", "ghost2"]);
     std::fs::write(record.join(format!("{forged}.json")), text).unwrap();
     let net = lab.env.dir.path().join("run/network");
-    std::fs::write(net.join("leases/10.89.5.5"), &forged).unwrap();
+    std::fs::write(net.join("leases/172.17.5.5"), &forged).unwrap();
     std::fs::create_dir_all(net.join("ports/tcp-8088")).unwrap();
     std::fs::write(net.join("ports/tcp-8088/0.0.0.0"), &forged).unwrap();
     std::fs::create_dir_all(net.join("bridges/vassal0")).unwrap();
@@ -1169,7 +1169,7 @@ fn test_leases_of_vanished_containers_are_reclaimed_on_allocation() {
         "--name",
         "heir",
         "--ip",
-        "10.89.5.5",
+        "172.17.5.5",
         "-p",
         "8088:80",
         "{img}",
@@ -1181,5 +1181,5 @@ fn test_leases_of_vanished_containers_are_reclaimed_on_allocation() {
         1,
         "the vanished container's lease was reclaimed"
     );
-    assert_eq!(lab.ip_of("heir"), "10.89.5.5");
+    assert_eq!(lab.ip_of("heir"), "172.17.5.5");
 }

@@ -31,7 +31,7 @@ complete -c vassalrun -n "__fish_vassalrun_needs_command" -l config-dir -d 'Dire
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_needs_command" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_needs_command" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_needs_command" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -84,7 +84,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s l -l label 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l label-file -d 'Read labels from a file of key=value lines' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s p -l publish -d 'Publish a container\'s port(s): [ip:][hostPort:]containerPort[/proto]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s P -l publish-all -d 'Publish every exposed port (--expose, the image\'s EXPOSE) to an ephemeral host port' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l ip -d 'IPv4 address of the container on the bridge network (e.g. 10.89.0.10)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l ip -d 'IPv4 address of the container on the bridge network (e.g. 172.17.0.10)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l expose -d 'Expose a port or range without publishing it' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -s v -l volume -d 'Bind mount: /host/path:/container/path[:ro|rw,propagation]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l mount -d 'Mount: type=bind|tmpfs,source=...,target=...[,readonly][,bind-propagation=...][,tmpfs-size=...][,tmpfs-mode=...]' -r
@@ -148,7 +148,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l config-dir 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand spec" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -160,7 +160,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fis
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and not __fish_seen_subcommand_from import ls list rm remove inspect tag load prune pull save help" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -185,7 +185,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from import" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -198,7 +198,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from ls" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -212,7 +212,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from list" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -225,7 +225,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from rm" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -238,7 +238,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from remove" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -252,7 +252,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from inspect" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -264,7 +264,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from tag" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -278,7 +278,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from load" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -291,7 +291,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from prune" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -307,7 +307,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from pull" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -321,7 +321,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_se
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand image; and __fish_seen_subcommand_from save" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -345,7 +345,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l config-dir 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pull" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -359,7 +359,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s l -l labe
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l label-file -d 'Read labels from a file of key=value lines' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s p -l publish -d 'Publish a container\'s port(s): [ip:][hostPort:]containerPort[/proto]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s P -l publish-all -d 'Publish every exposed port (--expose, the image\'s EXPOSE) to an ephemeral host port' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l ip -d 'IPv4 address of the container on the bridge network (e.g. 10.89.0.10)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l ip -d 'IPv4 address of the container on the bridge network (e.g. 172.17.0.10)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l expose -d 'Expose a port or range without publishing it' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -s v -l volume -d 'Bind mount: /host/path:/container/path[:ro|rw,propagation]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l mount -d 'Mount: type=bind|tmpfs,source=...,target=...[,readonly][,bind-propagation=...][,tmpfs-size=...][,tmpfs-mode=...]' -r
@@ -423,7 +423,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l config-di
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand create" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -437,7 +437,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l config-dir
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand start" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -453,7 +453,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l config-di
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand attach" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -467,7 +467,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s l -l label -
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l label-file -d 'Read labels from a file of key=value lines' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s p -l publish -d 'Publish a container\'s port(s): [ip:][hostPort:]containerPort[/proto]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s P -l publish-all -d 'Publish every exposed port (--expose, the image\'s EXPOSE) to an ephemeral host port' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l ip -d 'IPv4 address of the container on the bridge network (e.g. 10.89.0.10)' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l ip -d 'IPv4 address of the container on the bridge network (e.g. 172.17.0.10)' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l expose -d 'Expose a port or range without publishing it' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -s v -l volume -d 'Bind mount: /host/path:/container/path[:ro|rw,propagation]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l mount -d 'Mount: type=bind|tmpfs,source=...,target=...[,readonly][,bind-propagation=...][,tmpfs-size=...][,tmpfs-mode=...]' -r
@@ -531,7 +531,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l config-dir -
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand run" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -544,7 +544,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l config-dir -d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rm" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -558,7 +558,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l config-dir 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stop" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -571,7 +571,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l config-dir 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand kill" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -584,7 +584,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l config-d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand restart" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -596,7 +596,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l config-dir 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand wait" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -613,7 +613,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l config-dir 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand exec" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -632,7 +632,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l config-dir 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand logs" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -649,7 +649,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l config-dir -d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand ps" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -667,7 +667,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l config-d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand inspect" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -679,7 +679,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l config-dir 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand diff" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -692,7 +692,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l config-di
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand export" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -704,7 +704,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l config-dir -d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand gc" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -716,7 +716,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __f
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and not __fish_seen_subcommand_from reload help" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -730,7 +730,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand network; and __fish_seen_subcommand_from reload" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -744,7 +744,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l config-dir 
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand port" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -758,7 +758,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l config-d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand monitor" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -770,7 +770,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l config-dir -
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand oci" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -781,7 +781,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l config-di
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand docker" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -793,7 +793,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l config-dir -d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand cp" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -805,7 +805,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l config-dir
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand pause" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -817,7 +817,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l config-d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand unpause" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -829,7 +829,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l config-di
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand rename" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -852,7 +852,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l config-di
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand update" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -864,7 +864,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l config-dir -
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand top" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -877,7 +877,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l config-dir
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand stats" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -896,7 +896,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l config-di
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand events" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -908,7 +908,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not _
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and not __fish_seen_subcommand_from prune help" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -922,7 +922,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fis
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand container; and __fish_seen_subcommand_from prune" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -938,7 +938,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l config-d
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand version" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -950,7 +950,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l confi
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand completion" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -962,7 +962,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l config-dir -
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand man" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r
@@ -974,7 +974,7 @@ complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l co
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l init-path -d 'Init binary bound at /dev/init by --init [default: docker-init, tini-static or tini]' -r -F
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l default-cgroup-parent -d 'Cgroup parent of containers that set no --cgroup-parent [default: vassalrun]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l bridge -d 'Bridge of --network bridge containers [default: vassal0]' -r
-complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l subnet -d 'IPv4 subnet of the bridge [default: 10.89.0.0/16]' -r
+complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l subnet -d 'IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l gateway -d 'The bridge\'s address [default: the subnet\'s first address]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l max-image-size -d 'Largest image an import unpacks (sum of its files\' sizes) [default: 16g]' -r
 complete -c vassalrun -n "__fish_vassalrun_using_subcommand internal-docs" -l max-expansion-ratio -d 'Largest decompressed size of a tarball, in times its compressed size [default: 200]' -r

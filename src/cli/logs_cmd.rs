@@ -79,11 +79,12 @@ pub fn run_logs(settings: &Settings, args: &LogsArgs) -> anyhow::Result<ExitCode
     let id = Store::new(layout.clone()).resolve(&args.container)?;
     let dir = layout.container_dir(&id);
     let path = ContainerFiles(&dir).log(&id);
-    // An Emperor vassal runs inside the wrapper the Emperor started (no
-    // monitor, no log): its output went where the Emperor's goes.
+    // No log file and no monitor: an Emperor vassal with
+    // `docker-log-driver = none`, whose output went only where the
+    // Emperor's goes.
     if !path.exists() && !dir.join("monitor.pid").exists() {
         anyhow::bail!(
-            "container {}: a uWSGI Emperor vassal writes to the Emperor's own output (its terminal, --logto or --daemonize log), not to a container log",
+            "container {}: no container log (log driver none): a uWSGI Emperor vassal's output is in the Emperor's own output (its terminal, --logto or --daemonize log)",
             args.container
         );
     }

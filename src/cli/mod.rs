@@ -100,7 +100,7 @@ pub struct GlobalOptions {
     /// Bridge of --network bridge containers [default: vassal0]
     #[arg(long, global = true, env = "VASSALRUN_BRIDGE", value_name = "NAME")]
     pub bridge: Option<String>,
-    /// IPv4 subnet of the bridge [default: 10.89.0.0/16]
+    /// IPv4 subnet of the bridge [default: 172.17.0.0/16, or the next free private range when the host routes it]
     #[arg(long, global = true, env = "VASSALRUN_SUBNET", value_name = "CIDR")]
     pub subnet: Option<String>,
     /// The bridge's address [default: the subnet's first address]

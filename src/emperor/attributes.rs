@@ -102,6 +102,12 @@ pub struct Plan {
     pub proxy: bool,
     /// `docker-pull`: when the image is pulled from its registry.
     pub pull: crate::runtime::images::pull_policy::PullPolicy,
+    /// `docker-debug`: log the generated container spec (the old plugin
+    /// logged the Engine API requests).
+    pub debug: bool,
+    /// Host directories of `docker-mount = /host:/ctr`: created when missing,
+    /// as the Engine API's `Binds` (the old plugin's) did.
+    pub bind_sources: Vec<String>,
 }
 
 /// Reads the `[emperor]` entries; keys without the `docker-` prefix belong to
@@ -135,6 +141,10 @@ pub fn plan(entries: &[(String, String)]) -> Result<Plan, AttributeError> {
             "uwsgi" => plan.uwsgi = value.clone(),
             "cidfile" => plan.cidfile = Some(value.clone()),
             "proxy" => plan.proxy = true,
+            "debug" => {
+                plan.debug = parse_switch(value)
+                    .ok_or_else(|| refuse(key, format!("{value:?}: expected true or false")))?;
+            }
             "pull" => {
                 plan.pull = crate::runtime::images::pull_policy::PullPolicy::parse(value)
                     .ok_or_else(|| {
@@ -147,6 +157,9 @@ pub fn plan(entries: &[(String, String)]) -> Result<Plan, AttributeError> {
                     return Err(refuse(key, "given more than once"));
                 }
                 check_alone(key, &args)?;
+                if flag.long == "volume" {
+                    plan.bind_sources.extend(host_directory(value));
+                }
                 plan.flags.extend(args);
             }
         }
@@ -155,6 +168,23 @@ pub fn plan(entries: &[(String, String)]) -> Result<Plan, AttributeError> {
         return Err(refuse("docker-image", "empty"));
     }
     Ok(plan)
+}
+
+/// uWSGI's boolean values (an empty value switches on, as `docker-debug` did
+/// as an Emperor flag).
+fn parse_switch(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "" | "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// The host side of a `-v /host:/ctr[:opts]` value, when it is a path (not
+/// a named volume).
+fn host_directory(value: &str) -> Option<String> {
+    let (source, _) = value.split_once(':')?;
+    source.starts_with('/').then(|| source.to_string())
 }
 
 /// A `docker run` long flag.

@@ -49,6 +49,14 @@ pub enum WrapperError {
         address: String,
         reason: std::io::Error,
     },
+    /// `chmod-socket`/`chown-socket` (the vassal's or the Emperor's).
+    #[error("docker-socket: {0}")]
+    SocketAccess(String),
+    #[error("docker-mount: creating the missing host directory {path}: {reason}")]
+    BindSource {
+        path: String,
+        reason: std::io::Error,
+    },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
 }

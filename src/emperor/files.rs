@@ -107,11 +107,23 @@ impl VassalFiles {
 
     /// Copies every original again; the first failure is returned.
     pub fn refresh_all(&self) -> Result<(), String> {
-        for file in &self.files {
-            copy_one(&file.source, &self.dir.join(&file.name))
-                .map_err(|e| format!("{}: {e}", file.source.display()))?;
-        }
-        Ok(())
+        refresh(&self.pairs())
+    }
+
+    /// (original, copy) of every file, for the relay image (which refreshes
+    /// them with [`refresh`]).
+    pub fn pairs(&self) -> Vec<(PathBuf, PathBuf)> {
+        self.files
+            .iter()
+            .map(|f| (f.source.clone(), self.dir.join(&f.name)))
+            .collect()
+    }
+
+    /// Leaves the directory to whoever removes it later (the relay image).
+    pub fn keep(self) -> PathBuf {
+        let dir = self.dir.clone();
+        std::mem::forget(self);
+        dir
     }
 
     /// An inotify fd watching the originals' directories (renames included);
@@ -150,10 +162,24 @@ impl Drop for VassalFiles {
     }
 }
 
+/// Copies every original of `pairs` (original, copy) again; the first
+/// failure is returned.
+pub fn refresh(pairs: &[(PathBuf, PathBuf)]) -> Result<(), String> {
+    for (source, copy) in pairs {
+        copy_one(source, copy).map_err(|e| format!("{}: {e}", source.display()))?;
+    }
+    Ok(())
+}
+
 /// The inotify fd of [`VassalFiles::watch`].
 pub struct Watch(OwnedFd);
 
 impl Watch {
+    /// The fd, for the relay.
+    pub fn into_fd(self) -> OwnedFd {
+        self.0
+    }
+
     pub fn fd(&self) -> RawFd {
         self.0.as_raw_fd()
     }

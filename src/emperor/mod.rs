@@ -18,7 +18,9 @@ pub mod fds;
 pub mod files;
 pub mod ini;
 pub mod invocation;
+pub mod relay;
 pub mod socket;
+pub mod socket_access;
 pub mod source;
 pub mod wrapper;
 

@@ -13,32 +13,60 @@ use std::time::{Duration, Instant};
 use super::ini::{json_entries, section_entries, SECTION};
 use super::invocation::{ConfigKind, Invocation};
 
+/// The vassal's own section.
+const UWSGI_SECTION: &str = "uwsgi";
+
 /// How long the vassal itself waits for the pushed config (`core/io.c`).
 const CONFIG_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The `[emperor]` entries of the vassal.
 pub fn attributes(invocation: &Invocation, cwd: &Path) -> Result<Vec<(String, String)>, String> {
+    sections(invocation, cwd).map(|s| s.emperor)
+}
+
+/// The two sections of a vassal's configuration the wrapper reads.
+#[derive(Debug, Default)]
+pub struct Sections {
+    /// `[emperor]`: the `docker-*` attributes.
+    pub emperor: Vec<(String, String)>,
+    /// `[uwsgi]`: the vassal's own options (the wrapper reads only
+    /// `chmod-socket` and `chown-socket`, for `docker-socket`).
+    pub uwsgi: Vec<(String, String)>,
+}
+
+fn ini_sections(text: &str) -> Sections {
+    Sections {
+        emperor: section_entries(text, SECTION),
+        uwsgi: section_entries(text, UWSGI_SECTION),
+    }
+}
+
+/// The vassal's `[emperor]` and `[uwsgi]` entries, from one read of its file.
+pub fn sections(invocation: &Invocation, cwd: &Path) -> Result<Sections, String> {
     if invocation.is_piped() {
         let fd = invocation
             .config_fd
             .ok_or("emperor:// vassal without UWSGI_EMPEROR_FD_CONFIG")?;
         let text = peek_pushed_config(fd, CONFIG_TIMEOUT)?;
-        return Ok(section_entries(&text, SECTION));
+        return Ok(ini_sections(&text));
     }
     let path = invocation.file_path(cwd);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     match invocation.kind {
-        ConfigKind::Ini => Ok(section_entries(&text, SECTION)),
-        ConfigKind::Json => {
-            json_entries(&text, SECTION).map_err(|e| format!("{}: {e}", path.display()))
-        }
+        ConfigKind::Ini => Ok(ini_sections(&text)),
+        ConfigKind::Json => Ok(Sections {
+            emperor: json_entries(&text, SECTION)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+            // Numbers and booleans there are not ours to refuse.
+            uwsgi: json_entries(&text, UWSGI_SECTION).unwrap_or_default(),
+        }),
         // No parser here for XML or YAML: refuse rather than silently run a
         // vassal that asks for a container on the host.
         ConfigKind::Other if text.contains("docker-") => Err(format!(
             "{}: docker-* attributes are read from .ini and .json vassals only",
             path.display()
         )),
-        ConfigKind::Other => Ok(Vec::new()),
+        ConfigKind::Other => Ok(Sections::default()),
     }
 }
 

@@ -12,11 +12,18 @@ use super::fds::{is_socket, FdLayout};
 use super::files::{VassalFiles, CONTAINER_DIR};
 use super::invocation::Invocation;
 use super::log;
+use super::relay::{exec_relay_image, VassalRelay};
 use super::socket::bind;
+use super::socket_access::SocketAccess;
 use crate::config::Settings;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::lifecycle::create::{attach_network, create_prepared, CreateOptions};
-use crate::runtime::lifecycle::inline::{catch_forwarded_signals, run_inline, InlineOptions};
+use crate::runtime::lifecycle::inline::{
+    block_and_forward_caught, catch_forwarded_signals, end_inline, start_inline, InlineOptions,
+};
+use crate::runtime::lifecycle::relay::Output;
+use crate::runtime::lifecycle::relay_process::{relay_binary_beside, RELAY_ENV};
+use std::os::unix::fs::DirBuilderExt;
 
 /// Exit code for the wrapper's own failures (vassalrun's convention).
 pub const EXIT_WRAPPER_ERROR: u8 = 125;
@@ -49,8 +56,8 @@ fn run_vassal(
 ) -> Result<u8, WrapperError> {
     let settings = settings.map_err(WrapperError::Settings)?;
     let cwd = std::env::current_dir().map_err(WrapperError::WorkingDir)?;
-    let entries = super::source::attributes(invocation, &cwd).map_err(WrapperError::Source)?;
-    let plan = plan(&entries)?;
+    let sections = super::source::sections(invocation, &cwd).map_err(WrapperError::Source)?;
+    let plan = plan(&sections.emperor)?;
     if plan.image.is_none() {
         if settings.require_image {
             return Err(WrapperError::ImageRequired);
@@ -63,7 +70,36 @@ fn run_vassal(
         crate::runtime::images::pull_policy::ensure(&settings, image, plan.pull, None)
             .map_err(WrapperError::Pull)?;
     }
-    run_container(&settings, invocation, &plan, &cwd)
+    let access = match plan.socket {
+        Some(_) => SocketAccess {
+            mode: plan.socket_mode,
+            owner: None,
+        }
+        .or(SocketAccess::from_entries(&sections.uwsgi).map_err(WrapperError::SocketAccess)?)
+        .or(SocketAccess::of_parent().map_err(WrapperError::SocketAccess)?),
+        None => SocketAccess::default(),
+    };
+    create_bind_sources(&plan.bind_sources)?;
+    run_container(&settings, invocation, &plan, &cwd, &access)
+}
+
+/// `docker-mount = /host:/ctr` creates a missing host directory (mode 755,
+/// owned by root), as the Engine API's `Binds` did for the old plugin and
+/// as `docker run -v` does.
+fn create_bind_sources(sources: &[String]) -> Result<(), WrapperError> {
+    for source in sources {
+        if std::fs::symlink_metadata(source).is_err() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o755)
+                .create(source)
+                .map_err(|reason| WrapperError::BindSource {
+                    path: source.clone(),
+                    reason,
+                })?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces this process with the host's uWSGI, argv\[1..\], env, fds and
@@ -102,17 +138,49 @@ fn exec(
     })
 }
 
-/// A container's first process starts as a fork of this one: run from the
-/// read-only bind mount of the binary (CVE-2019-5736), as monitors do. Execs
-/// that path with the same argv and environment if we are not running from it.
+/// A container's first process starts as a fork of this one: run from a
+/// read-only file (CVE-2019-5736), as monitors do. Execs the read-only bind
+/// mount of the binary with the same argv and environment, unless this
+/// binary already is one or lies on a read-only mount (then a container
+/// cannot write it either, and the spawn saves an exec).
 fn reexec_protected(settings: &Settings, args: &[OsString]) -> Result<(), WrapperError> {
+    let exe = std::fs::read_link("/proc/self/exe").map_err(WrapperError::Protect)?;
+    if on_read_only_mount(&exe) {
+        match exe.parent().map(|dir| dir.join("vassalrun-relay")) {
+            Some(relay) if relay.is_file() && on_read_only_mount(&relay) => {
+                std::env::set_var(RELAY_ENV, relay)
+            }
+            _ => std::env::remove_var(RELAY_ENV),
+        }
+        return Ok(());
+    }
     let target = crate::runtime::protected_exe::protected_exe(&settings.run_dir)
         .map_err(WrapperError::Protect)?;
-    if std::fs::read_link("/proc/self/exe").ok().as_deref() == Some(target.as_path()) {
+    if exe == target {
         return Ok(());
+    }
+    // The small image of the long-lived processes, protected the same way:
+    // found beside this (unprotected) binary, named to the next image.
+    let relay = relay_binary_beside(&exe).and_then(|relay| {
+        crate::runtime::protected_exe::protected_copy_of(
+            &settings.run_dir,
+            &relay,
+            "vassalrun-relay",
+        )
+        .ok()
+    });
+    match relay {
+        Some(relay) => std::env::set_var(RELAY_ENV, relay),
+        None => std::env::remove_var(RELAY_ENV),
     }
     let argv0 = args.first().cloned().unwrap_or_else(|| "vassalrun".into());
     exec(&target, &argv0, args, false).map(|never| match never {})
+}
+
+/// Whether `path` is on a read-only mount (the protected copies are).
+fn on_read_only_mount(path: &Path) -> bool {
+    nix::sys::statvfs::statvfs(path)
+        .is_ok_and(|s| s.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY))
 }
 
 fn run_container(
@@ -120,6 +188,7 @@ fn run_container(
     invocation: &Invocation,
     plan: &Plan,
     cwd: &Path,
+    access: &SocketAccess,
 ) -> Result<u8, WrapperError> {
     let vassal = invocation.name.as_str();
     if plan.proxy {
@@ -137,14 +206,22 @@ fn run_container(
         .collect();
     let layout = FdLayout::arrange(&keep).map_err(WrapperError::Fds)?;
     let socket_file = match &plan.socket {
-        Some(address) => hand_over_socket(address, plan.socket_mode)?,
+        Some(address) => hand_over_socket(address, plan.socket_mode, access)?,
         None => None,
     };
     let copies = Layout::new(settings).vassal_files_dir();
     let (files, args) =
         VassalFiles::prepare(invocation, cwd, &copies).map_err(WrapperError::Source)?;
-    let result = create_and_run(settings, invocation, plan, (&files, &args), layout, &keep);
-    drop(files);
+    let result = create(settings, invocation, plan, (&files, &args)).and_then(|prepared| {
+        start_and_relay(
+            settings,
+            &prepared,
+            files,
+            layout,
+            &keep,
+            socket_file.clone(),
+        )
+    });
     if let Some(path) = socket_file {
         let _ = std::fs::remove_file(path);
     }
@@ -153,7 +230,11 @@ fn run_container(
 
 /// Binds `docker-socket` and puts it on fd 0 (where the Emperor's on-demand
 /// socket would be; both at once cannot work). Returns the UNIX socket's file.
-fn hand_over_socket(address: &str, mode: Option<u32>) -> Result<Option<PathBuf>, WrapperError> {
+fn hand_over_socket(
+    address: &str,
+    mode: Option<u32>,
+    access: &SocketAccess,
+) -> Result<Option<PathBuf>, WrapperError> {
     if is_socket(0) {
         return Err(WrapperError::SocketOnDemand);
     }
@@ -162,30 +243,35 @@ fn hand_over_socket(address: &str, mode: Option<u32>) -> Result<Option<PathBuf>,
         reason,
     };
     let bound = bind(address, mode).map_err(error)?;
+    if let Some(path) = &bound.path {
+        if let Err(reason) = access.apply(path) {
+            let _ = std::fs::remove_file(path);
+            return Err(WrapperError::SocketAccess(format!("{address}: {reason}")));
+        }
+    }
     nix::unistd::dup2(bound.fd.as_raw_fd(), 0).map_err(|e| error(e.into()))?;
     Ok(bound.path)
 }
 
-fn create_and_run(
+/// Creates the vassal's container (not yet built); returns its id.
+fn create(
     settings: &Settings,
     invocation: &Invocation,
     plan: &Plan,
     (files, args): (&VassalFiles, &[String]),
-    fds: FdLayout,
-    keep: &[i32],
-) -> Result<u8, WrapperError> {
+) -> Result<Prepared, WrapperError> {
     let vassal = invocation.name.as_str();
-    let preserved_fds = fds.preserved_fds;
     let options = CreateOptions {
         request: container_request(invocation, plan, args, &files.dir, Some(settings))?,
         name: Some(invocation.container_name()),
         replace: true,
     };
     let prepared = create_prepared(settings, &options)?;
-    if std::env::var("VASSALRUN_DEBUG").is_ok_and(|v| !v.is_empty() && v != "0") {
+    if plan.debug || std::env::var("VASSALRUN_DEBUG").is_ok_and(|v| !v.is_empty() && v != "0") {
         log_spec(vassal, settings, &prepared.id);
     }
     if let Some(path) = &plan.cidfile {
+        // It stays after the vassal ends, as Docker's and the old plugin's.
         if let Err(e) =
             crate::runtime::record::write_file_atomic(Path::new(path), prepared.id.as_bytes())
         {
@@ -196,49 +282,113 @@ fn create_and_run(
         vassal,
         format!("container {} ({})", prepared.name, &prepared.id[..12]),
     );
-    let on_started = Box::new(move || {
-        fds.release(keep);
-        // fd 0 (docker-socket or on-demand socket) is the container's now.
-        if let Ok(null) = std::fs::File::open("/dev/null") {
-            let _ = nix::unistd::dup2(null.as_raw_fd(), 0);
-        }
-    });
-    let result = run_inline(
+    Ok(Prepared {
+        created: prepared,
+        request: options.request,
+    })
+}
+
+/// What [`create`] made and [`start_and_relay`] needs.
+struct Prepared {
+    created: crate::runtime::lifecycle::create::Prepared,
+    request: crate::spec::CreateRequest,
+}
+
+/// Builds and starts the container, then relays its output until it ends —
+/// in the small relay image when it is installed (see [`super::relay`]) —
+/// and returns its code after removing it.
+fn start_and_relay(
+    settings: &Settings,
+    prepared: &Prepared,
+    files: VassalFiles,
+    fds: FdLayout,
+    keep: &[i32],
+    socket_file: Option<PathBuf>,
+) -> Result<u8, WrapperError> {
+    let relay_image = std::env::var_os(RELAY_ENV).map(PathBuf::from);
+    let started = start_inline(
         settings,
-        &prepared.id,
+        &prepared.created.id,
         InlineOptions {
-            preserved_fds,
+            preserved_fds: fds.preserved_fds,
             // Between build and start, as `create` does for a monitor's container.
             before_start: Box::new(|pid| {
                 attach_network(
                     settings,
-                    &prepared.id,
-                    &prepared.name,
-                    &options.request,
-                    &prepared.network,
+                    &prepared.created.id,
+                    &prepared.created.name,
+                    &prepared.request,
+                    &prepared.created.network,
                     pid.as_raw(),
                 )
             }),
-            on_started,
-            watch: files.watch().ok().map(|watch| {
-                let fd = watch.fd();
-                let refresh: Box<dyn FnMut() + '_> = Box::new(move || {
-                    watch.drain();
-                    if let Err(e) = files.refresh_all() {
-                        log(vassal, format!("refreshing the vassal's files: {e}"));
-                    }
-                });
-                (fd, refresh)
-            }),
+            relay: true,
+            holder_image: relay_image.as_deref(),
         },
-    )
-    .map_err(WrapperError::from);
-    if let Some(path) = &plan.cidfile {
-        if std::fs::read_to_string(path).is_ok_and(|id| id == prepared.id) {
-            let _ = std::fs::remove_file(path);
-        }
+    )?;
+    fds.release(keep);
+    // fd 0 (docker-socket or on-demand socket) is the container's now.
+    if let Ok(null) = std::fs::File::open("/dev/null") {
+        let _ = nix::unistd::dup2(null.as_raw_fd(), 0);
     }
-    result
+    block_and_forward_caught(started.pid);
+    let Some(output) = started.relay else {
+        return Err(WrapperError::Source(
+            "the container has no output pipes".into(),
+        ));
+    };
+    let (stdout, stderr) = match output.output {
+        Output::Pipes { stdout, stderr } => (stdout, stderr),
+        Output::Terminal { master } => (master.try_clone().map_err(WrapperError::Fds)?, master),
+    };
+    let watch = files.watch().ok().map(|w| w.into_fd());
+    let mut relay = VassalRelay {
+        stdout,
+        stderr,
+        log: output.log,
+        attach: output.attach,
+        clients: output.clients,
+        watch,
+        files: files.pairs(),
+    };
+    if let Some(image) = &relay_image {
+        // After a successful exec no destructor runs: the holder lives on,
+        // and the relay image removes the files.
+        let mut remove = vec![files.dir.clone()];
+        remove.extend(socket_file);
+        let handoff = relay.hand_off(
+            started.pid,
+            started.holder.pid(),
+            remove,
+            finish_command(settings, &prepared.created.id),
+        );
+        relay = exec_relay_image(image, handoff);
+    }
+    let code = relay.run(started.pid);
+    drop(relay);
+    let code = end_inline(settings, &prepared.created.id, started.holder, code)?;
+    drop(files);
+    Ok(code)
+}
+
+/// `vassalrun --root R --run-dir D --config-dir C monitor ID`: what the
+/// relay image execs (with `--finish CODE`) to record the exit and remove
+/// the container, with this process's settings.
+fn finish_command(settings: &Settings, id: &str) -> Vec<String> {
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "vassalrun".into());
+    vec![
+        exe,
+        "--root".into(),
+        settings.root.display().to_string(),
+        "--run-dir".into(),
+        settings.run_dir.display().to_string(),
+        "--config-dir".into(),
+        settings.config_dir.display().to_string(),
+        "monitor".into(),
+        id.to_string(),
+    ]
 }
 
 /// The request: the wrapper's own flags (name, entrypoint, `--rm`, the
@@ -264,9 +414,8 @@ fn container_request(
     if !plan.flags.iter().any(|f| f.starts_with("--stop-signal=")) {
         extra.push("--stop-signal=SIGINT".to_string());
     }
-    if !plan.flags.iter().any(|f| f.starts_with("--workdir=")) {
-        extra.push(format!("--workdir={CONTAINER_DIR}"));
-    }
+    // Without docker-workdir: the image's WorkingDir, or `/` (Docker's
+    // default, so the old plugin's); the vassal's arguments are absolute.
     let env = |key: &str| std::env::var(key).ok();
     let mut request = request(plan, &extra, args, &env, settings)?;
     // What the Emperor set (UWSGI_EMPEROR_FD, ...) and passes on (UWSGI_*
@@ -353,7 +502,7 @@ mod tests {
             vec![format!("{}:/vassal:ro", files.dir.display())]
         );
         assert!(request.host.auto_remove);
-        assert_eq!(request.config.working_dir, "/vassal");
+        assert_eq!(request.config.working_dir, "");
         assert_eq!(
             request.config.entrypoint,
             Some(vec![super::super::attributes::DEFAULT_UWSGI.to_string()])

@@ -8,6 +8,7 @@
 //! - [`state`]: the lock and the state file that are the truth.
 //! - [`netlink`], [`firewall`], [`ports`]: the kernel-facing parts.
 
+pub mod default_subnet;
 pub mod donor;
 pub mod error;
 pub mod firewall;

@@ -81,7 +81,10 @@ impl BridgeConfig {
         if !valid_name {
             return Err(NetworkError::BridgeName(bridge));
         }
-        let subnet = Subnet::parse(&settings.subnet)?;
+        let subnet = match &settings.subnet {
+            Some(text) => Subnet::parse(text)?,
+            None => super::default_subnet::choose(&bridge, &super::default_subnet::ipv4_routes()),
+        };
         let gateway = match &settings.gateway {
             None => subnet.first_host(),
             Some(text) => {

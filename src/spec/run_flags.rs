@@ -50,7 +50,7 @@ pub struct RunFlags {
     /// Publish every exposed port (--expose, the image's EXPOSE) to an ephemeral host port
     #[arg(short = 'P', long = "publish-all", num_args = 0..=1, require_equals = true, default_missing_value = "true", action = ArgAction::Set)]
     pub publish_all: Option<String>,
-    /// IPv4 address of the container on the bridge network (e.g. 10.89.0.10)
+    /// IPv4 address of the container on the bridge network (e.g. 172.17.0.10)
     #[arg(long = "ip", value_name = "IP")]
     pub ip: Option<String>,
     /// Expose a port or range without publishing it

@@ -11,20 +11,18 @@
 //! so a SIGKILLed wrapper takes the holder and, with it, every process of the
 //! container (the kernel kills a PID namespace whose PID 1 dies). What is left
 //! on disk (state, cgroup, overlay) is removed by the next create of the same
-//! name (`--replace`). Otherwise the wrapper reaps the command, records the
+//! name (`--replace`). Otherwise the wrapper (or the small image it becomes,
+//! see `emperor::relay`) reaps the command, and [`end_inline`] records the
 //! exit as a monitor does and removes the container.
 
-use std::os::fd::{AsFd, BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::{kill, SigSet, SigmaskHow, Signal};
-use nix::sys::signalfd::SignalFd;
 use nix::unistd::Pid;
 use serde_json::Value;
 
 use super::monitor::{build, finish, BuildOptions};
-use super::reap::try_reap;
+use super::relay::Relay;
 use super::remove::{remove_container, RemoveMode};
 use super::start::start;
 use super::LifecycleError;
@@ -41,12 +39,21 @@ pub struct InlineOptions<'a> {
     /// Runs between build and start with the container's pid: where the
     /// container's network is set up, as `create` does after spawning its monitor.
     pub before_start: Box<dyn FnOnce(Pid) -> Result<(), LifecycleError> + 'a>,
-    /// Runs once the container's command has started: drop our copies of what
-    /// was handed over.
-    pub on_started: Box<dyn FnOnce() + 'a>,
-    /// An fd to watch while the container runs, and what to do when it is
-    /// readable (the Emperor wrapper refreshes the vassal's copied files).
-    pub watch: Option<(RawFd, Box<dyn FnMut() + 'a>)>,
+    /// The container's stdout and stderr are pipes to a [`Relay`] (with the
+    /// container's json-file log and attach socket), not our own stdio.
+    pub relay: bool,
+    /// The small image the PID holder execs (see [`PidHolder::spawn_image`]).
+    pub holder_image: Option<&'a std::path::Path>,
+}
+
+/// A started inline container.
+pub struct Started {
+    /// PID 1 of the container's namespace; killing it ends the container.
+    pub holder: PidHolder,
+    /// The container's command (our child).
+    pub pid: Pid,
+    /// Its output, with [`InlineOptions::relay`].
+    pub relay: Option<Relay>,
 }
 
 /// Signals caught before the container runs, one bit per signal number.
@@ -56,7 +63,7 @@ static PENDING: AtomicU32 = AtomicU32::new(0);
 /// Signals the wrapper passes on, and what the container's command gets: a
 /// uWSGI master treats SIGTERM as a brutal reload and SIGINT/SIGQUIT as
 /// shutdown, so every "stop" becomes SIGINT; SIGHUP (graceful reload) stays.
-const FORWARDED: [(Signal, Signal); 4] = [
+pub const FORWARDED: [(Signal, Signal); 4] = [
     (Signal::SIGTERM, Signal::SIGINT),
     (Signal::SIGINT, Signal::SIGINT),
     (Signal::SIGQUIT, Signal::SIGINT),
@@ -67,8 +74,7 @@ extern "C" fn remember(signal: nix::libc::c_int) {
     PENDING.fetch_or(1 << signal, Ordering::SeqCst);
 }
 
-/// Catches the forwarded signals until [`run_inline`] waits for the
-/// container. Handlers (unlike a blocked mask) do not survive into the
+/// Catches the forwarded signals until [`block_and_forward_caught`]. Handlers (unlike a blocked mask) do not survive into the
 /// container's exec, so its command starts with default dispositions.
 pub fn catch_forwarded_signals() {
     let action = nix::sys::signal::SigAction::new(
@@ -82,15 +88,14 @@ pub fn catch_forwarded_signals() {
     }
 }
 
-/// Builds, starts and waits for prepared container `id`; returns its exit
-/// code after recording it and removing the container. Call it single-threaded.
-pub fn run_inline(
+/// Builds and starts prepared container `id` in the holder's PID
+/// namespace; on failure the container is removed. Call it single-threaded.
+pub fn start_inline(
     settings: &Settings,
     id: &str,
     options: InlineOptions,
-) -> Result<u8, LifecycleError> {
+) -> Result<Started, LifecycleError> {
     let layout = Layout::new(settings);
-    let store = Store::new(layout.clone());
     let dir = layout.container_dir(id);
     let error = |step: &'static str| {
         move |reason: String| LifecycleError::Runtime {
@@ -99,35 +104,65 @@ pub fn run_inline(
             reason,
         }
     };
-    let started = PidHolder::spawn()
+    let started = PidHolder::spawn_image(options.holder_image)
         .map_err(|e| error("pid namespace")(e.to_string()))
-        .and_then(|holder| {
+        .and_then(|mut holder| {
             join_pid_namespace(&ContainerFiles(&dir).spec(), &holder)
                 .map_err(error("pid namespace"))?;
             let build_options = BuildOptions {
-                inherit_stdio: true,
+                inherit_stdio: !options.relay,
                 preserved_fds: options.preserved_fds,
+                keep_stdin: options.relay,
             };
-            let (pids, _) = build(&layout, id, &dir, &build_options).map_err(error("create"))?;
+            let (pids, relay) =
+                build(&layout, id, &dir, &build_options).map_err(error("create"))?;
             let pid = pids.own;
             (options.before_start)(pid)?;
+            // The holder's exec overlapped the build; nothing of the
+            // container's runs before `start`.
+            holder.wait_ready();
             start(settings, id)?;
-            Ok((holder, pid))
+            Ok(Started { holder, pid, relay })
         });
-    let (holder, pid) = match started {
-        Ok(started) => started,
-        Err(e) => {
-            let _ = remove_container(&store, id, RemoveMode::Force);
-            return Err(e);
-        }
-    };
-    (options.on_started)();
-    let code = wait_forwarding(pid, options.watch);
-    // The rest of the namespace (orphaned workers) goes with the holder.
+    started.inspect_err(|_| {
+        let _ = remove_container(&Store::new(layout.clone()), id, RemoveMode::Force);
+    })
+}
+
+/// After the container's command ended with `code`: kills the rest of its
+/// namespace (orphaned workers go with the holder), records the exit as a
+/// monitor does and removes the container.
+pub fn end_inline(
+    settings: &Settings,
+    id: &str,
+    holder: PidHolder,
+    code: u8,
+) -> Result<u8, LifecycleError> {
+    let layout = Layout::new(settings);
     drop(holder);
-    finish(&layout, id, &dir, code);
-    remove_container(&store, id, RemoveMode::AfterExit)?;
+    finish(&layout, id, &layout.container_dir(id), code);
+    remove_container(&Store::new(layout.clone()), id, RemoveMode::AfterExit)?;
     Ok(code)
+}
+
+/// Forwards the signals caught by [`catch_forwarded_signals`] so far to
+/// `pid`, after blocking them (and SIGCHLD): from now on they wait for a
+/// signalfd, in this image or the next one (a blocked mask and pending
+/// signals survive `exec`).
+pub fn block_and_forward_caught(pid: Pid) -> SigSet {
+    let mut mask = SigSet::empty();
+    mask.add(Signal::SIGCHLD);
+    for (signal, _) in FORWARDED {
+        mask.add(signal);
+    }
+    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None);
+    let pending = PENDING.swap(0, Ordering::SeqCst);
+    for (signal, _) in FORWARDED {
+        if pending & (1 << signal as i32) != 0 {
+            forward(pid, signal);
+        }
+    }
+    mask
 }
 
 /// Points the spec's PID namespace at the holder's:
@@ -145,57 +180,8 @@ fn join_pid_namespace(spec_path: &std::path::Path, holder: &PidHolder) -> Result
     write_json(spec_path, &spec).map_err(|e| e.to_string())
 }
 
-/// Waits for the container's command, forwarding signals (caught ones first).
-fn wait_forwarding(pid: Pid, mut watch: Option<(RawFd, Box<dyn FnMut() + '_>)>) -> u8 {
-    let mut mask = SigSet::empty();
-    mask.add(Signal::SIGCHLD);
-    for (signal, _) in FORWARDED {
-        mask.add(signal);
-    }
-    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None);
-    let pending = PENDING.swap(0, Ordering::SeqCst);
-    for (signal, _) in FORWARDED {
-        if pending & (1 << signal as i32) != 0 {
-            forward(pid, signal);
-        }
-    }
-    let Ok(signals) = SignalFd::new(&mask) else {
-        return super::reap::wait_exit(pid);
-    };
-    loop {
-        if let Some(code) = try_reap(pid) {
-            return code;
-        }
-        if let Some((fd, on_readable)) = &mut watch {
-            // SAFETY: the caller keeps the watched fd open while we wait.
-            let watched = unsafe { BorrowedFd::borrow_raw(*fd) };
-            let mut fds = [
-                PollFd::new(signals.as_fd(), PollFlags::POLLIN),
-                PollFd::new(watched, PollFlags::POLLIN),
-            ];
-            if poll(&mut fds, PollTimeout::NONE).is_err() {
-                continue;
-            }
-            if fds[1].revents().is_some_and(|r| !r.is_empty()) {
-                on_readable();
-            }
-            if fds[0].revents().is_none_or(|r| r.is_empty()) {
-                continue;
-            }
-        }
-        match signals.read_signal() {
-            Ok(Some(info)) if info.ssi_signo != Signal::SIGCHLD as u32 => {
-                if let Ok(signal) = Signal::try_from(info.ssi_signo as i32) {
-                    forward(pid, signal);
-                }
-            }
-            Ok(_) => {}
-            Err(_) => return super::reap::wait_exit(pid),
-        }
-    }
-}
-
-fn forward(pid: Pid, received: Signal) {
+/// Sends `pid` what a received signal means for a uWSGI master.
+pub fn forward(pid: Pid, received: Signal) {
     if let Some((_, sent)) = FORWARDED.iter().find(|(r, _)| *r == received) {
         let _ = kill(pid, *sent);
     }

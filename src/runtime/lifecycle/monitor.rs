@@ -212,6 +212,9 @@ pub struct BuildOptions {
     pub inherit_stdio: bool,
     /// fds 3..3+N stay open in the container (libcontainer's `preserve_fds`).
     pub preserved_fds: i32,
+    /// With a relay: the container's stdin is the caller's fd 0 (the Emperor
+    /// wrapper's `docker-socket` or on-demand socket), not `/dev/null`.
+    pub keep_stdin: bool,
 }
 
 /// Creates the container; returns its init's pids and (unless it inherits
@@ -238,6 +241,14 @@ pub fn build(
         (builder, None)
     } else {
         let (builder, stdio) = wire_stdio(builder, &files, config.tty, config.open_stdin)?;
+        let builder = match options.keep_stdin {
+            true => builder.with_stdin(
+                std::os::fd::AsFd::as_fd(&std::io::stdin())
+                    .try_clone_to_owned()
+                    .map_err(|e| format!("stdin: {e}"))?,
+            ),
+            false => builder,
+        };
         (builder, Some(stdio))
     };
     let log = match (&stdio, log_settings(&record.request.host.log_config)) {
