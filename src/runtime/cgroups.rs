@@ -31,7 +31,14 @@ pub fn kill_and_remove(relative: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-fn kill_and_remove_dir(dir: &Path) -> bool {
+/// SIGKILLs the processes of each directory of cgroup `relative`.
+pub fn kill_all(relative: &str) {
+    for dir in cgroup_dirs(relative) {
+        kill_dir(&dir);
+    }
+}
+
+fn kill_dir(dir: &Path) {
     for pid in fs::read_to_string(dir.join("cgroup.procs"))
         .unwrap_or_default()
         .lines()
@@ -40,6 +47,10 @@ fn kill_and_remove_dir(dir: &Path) -> bool {
             let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
         }
     }
+}
+
+fn kill_and_remove_dir(dir: &Path) -> bool {
+    kill_dir(dir);
     // rmdir succeeds once the killed processes have left.
     for _ in 0..100 {
         if fs::remove_dir(dir).is_ok() || !dir.exists() {

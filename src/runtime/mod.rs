@@ -15,6 +15,7 @@ pub mod init_binary;
 pub mod layout;
 pub mod lifecycle;
 pub mod logs;
+pub mod migration_warmup;
 pub mod network_files;
 pub mod pid_holder;
 pub mod prepare;

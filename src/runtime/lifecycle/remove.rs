@@ -24,6 +24,10 @@ pub enum RemoveMode {
     Force,
     /// Called by the monitor of a `--rm` container after its exit.
     AfterExit,
+    /// As `AfterExit`, but the container only leaves the store (rootfs
+    /// mount, directory, name): the monitor removes its cgroup and
+    /// libcontainer's state itself, after telling the client the exit code.
+    StoreOnly,
 }
 
 /// How long `rm -f` waits for the monitor to record the exit after SIGKILL.
@@ -38,7 +42,8 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     // A created container never ran: Docker removes it without -f. Its init
     // waits for `start` and its monitor for the init, so both go.
     let created = state == Status::Created;
-    if mode != RemoveMode::AfterExit && (created || matches!(state, Status::Running { .. })) {
+    let after_exit = matches!(mode, RemoveMode::AfterExit | RemoveMode::StoreOnly);
+    if !after_exit && (created || matches!(state, Status::Running { .. })) {
         kill_and_wait(store, id)?;
     }
     if mode == RemoveMode::Force || (created && mode == RemoveMode::Normal) {
@@ -48,16 +53,8 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     }
     let _lock = store.lock(id)?;
     let dir = layout.container_dir(id);
-    delete_runtime_state(store, id)?;
-    // Network: normally released by the monitor at exit; here when it could not.
-    // The lease goes even when a step fails; what is left is for `gc`.
-    if let Err(e) = crate::network::teardown::detach(&layout.network_dir(), id) {
-        tracing::warn!("container {id}: network teardown: {e}");
-    }
-    // libcontainer removed the cgroup unless its state was already gone.
-    if let Some(cgroup) = cgroups_path(&ContainerFiles(&dir).spec()) {
-        crate::runtime::cgroups::kill_and_remove(&cgroup);
-        crate::runtime::cgroup_parent::after_remove(layout.run_dir(), &cgroup);
+    if mode != RemoveMode::StoreOnly {
+        release_runtime(store, id)?;
     }
     let files = ContainerFiles(&dir);
     rootfs::unmount(&files.rootfs())?;
@@ -85,6 +82,24 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
         None => store.release_names_of(id),
     }
     store.remove_lock_file(id);
+    Ok(())
+}
+
+/// libcontainer's state and cgroup, and the network (normally released by
+/// the monitor at exit; here when it could not).
+fn release_runtime(store: &Store, id: &str) -> Result<(), LifecycleError> {
+    let layout = &store.layout;
+    delete_runtime_state(store, id)?;
+    // The lease goes even when a step fails; what is left is for `gc`.
+    if let Err(e) = crate::network::teardown::detach(&layout.network_dir(), id) {
+        tracing::warn!("container {id}: network teardown: {e}");
+    }
+    // libcontainer removed the cgroup unless its state was already gone.
+    let dir = layout.container_dir(id);
+    if let Some(cgroup) = cgroups_path(&ContainerFiles(&dir).spec()) {
+        crate::runtime::cgroups::kill_and_remove(&cgroup);
+        crate::runtime::cgroup_parent::after_remove(layout.run_dir(), &cgroup);
+    }
     Ok(())
 }
 
