@@ -1054,3 +1054,64 @@ fn test_rm_force_without_runtime_state_kills_and_removes_cgroup() {
         std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
     assert!(!alive, "the container's process was killed");
 }
+
+/// The monitor tells a foreground `run` the exit code before its teardown is
+/// over: a `--rm` container has still left the store (its name free) when
+/// the command returns, and a kept one is exited, then removable at once
+/// with nothing left behind (the teardown finishes under the container lock).
+#[test]
+fn test_exit_code_before_teardown_keeps_names_and_state_consistent() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    for round in 0..4 {
+        let out = env.run(&[
+            "run",
+            "--rm",
+            "--name",
+            "same",
+            &img(),
+            "sh",
+            "-c",
+            "exit 7",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(7),
+            "round {round}: {}",
+            describe(&out)
+        );
+        assert!(
+            env.container_ids().is_empty(),
+            "round {round}: --rm left its directory"
+        );
+    }
+    let out = env.run(&["run", "--name", "kept", &img(), "sh", "-c", "exit 3"]);
+    assert_eq!(out.status.code(), Some(3), "{}", describe(&out));
+    let state = env.run(&[
+        "inspect",
+        "--format",
+        "{{.State.Status}} {{.State.ExitCode}}",
+        "kept",
+    ]);
+    assert_eq!(stdout(&state).trim(), "exited 3", "{}", describe(&state));
+    let id = env.container_ids().pop().expect("the kept container");
+    let out = env.run(&["rm", "kept"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(env.container_ids().is_empty());
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(!mounts.contains(&id), "the rootfs is unmounted");
+    assert!(
+        env.cgroup_parent_dirs()
+            .iter()
+            .all(|d| !d.join(&id).exists()),
+        "the cgroup is removed"
+    );
+    let out = env.run(&["run", "--name", "kept", &img(), "true"]);
+    assert!(
+        out.status.success(),
+        "the name is free again: {}",
+        describe(&out)
+    );
+}
