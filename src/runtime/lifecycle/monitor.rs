@@ -246,10 +246,14 @@ pub fn build(
         (None, _) => None,
         (_, Err(e)) => return Err(e.to_string()),
         (_, Ok(LogSettings::None)) => None,
-        (_, Ok(LogSettings::JsonFile { max_size, max_file })) => Some(
-            JsonFileWriter::open_rotating(&files.log(id), max_size, max_file)
-                .map_err(|e| format!("log file: {e}"))?,
-        ),
+        (_, Ok(LogSettings::JsonFile { max_size, max_file })) => {
+            let log = JsonFileWriter::open_rotating(&files.log(id), max_size, max_file)
+                .map_err(|e| format!("log file: {e}"))?;
+            Some(match record.request.host.auto_remove {
+                true => log.volatile(),
+                false => log,
+            })
+        }
     };
     let attach = match stdio {
         Some(_) => Some(
