@@ -31,13 +31,6 @@ pub fn kill_and_remove(relative: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// SIGKILLs the processes of each directory of cgroup `relative`.
-pub fn kill_all(relative: &str) {
-    for dir in cgroup_dirs(relative) {
-        kill_dir(&dir);
-    }
-}
-
 fn kill_dir(dir: &Path) {
     for pid in fs::read_to_string(dir.join("cgroup.procs"))
         .unwrap_or_default()

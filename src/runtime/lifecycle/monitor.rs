@@ -483,12 +483,12 @@ pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
 
 /// [`finish`], calling `tell` (which gives the attached clients the exit
 /// code) as soon as what a client may look at next is settled: the exit
-/// record (and the network release) for a kept container, its removal from
-/// the store (directory and name) for a `--rm` one. The rest of the
-/// teardown (cgroup, libcontainer's state, the rootfs mount) happens after:
-/// for a kept container still under the container lock, so a `start` or
-/// `rm` that follows waits for it; for a `--rm` one, whose id nobody can use
-/// again, after the lock is gone.
+/// record, the network and the cgroup released, and for a `--rm` container
+/// its departure from the store (name released, directory moved out, see
+/// [`super::detached_removal`]). The unmount (an RCU grace period in the
+/// kernel) and the directory's deletion happen after: for a kept container
+/// still under the container lock, so a `start` or `rm` that follows waits
+/// for it.
 fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: impl FnOnce()) {
     let store = Store::new(layout.clone());
     let Ok(lock) = store.lock(id) else {
@@ -525,23 +525,30 @@ fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: impl 
         .ok()
         .flatten()
         .is_some_and(|r| r.request.host.auto_remove);
+    // The cgroup and libcontainer's state go before the code is told: an
+    // exited container keeps no cgroup (nor a parent vassalrun made).
+    release_runtime(layout, id, cgroup.as_deref());
     if !auto_remove {
         tell();
-        release_runtime(layout, id, cgroup.as_deref());
+        // The unmount waits for a grace period: after the client has its
+        // code, still under the container lock (a `start` or `rm` waits).
         let _ = rootfs::unmount(&files.rootfs());
-        drop(lock);
         return;
     }
-    // What is left of the container's processes goes before its rootfs
-    // (their directories after the client is told).
-    if let Some(cgroup) = &cgroup {
-        crate::runtime::cgroups::kill_all(cgroup);
+    match super::detached_removal::leave_store(&store, id) {
+        Some(moved) => {
+            store.remove_lock_file(id);
+            drop(lock);
+            tell();
+            super::detached_removal::delete(&moved);
+        }
+        None => {
+            let _ = rootfs::unmount(&files.rootfs());
+            drop(lock);
+            let _ = remove_container(&store, id, RemoveMode::AfterExit);
+            tell();
+        }
     }
-    let _ = rootfs::unmount(&files.rootfs());
-    drop(lock);
-    let _ = remove_container(&store, id, RemoveMode::StoreOnly);
-    tell();
-    release_runtime(layout, id, cgroup.as_deref());
 }
 
 /// The exited container's cgroup (and its parents vassalrun made, when

@@ -24,10 +24,6 @@ pub enum RemoveMode {
     Force,
     /// Called by the monitor of a `--rm` container after its exit.
     AfterExit,
-    /// As `AfterExit`, but the container only leaves the store (rootfs
-    /// mount, directory, name): the monitor removes its cgroup and
-    /// libcontainer's state itself, after telling the client the exit code.
-    StoreOnly,
 }
 
 /// How long `rm -f` waits for the monitor to record the exit after SIGKILL.
@@ -42,8 +38,7 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     // A created container never ran: Docker removes it without -f. Its init
     // waits for `start` and its monitor for the init, so both go.
     let created = state == Status::Created;
-    let after_exit = matches!(mode, RemoveMode::AfterExit | RemoveMode::StoreOnly);
-    if !after_exit && (created || matches!(state, Status::Running { .. })) {
+    if mode != RemoveMode::AfterExit && (created || matches!(state, Status::Running { .. })) {
         kill_and_wait(store, id)?;
     }
     if mode == RemoveMode::Force || (created && mode == RemoveMode::Normal) {
@@ -53,9 +48,7 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     }
     let _lock = store.lock(id)?;
     let dir = layout.container_dir(id);
-    if mode != RemoveMode::StoreOnly {
-        release_runtime(store, id)?;
-    }
+    release_runtime(store, id)?;
     let files = ContainerFiles(&dir);
     rootfs::unmount(&files.rootfs())?;
     let record = read_json::<ContainerRecord>(&files.record()).ok().flatten();
