@@ -1115,3 +1115,48 @@ fn test_exit_code_before_teardown_keeps_names_and_state_consistent() {
         describe(&out)
     );
 }
+
+/// A `--rm` container's directory that left the store but whose monitor died
+/// before deleting it (`removing/<id>`, its rootfs still mounted) is
+/// unmounted and deleted by `gc`.
+#[test]
+fn test_gc_finishes_an_interrupted_detached_removal() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let id = "0".repeat(64);
+    let dir = env.root().join("removing").join(&id);
+    let rootfs = dir.join("rootfs");
+    std::fs::create_dir_all(&rootfs).unwrap();
+    std::fs::create_dir_all(dir.join("upper/etc")).unwrap();
+    std::fs::write(dir.join("upper/etc/file"), "x").unwrap();
+    nix::mount::mount(
+        Some("tmpfs"),
+        &rootfs,
+        Some("tmpfs"),
+        nix::mount::MsFlags::empty(),
+        None::<&str>,
+    )
+    .unwrap();
+    std::fs::write(rootfs.join("inside"), "y").unwrap();
+    let out = env.run(&["gc"]);
+    let mounted = std::fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .contains(rootfs.to_str().unwrap());
+    if mounted {
+        let _ = nix::mount::umount2(&rootfs, nix::mount::MntFlags::MNT_DETACH);
+    }
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(!mounted, "gc unmounts the rootfs");
+    assert!(
+        !dir.exists(),
+        "gc deletes the directory: {}",
+        describe(&out)
+    );
+    assert!(
+        stdout(&out).contains(&id),
+        "gc reports it: {}",
+        describe(&out)
+    );
+}
