@@ -129,10 +129,11 @@ pub fn run_monitor(layout: &Layout, id: &str) -> u8 {
 pub fn finish_and_tell(layout: &Layout, id: &str, code: u8, mut clients: Clients) -> u8 {
     let dir = layout.container_dir(id);
     let _ = std::fs::remove_file(ContainerFiles(&dir).attach_socket());
-    finish_then_tell(layout, id, &dir, code, || {
+    let tell = || {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         clients.finish(code, deadline);
-    });
+    };
+    finish_then_tell(layout, id, &dir, code, Some(tell));
     code
 }
 
@@ -478,7 +479,7 @@ fn oom_killed(spec_path: &Path) -> bool {
 /// Records the exit and releases what only a running container needs. Waits for
 /// the container lock so a `start` still finishing is never raced.
 pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
-    finish_then_tell(layout, id, dir, code, || ());
+    finish_then_tell(layout, id, dir, code, None::<fn()>);
 }
 
 /// [`finish`], calling `tell` (which gives the attached clients the exit
@@ -488,11 +489,15 @@ pub fn finish(layout: &Layout, id: &str, dir: &Path, code: u8) {
 /// [`super::detached_removal`]). The unmount (an RCU grace period in the
 /// kernel) and the directory's deletion happen after: for a kept container
 /// still under the container lock, so a `start` or `rm` that follows waits
-/// for it.
-fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: impl FnOnce()) {
+/// for it. Without `tell` (nobody to tell: `gc`, the Emperor wrapper,
+/// which remove their cidfile and the like after this), everything is
+/// done in place before returning, in the order a reader expects.
+fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: Option<impl FnOnce()>) {
     let store = Store::new(layout.clone());
     let Ok(lock) = store.lock(id) else {
-        tell();
+        if let Some(tell) = tell {
+            tell();
+        }
         return;
     };
     if !dir.exists() {
@@ -500,7 +505,9 @@ fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: impl 
         // (a slow machine): taking the lock made its file again, the only
         // trace left, which `gc` would report.
         store.remove_lock_file(id);
-        tell();
+        if let Some(tell) = tell {
+            tell();
+        }
         return;
     }
     let files = ContainerFiles(dir);
@@ -528,6 +535,14 @@ fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: impl 
     // The cgroup and libcontainer's state go before the code is told: an
     // exited container keeps no cgroup (nor a parent vassalrun made).
     release_runtime(layout, id, cgroup.as_deref());
+    let Some(tell) = tell else {
+        let _ = rootfs::unmount(&files.rootfs());
+        drop(lock);
+        if auto_remove {
+            let _ = remove_container(&store, id, RemoveMode::AfterExit);
+        }
+        return;
+    };
     if !auto_remove {
         tell();
         // The unmount waits for a grace period: after the client has its
