@@ -1054,3 +1054,109 @@ fn test_rm_force_without_runtime_state_kills_and_removes_cgroup() {
         std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
     assert!(!alive, "the container's process was killed");
 }
+
+/// The monitor tells a foreground `run` the exit code before its teardown is
+/// over: a `--rm` container has still left the store (its name free) when
+/// the command returns, and a kept one is exited, then removable at once
+/// with nothing left behind (the teardown finishes under the container lock).
+#[test]
+fn test_exit_code_before_teardown_keeps_names_and_state_consistent() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    for round in 0..4 {
+        let out = env.run(&[
+            "run",
+            "--rm",
+            "--name",
+            "same",
+            &img(),
+            "sh",
+            "-c",
+            "exit 7",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(7),
+            "round {round}: {}",
+            describe(&out)
+        );
+        assert!(
+            env.container_ids().is_empty(),
+            "round {round}: --rm left its directory"
+        );
+    }
+    let out = env.run(&["run", "--name", "kept", &img(), "sh", "-c", "exit 3"]);
+    assert_eq!(out.status.code(), Some(3), "{}", describe(&out));
+    let state = env.run(&[
+        "inspect",
+        "--format",
+        "{{.State.Status}} {{.State.ExitCode}}",
+        "kept",
+    ]);
+    assert_eq!(stdout(&state).trim(), "exited 3", "{}", describe(&state));
+    let id = env.container_ids().pop().expect("the kept container");
+    let out = env.run(&["rm", "kept"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(env.container_ids().is_empty());
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(!mounts.contains(&id), "the rootfs is unmounted");
+    assert!(
+        env.cgroup_parent_dirs()
+            .iter()
+            .all(|d| !d.join(&id).exists()),
+        "the cgroup is removed"
+    );
+    let out = env.run(&["run", "--name", "kept", &img(), "true"]);
+    assert!(
+        out.status.success(),
+        "the name is free again: {}",
+        describe(&out)
+    );
+}
+
+/// A `--rm` container's directory that left the store but whose monitor died
+/// before deleting it (`removing/<id>`, its rootfs still mounted) is
+/// unmounted and deleted by `gc`.
+#[test]
+fn test_gc_finishes_an_interrupted_detached_removal() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let id = "0".repeat(64);
+    let dir = env.root().join("removing").join(&id);
+    let rootfs = dir.join("rootfs");
+    std::fs::create_dir_all(&rootfs).unwrap();
+    std::fs::create_dir_all(dir.join("upper/etc")).unwrap();
+    std::fs::write(dir.join("upper/etc/file"), "x").unwrap();
+    nix::mount::mount(
+        Some("tmpfs"),
+        &rootfs,
+        Some("tmpfs"),
+        nix::mount::MsFlags::empty(),
+        None::<&str>,
+    )
+    .unwrap();
+    std::fs::write(rootfs.join("inside"), "y").unwrap();
+    let out = env.run(&["gc"]);
+    let mounted = std::fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .contains(rootfs.to_str().unwrap());
+    if mounted {
+        let _ = nix::mount::umount2(&rootfs, nix::mount::MntFlags::MNT_DETACH);
+    }
+    assert!(out.status.success(), "{}", describe(&out));
+    assert!(!mounted, "gc unmounts the rootfs");
+    assert!(
+        !dir.exists(),
+        "gc deletes the directory: {}",
+        describe(&out)
+    );
+    assert!(
+        stdout(&out).contains(&id),
+        "gc reports it: {}",
+        describe(&out)
+    );
+}

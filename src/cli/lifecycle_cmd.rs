@@ -168,6 +168,20 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
     let mut created = create_from(settings, args)?;
     let layout = Layout::new(settings);
     let id = created.id.clone();
+    // Read before the start: a short `--rm` container may be gone from the
+    // store by the time the start returns.
+    let config = match detach {
+        true => None,
+        false => match created_config(settings, &id) {
+            Ok(config) => Some(config),
+            Err(e) => {
+                let _ = created.monitor.child.kill();
+                let _ = created.monitor.child.wait();
+                let _ = remove_container(&Store::new(layout), &id, RemoveMode::Force);
+                return Err(e);
+            }
+        },
+    };
     let started = start_with(settings, &id, |layout| {
         if detach {
             return Ok(None);
@@ -193,7 +207,7 @@ pub fn run_run(settings: &Settings, args: &CreateArgs) -> anyhow::Result<ExitCod
         println!("{id}");
         return Ok(ExitCode::SUCCESS);
     };
-    let config = &created_config(settings, &id)?;
+    let config = config.unwrap_or_default();
     let options = AttachOptions {
         stdin: config.open_stdin,
         tty: config.tty,

@@ -31,7 +31,7 @@ pub fn kill_and_remove(relative: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-fn kill_and_remove_dir(dir: &Path) -> bool {
+fn kill_dir(dir: &Path) {
     for pid in fs::read_to_string(dir.join("cgroup.procs"))
         .unwrap_or_default()
         .lines()
@@ -40,6 +40,10 @@ fn kill_and_remove_dir(dir: &Path) -> bool {
             let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
         }
     }
+}
+
+fn kill_and_remove_dir(dir: &Path) -> bool {
+    kill_dir(dir);
     // rmdir succeeds once the killed processes have left.
     for _ in 0..100 {
         if fs::remove_dir(dir).is_ok() || !dir.exists() {

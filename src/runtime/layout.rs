@@ -40,6 +40,13 @@ impl Layout {
         self.containers_dir().join(id)
     }
 
+    /// `--rm` containers that have left the store and whose monitor is
+    /// still removing their directory (see
+    /// [`crate::runtime::lifecycle::detached_removal`]).
+    pub fn removing_dir(&self) -> PathBuf {
+        self.root.join("removing")
+    }
+
     pub fn names_dir(&self) -> PathBuf {
         self.root.join("names")
     }

@@ -16,6 +16,7 @@ pub mod joined_pid_cgroup;
 pub mod layout;
 pub mod lifecycle;
 pub mod logs;
+pub mod migration_warmup;
 pub mod network_files;
 mod overlay_mount;
 pub mod pid_holder;

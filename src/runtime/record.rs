@@ -88,6 +88,11 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// sweeps what is left), and on a disk-backed run dir each fsync is a journal
 /// commit on the container's critical path.
 pub fn write_volatile_atomic(path: &Path, bytes: &[u8]) -> Result<(), RecordError> {
+    write_file_volatile(path, bytes).map_err(io_error(path))
+}
+
+/// [`write_volatile_atomic`] with the bare I/O error.
+pub fn write_file_volatile(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp: PathBuf = dir.join(format!(".{name}.{:016x}", rand::random::<u64>()));
@@ -99,7 +104,7 @@ pub fn write_volatile_atomic(path: &Path, bytes: &[u8]) -> Result<(), RecordErro
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
-    result.map_err(io_error(path))
+    result
 }
 
 /// [`write_file_atomic`] with the error naming the record.
@@ -108,11 +113,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RecordError> {
 }
 
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), RecordError> {
+    write_json_for(path, value, Durability::Durable)
+}
+
+/// Whether a record must survive a crash of the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync'd ([`write_file_atomic`]).
+    Durable,
+    /// Dies with the run (a `--rm` container's records): atomic, not fsync'd
+    /// ([`write_volatile_atomic`]). After a crash such a container is dead and
+    /// `gc` removes it; a torn record is already handled as a damaged one.
+    Volatile,
+}
+
+/// [`write_json`] with the given durability.
+pub fn write_json_for<T: Serialize>(
+    path: &Path,
+    value: &T,
+    durability: Durability,
+) -> Result<(), RecordError> {
     let bytes = serde_json::to_vec_pretty(value).map_err(|reason| RecordError::Corrupt {
         path: path.to_path_buf(),
         reason,
     })?;
-    write_atomic(path, &bytes)
+    match durability {
+        Durability::Durable => write_atomic(path, &bytes),
+        Durability::Volatile => write_volatile_atomic(path, &bytes),
+    }
 }
 
 /// Reads a JSON record; `Ok(None)` when it does not exist.

@@ -13,7 +13,9 @@ use nix::fcntl::{Flock, FlockArg};
 use thiserror::Error;
 
 use super::layout::{ContainerFiles, Layout};
-use super::record::{read_json, write_file_atomic, ContainerRecord, RecordError};
+use super::record::{
+    read_json, write_file_atomic, write_file_volatile, ContainerRecord, Durability, RecordError,
+};
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -69,6 +71,17 @@ impl Store {
     /// written atomically (temp file + rename), so a failed write (ENOSPC)
     /// leaves no empty name file behind.
     pub fn claim_name(&self, name: &str, id: &str) -> Result<(), StoreError> {
+        self.claim_name_for(name, id, Durability::Durable)
+    }
+
+    /// [`Store::claim_name`]; a `Volatile` name file (a `--rm` container's,
+    /// gone with the run) is renamed into place without the fsyncs.
+    pub fn claim_name_for(
+        &self,
+        name: &str,
+        id: &str,
+        durability: Durability,
+    ) -> Result<(), StoreError> {
         let dir = self.layout.names_dir();
         fs::create_dir_all(&dir).map_err(io_error(dir.clone()))?;
         let _lock = lock_path(&dir.join(".lock"))?;
@@ -93,7 +106,11 @@ impl Store {
                 }
             }
         }
-        write_file_atomic(&path, id.as_bytes()).map_err(io_error(path))
+        match durability {
+            Durability::Durable => write_file_atomic(&path, id.as_bytes()),
+            Durability::Volatile => write_file_volatile(&path, id.as_bytes()),
+        }
+        .map_err(io_error(path))
     }
 
     /// What `names/<name>` holds.

@@ -13,7 +13,7 @@ use crate::runtime::in_root::mkdir_all_in_root;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::network_files::{host_resolv_conf, write_network_files};
 use crate::runtime::prepare::{new_container_id, spec_context, ImageInfo};
-use crate::runtime::record::{now_rfc3339, write_json, ContainerRecord};
+use crate::runtime::record::{now_rfc3339, write_json_for, ContainerRecord, Durability};
 use crate::runtime::store::{Store, StoreError};
 use crate::spec::{build_spec, CreateRequest};
 
@@ -32,6 +32,9 @@ pub struct Created {
 }
 
 pub fn create(settings: &Settings, mut options: CreateOptions) -> Result<Created, LifecycleError> {
+    // The monitor's cgroup migration waits a grace period: start it now
+    // and keep it warm until the monitor has created the container.
+    let _warm = crate::runtime::migration_warmup::start();
     options.request = super::publish_all::expand(settings, options.request)?;
     let request = &options.request;
     create_then(settings, &options, |id, name, network| {
@@ -114,7 +117,7 @@ fn create_then<T>(
     // container is this process's: `gc` must not take it for a dead one.
     let result = super::status::write_owner(&dir)
         .map_err(LifecycleError::from)
-        .and_then(|()| claim_name(&store, &id, options.name.as_deref(), options.replace))
+        .and_then(|()| claim_name(&store, &id, options))
         .and_then(|name| {
             let monitor = create_claimed(settings, &store, &id, &name, options)
                 .and_then(|plan| last(&id, &name, &plan).map(|monitor| (monitor, plan)));
@@ -132,17 +135,24 @@ fn create_then<T>(
     result
 }
 
-fn claim_name(
-    store: &Store,
-    id: &str,
-    wanted: Option<&str>,
-    replace: bool,
-) -> Result<String, LifecycleError> {
+/// A `--rm` container's records die with the run: no fsync for them (the
+/// image store, names of kept containers and their records stay durable).
+fn durability_of(request: &CreateRequest) -> Durability {
+    if request.host.auto_remove {
+        Durability::Volatile
+    } else {
+        Durability::Durable
+    }
+}
+
+fn claim_name(store: &Store, id: &str, options: &CreateOptions) -> Result<String, LifecycleError> {
+    let (wanted, replace) = (options.name.as_deref(), options.replace);
+    let durability = durability_of(&options.request);
     let Some(name) = wanted else {
         // A generated name may collide: try a few.
         for attempt in 0..16 {
             let name = names::generate(attempt);
-            match store.claim_name(&name, id) {
+            match store.claim_name_for(&name, id, durability) {
                 Ok(()) => return Ok(name),
                 Err(StoreError::NameInUse { .. }) => continue,
                 Err(e) => return Err(e.into()),
@@ -158,7 +168,7 @@ fn claim_name(
     // name file there may have been more than one).
     let mut attempts = 0;
     loop {
-        match store.claim_name(name, id) {
+        match store.claim_name_for(name, id, durability) {
             Err(StoreError::NameInUse { id: owner, .. }) if replace && attempts < 8 => {
                 attempts += 1;
                 remove_container(store, &owner, RemoveMode::Force)?;
@@ -187,8 +197,9 @@ fn create_claimed(
     };
     let context = spec_context(settings, request, id, &info)?;
     let spec = build_spec(request, &context)?;
-    write_json(&files.spec(), &spec)?;
-    write_json(
+    let durability = durability_of(request);
+    write_json_for(&files.spec(), &spec, durability)?;
+    write_json_for(
         &files.record(),
         &ContainerRecord {
             id: id.to_string(),
@@ -198,6 +209,7 @@ fn create_claimed(
             image_rootfs: image_rootfs.clone(),
             request: request.clone(),
         },
+        durability,
     )?;
     // A donor's files (`--network container:NAME`) are its own to write.
     if let Some(network_files) = context

@@ -29,13 +29,10 @@ pub fn stay_attached(
 ) -> u8 {
     let outcome = attachment.run(options, &mut |signal| forward(layout, id, signal));
     match outcome {
-        Outcome::Exited(code) => {
-            // The monitor's last steps (auto-remove) end before we return.
-            if let Some(monitor) = monitor {
-                let _ = monitor.wait();
-            }
-            code
-        }
+        // The monitor tells the code once the exit is recorded (and a `--rm`
+        // container has left the store, its name released); the rest of its
+        // teardown does not hold us.
+        Outcome::Exited(code) => code,
         Outcome::Detached => 0,
         Outcome::Lost => {
             // Dropped for falling too far behind (or the monitor died): the

@@ -10,6 +10,8 @@
 //!   for containers lost with its daemon), then removed if they were `--rm`
 //!   (every Emperor vassal's container is); others stay "exited", as Docker
 //!   keeps them, for `logs`, `inspect`, `start` or `rm`;
+//! - the directories of `--rm` containers whose monitor died while deleting
+//!   them (`removing/`, see `super::detached_removal`);
 //! - libcontainer state and cgroups of containers that no longer exist, lock
 //!   files, and name files: stale ones removed, missing or damaged ones
 //!   rewritten from the containers' own records.
@@ -55,6 +57,7 @@ pub fn gc(store: &Store, cgroup_parent: &str) -> Result<Vec<String>, LifecycleEr
             }
         }
     }
+    removed.extend(super::detached_removal::sweep(&store.layout));
     sweep_libcontainer_state(store, &mut removed);
     sweep_files(
         &store.layout.names_dir(),

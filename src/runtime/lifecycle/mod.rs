@@ -7,6 +7,7 @@ pub mod command_check;
 pub mod console;
 pub mod copy;
 pub mod create;
+pub mod detached_removal;
 pub mod detached_stdio;
 pub mod diff;
 pub mod exec;

@@ -48,17 +48,7 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
     }
     let _lock = store.lock(id)?;
     let dir = layout.container_dir(id);
-    delete_runtime_state(store, id)?;
-    // Network: normally released by the monitor at exit; here when it could not.
-    // The lease goes even when a step fails; what is left is for `gc`.
-    if let Err(e) = crate::network::teardown::detach(&layout.network_dir(), id) {
-        tracing::warn!("container {id}: network teardown: {e}");
-    }
-    // libcontainer removed the cgroup unless its state was already gone.
-    if let Some(cgroup) = cgroups_path(&ContainerFiles(&dir).spec()) {
-        crate::runtime::cgroups::kill_and_remove(&cgroup);
-        crate::runtime::cgroup_parent::after_remove(layout.run_dir(), &cgroup);
-    }
+    release_runtime(store, id)?;
     let files = ContainerFiles(&dir);
     rootfs::unmount(&files.rootfs())?;
     let record = read_json::<ContainerRecord>(&files.record()).ok().flatten();
@@ -85,6 +75,24 @@ pub fn remove_container(store: &Store, id: &str, mode: RemoveMode) -> Result<(),
         None => store.release_names_of(id),
     }
     store.remove_lock_file(id);
+    Ok(())
+}
+
+/// libcontainer's state and cgroup, and the network (normally released by
+/// the monitor at exit; here when it could not).
+fn release_runtime(store: &Store, id: &str) -> Result<(), LifecycleError> {
+    let layout = &store.layout;
+    delete_runtime_state(store, id)?;
+    // The lease goes even when a step fails; what is left is for `gc`.
+    if let Err(e) = crate::network::teardown::detach(&layout.network_dir(), id) {
+        tracing::warn!("container {id}: network teardown: {e}");
+    }
+    // libcontainer removed the cgroup unless its state was already gone.
+    let dir = layout.container_dir(id);
+    if let Some(cgroup) = cgroups_path(&ContainerFiles(&dir).spec()) {
+        crate::runtime::cgroups::kill_and_remove(&cgroup);
+        crate::runtime::cgroup_parent::after_remove(layout.run_dir(), &cgroup);
+    }
     Ok(())
 }
 

@@ -54,6 +54,9 @@ pub fn start_with<T>(
 
 /// Mounts the rootfs again and has a new monitor create the container.
 fn recreate(settings: &Settings, store: &Store, id: &str) -> Result<Spawned, LifecycleError> {
+    // The new monitor's cgroup migration waits a grace period: start it
+    // now and keep it warm until the monitor has created the container.
+    let _warm = crate::runtime::migration_warmup::start();
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
     let record: ContainerRecord =

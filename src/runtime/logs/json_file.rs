@@ -40,6 +40,8 @@ pub struct JsonFileWriter {
     pending: [Vec<u8>; 2],
     /// Encoded messages not yet written.
     batch: Vec<u8>,
+    /// Whether the end of the container's output is fdatasync'd.
+    durable: bool,
 }
 
 fn slot(stream: Stream) -> usize {
@@ -93,7 +95,15 @@ impl JsonFileWriter {
             max_file: max_file.max(1),
             pending: [Vec::new(), Vec::new()],
             batch: Vec::new(),
+            durable: true,
         })
+    }
+
+    /// For a log deleted with its container (`--rm`) a moment after the
+    /// container ends: no `fdatasync` then, on the way to the exit code.
+    pub fn volatile(mut self) -> JsonFileWriter {
+        self.durable = false;
+        self
     }
 
     /// Adds one encoded message to the batch, writing out the batch and
@@ -168,7 +178,10 @@ impl JsonFileWriter {
             }
         }
         self.write_batch()?;
-        self.file.sync_data()
+        if self.durable {
+            self.file.sync_data()?;
+        }
+        Ok(())
     }
 }
 
