@@ -252,7 +252,7 @@ vassal_memory() {
     log "memory per vassal (bench/vassal-memory.sh)"
     if VASSALRUN=$V sh bench/vassal-memory.sh >"$WORK/vmem.txt" 2>"$WORK/vmem.err"; then
         line=$(grep -v '^[[:space:]]*$' "$WORK/vmem.txt" | tail -n 1)
-        kib=$(echo "$line" | sed -n 's/.*[^0-9.]\([0-9][0-9.]*\) *KiB.*/\1/p' | head -n 1)
+        kib=$(echo "$line" | grep -o "[0-9][0-9.]* *KiB" | head -n 1 | tr -dc "0-9.")
         say "\`bench/vassal-memory.sh\`: $line"
         say
         if [ -n "$kib" ]; then

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{busybox_dir, can_run_containers, describe, TestEnv};
 use serde_json::Value;
@@ -916,6 +916,37 @@ fn test_port_elements_without_an_nft_process() {
     assert_eq!(http_get(&nb, "192.0.2.1:8001").as_deref(), Some("first"));
     // The last container takes the table with it, without nft too.
     without_nft(&["rm", "-f", "first"]);
+    lab.assert_clean();
+}
+
+/// A `run --rm -p` releases its port, address and table before it returns
+/// (the next `run` may take them at once) and deletes its links after its
+/// client has the exit code: back-to-back runs reuse what is still going,
+/// and nothing is left once the monitors are done.
+#[test]
+fn test_run_rm_releases_ports_before_returning_and_links_after() {
+    if !can_run_containers() {
+        return;
+    }
+    let lab = Lab::new();
+    for code in ["0", "3", "5"] {
+        let script = format!("exit {code}");
+        let out = lab.vr(&["run", "--rm", "-p", "8080:80", "{img}", "sh", "-c", &script]);
+        assert_eq!(
+            out.status.code(),
+            Some(code.parse().unwrap()),
+            "{}",
+            describe(&out)
+        );
+        assert_eq!(lab.leases(), 0, "the lease outlived the command");
+        assert_eq!(lab.elements(), 0, "elements outlived the command");
+        assert!(!lab.has_table(), "the table outlived the command");
+        assert!(lab.env.container_ids().is_empty());
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !lab.extra_links().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     lab.assert_clean();
 }
 

@@ -12,16 +12,54 @@ use super::state::{Endpoint, NetLock, Registry};
 
 /// Releases container `id`'s endpoint, if it has one (`Ok` when it has none).
 pub fn detach(dir: &Path, id: &str) -> Result<(), NetworkError> {
+    match release(dir, id)? {
+        Some(links) => links.remove(),
+        None => Ok(()),
+    }
+}
+
+/// The links of a released endpoint, still to be removed ([`release`]).
+pub struct PendingLinks<'a> {
+    dir: &'a Path,
+    endpoint: Endpoint,
+}
+
+/// The first half of [`detach`]: everything another container or a client
+/// can notice — the lease and the port elements (the table with the last
+/// endpoint) — and returns the links still to go. Deleting a link waits for
+/// the kernel's RCU barrier (`netdev_run_todo`: ~35 ms for the veth, as
+/// much again for a bridge, measured by ftrace); a `run --rm` that removes
+/// them after its client has the exit code takes that off the command's
+/// time. Until then the host end of the veth, with no address, no element
+/// and no lease, is only visible to `ip link`.
+pub fn release<'a>(dir: &'a Path, id: &str) -> Result<Option<PendingLinks<'a>>, NetworkError> {
     let registry = Registry::new(dir);
     if !registry.exists() {
-        return Ok(());
+        return Ok(None);
     }
     let _lock = NetLock::acquire(dir)?;
     let Some(endpoint) = registry.endpoint(id)? else {
-        return Ok(());
+        return Ok(None);
     };
     registry.forget(&endpoint);
-    undo(&Nftables, &endpoint, &registry)
+    if let Err(e) = remove_elements(&Nftables, &endpoint, &registry) {
+        // Every step runs even when one fails: the links go now.
+        if let Err(links) = remove_links(&endpoint, &registry) {
+            tracing::warn!("container {id}: network teardown: {links}");
+        }
+        return Err(e);
+    }
+    Ok(Some(PendingLinks { dir, endpoint }))
+}
+
+impl PendingLinks<'_> {
+    /// Deletes the veth, and the bridge when no endpoint (by then) uses it:
+    /// under the network lock, so a container created meanwhile on the same
+    /// bridge keeps it.
+    pub fn remove(self) -> Result<(), NetworkError> {
+        let _lock = NetLock::acquire(self.dir)?;
+        remove_links(&self.endpoint, &Registry::new(self.dir))
+    }
 }
 
 /// Removes what `endpoint` made; `remaining` no longer holds it.

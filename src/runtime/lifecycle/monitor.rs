@@ -530,19 +530,30 @@ fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: Optio
         oom_killed: oom_killed(&files.spec()),
         error: String::new(),
     };
-    // Network: the veth, port elements and lease, released before the exit
-    // is visible (whoever sees "exited" sees the network released).
-    let _ = crate::network::teardown::detach(&layout.network_dir(), id);
+    let auto_remove = read_json::<ContainerRecord>(&files.record())
+        .ok()
+        .flatten()
+        .is_some_and(|r| r.request.host.auto_remove);
+    // Network: the port elements and the lease are released before the exit
+    // is visible (whoever sees "exited" sees its ports and address free);
+    // so are the links, except a told `--rm` container's, whose deletion
+    // (a kernel RCU barrier per link) waits until its client has the code.
+    // A monitor killed in between leaves the veth to the kernel (it goes
+    // with the exited container's network namespace) and an unused bridge
+    // to `gc`.
+    let network_dir = layout.network_dir();
+    let mut links = crate::network::teardown::release(&network_dir, id)
+        .ok()
+        .flatten();
+    if tell.is_none() || !auto_remove {
+        remove_links(links.take());
+    }
     if let Ok(bytes) = serde_json::to_vec_pretty(&exit) {
         let _ = crate::runtime::record::write_volatile_atomic(&files.exit(), &bytes);
     }
     let exit_code = [("exitCode", code.to_string())];
     crate::runtime::events::record_for(layout, id, "die", &exit_code);
     let cgroup = super::remove::cgroups_path(&files.spec());
-    let auto_remove = read_json::<ContainerRecord>(&files.record())
-        .ok()
-        .flatten()
-        .is_some_and(|r| r.request.host.auto_remove);
     // The cgroup and libcontainer's state go before the code is told: an
     // exited container keeps no cgroup (nor a parent vassalrun made).
     release_runtime(layout, id, cgroup.as_deref());
@@ -566,6 +577,7 @@ fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: Optio
             store.remove_lock_file(id);
             drop(lock);
             tell();
+            remove_links(links);
             super::detached_removal::delete(&moved);
         }
         None => {
@@ -573,7 +585,16 @@ fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: Optio
             drop(lock);
             let _ = remove_container(&store, id, RemoveMode::AfterExit);
             tell();
+            remove_links(links);
         }
+    }
+}
+
+/// Deletes a released endpoint's links, if any (best effort, as the rest of
+/// the teardown after an exit).
+fn remove_links(links: Option<crate::network::teardown::PendingLinks>) {
+    if let Some(Err(e)) = links.map(|links| links.remove()) {
+        tracing::warn!("network teardown: {e}");
     }
 }
 
