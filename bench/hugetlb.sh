@@ -14,10 +14,36 @@ need_hugetlb_for_crun() {
     fi
 }
 
+# An unmounted v1 hierarchy whose cgroups were removed just before (crun's)
+# stays alive in the kernel: /proc/self/cgroup keeps a `N:hugetlb:/` line, and
+# crun then tries to bind a hierarchy that is mounted nowhere ("mount
+# /sys/fs/cgroup/hugetlb: Operation not permitted") in every later run, tests
+# included. Mounting it again once those cgroups are gone and unmounting it
+# without children lets the kernel destroy it (within a second or two);
+# hugetlb goes back to the v2 hierarchy.
 undo_hugetlb() {
     if [ "${HUGETLB_MOUNTED:-}" = 1 ]; then
         umount /sys/fs/cgroup/hugetlb && rmdir /sys/fs/cgroup/hugetlb 2>/dev/null
         HUGETLB_MOUNTED=
+        # The kernel destroys a hierarchy without children asynchronously:
+        # wait, and mount/unmount it again each second while it lingers.
+        tries=0
+        while hugetlb_v1_alive && [ $tries -lt 50 ]; do
+            sleep 0.2
+            tries=$((tries + 1))
+            if [ $((tries % 5)) = 0 ] && hugetlb_v1_alive; then
+                spare=$(mktemp -d)
+                mount -t cgroup -o hugetlb cgroup "$spare" 2>/dev/null && umount "$spare"
+                rmdir "$spare"
+            fi
+        done
+        hugetlb_v1_alive && echo "bench: the hugetlb v1 hierarchy is still alive (see /proc/cgroups)" >&2
     fi
     return 0
+}
+
+# /proc/cgroups gives the hugetlb controller a non-zero hierarchy id while a
+# v1 hierarchy holds it.
+hugetlb_v1_alive() {
+    awk '$1 == "hugetlb" && $2 != 0 { found = 1 } END { exit !found }' /proc/cgroups
 }
