@@ -334,11 +334,16 @@ fn assert_clean(env: &TestEnv) {
             dir.display()
         );
     }
-    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    // A `--rm` container's rootfs is unmounted by its monitor just after the
+    // container has left the store (the unmount waits for the kernel).
     let root = env.root().display().to_string();
-    assert!(
-        !mounts.lines().any(|l| l.contains(&root)),
-        "mounts left under {root}"
+    wait_for(
+        Duration::from_secs(15),
+        "mounts under the root to go",
+        || {
+            let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+            (!mounts.lines().any(|l| l.contains(&root))).then_some(())
+        },
     );
 }
 

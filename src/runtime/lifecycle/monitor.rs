@@ -577,8 +577,10 @@ fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: Optio
             store.remove_lock_file(id);
             drop(lock);
             tell();
-            remove_links(links);
+            // The rootfs first: its mount is what a reader of mountinfo
+            // waits to see gone; the links only show in `ip link`.
             super::detached_removal::delete(&moved);
+            remove_links(links);
         }
         None => {
             let _ = rootfs::unmount(&files.rootfs());
