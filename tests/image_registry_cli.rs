@@ -110,8 +110,11 @@ fn test_pull_by_tag_and_digest_runs_and_second_pull_downloads_nothing() {
     assert_nothing_left(&env);
 
     let out = ok(pull(&env, &registry, &reference));
+    let manifest = registry.digest("test/app:1");
     assert!(
-        out.contains(&format!("Downloaded newer image for {reference}")),
+        out.contains(&format!(
+            "Digest: {manifest}\nStatus: Downloaded newer image for {reference}\n"
+        )),
         "{out}"
     );
     assert_eq!(registry.blob_gets(), 4, "config and three layers");

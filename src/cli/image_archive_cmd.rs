@@ -201,12 +201,14 @@ pub fn pull(settings: &Settings, args: &PullArgs) -> anyhow::Result<()> {
         println!("{}", pulled.image.digest);
         return Ok(());
     }
+    // Docker's lines: the manifest's digest (what `NAME@sha256:…` pulls),
+    // then the status.
+    println!("Digest: {}", pulled.manifest_digest);
     if pulled.downloaded == 0 {
         println!("Status: Image is up to date for {}", pulled.name);
     } else {
         println!("Status: Downloaded newer image for {}", pulled.name);
     }
-    println!("Digest: {}", pulled.image.digest);
     Ok(())
 }
 
