@@ -27,8 +27,8 @@ pub struct PendingLinks<'a> {
 /// The first half of [`detach`]: everything another container or a client
 /// can notice — the lease and the port elements (the table with the last
 /// endpoint) — and returns the links still to go. Deleting a link waits for
-/// the kernel's RCU barrier (`netdev_run_todo`: ~35 ms for the veth, as
-/// much again for a bridge, measured by ftrace); a `run --rm` that removes
+/// the kernel's RCU barrier (`netdev_run_todo`: ~35 ms for the veth's
+/// `RTM_DELLINK`, measured by ftrace); a `run --rm` that removes
 /// them after its client has the exit code takes that off the command's
 /// time. Until then the host end of the veth, with no address, no element
 /// and no lease, is only visible to `ip link`.
