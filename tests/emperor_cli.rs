@@ -1528,7 +1528,13 @@ fn test_emperor_vassal_keeps_two_small_processes() {
             .collect()
     };
     let relay = emperor.env.dir.path().join("run/bin/vassalrun-relay");
-    assert_eq!(exe(wrapper), relay.display().to_string());
+    // The wrapper execs the relay once the container is started, which may
+    // come after uWSGI inside is ready (a loaded machine): the steady state.
+    wait_for(
+        Duration::from_secs(10),
+        "the wrapper to exec the relay",
+        || (exe(wrapper) == relay.display().to_string()).then_some(()),
+    );
     let kids = children(wrapper);
     assert_eq!(kids.len(), 2, "holder and command: {kids:?}");
     let comm = |pid: i32| {
