@@ -789,19 +789,27 @@ fn test_emperor_signals_to_the_wrapper_stop_or_reload_the_vassal() {
     let wrapper = nix::unistd::Pid::from_raw(first["pid"].as_i64().unwrap() as i32);
     // SIGHUP stays SIGHUP: a graceful reload in the same wrapper.
     nix::sys::signal::kill(wrapper, nix::sys::signal::Signal::SIGHUP).unwrap();
-    wait_for(Duration::from_secs(30), "the graceful reload", || {
-        emperor
-            .log()
-            .contains("gracefully killing workers")
-            .then_some(())
-    });
+    // Until the new master is ready, an old worker may still answer, and a
+    // signal during the master's re-exec finds uWSGI without its handlers.
+    wait_for_then(
+        Duration::from_secs(30),
+        || format!("the graceful reload\n{}", emperor.log()),
+        || {
+            let log = emperor.log();
+            (log.contains("gracefully (RE)spawned uWSGI master")
+                && log.matches("is ready to accept requests").count() >= 2)
+                .then_some(())
+        },
+    );
     wait_http_ok(&emperor, &socket);
     assert_eq!(emperor.vassal("app.ini").unwrap()["pid"], first["pid"]);
     // SIGTERM becomes SIGINT: the vassal shuts down (not a brutal reload).
     nix::sys::signal::kill(wrapper, nix::sys::signal::Signal::SIGTERM).unwrap();
-    wait_for(Duration::from_secs(30), "the shutdown", || {
-        emperor.log().contains("goodbye to uWSGI").then_some(())
-    });
+    wait_for_then(
+        Duration::from_secs(30),
+        || format!("the shutdown\n{}", emperor.log()),
+        || emperor.log().contains("goodbye to uWSGI").then_some(()),
+    );
     wait_for(Duration::from_secs(10), "the wrapper's exit", || {
         is_gone(wrapper.as_raw()).then_some(())
     });
