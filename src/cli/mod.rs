@@ -254,6 +254,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return oci_cmd::run(oci_argv);
         }
     }
+    if let Some(code) = run_monitor_only(&args) {
+        return code;
+    }
     let mut cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
@@ -321,6 +324,46 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             ExitCode::from(exit_code_of(&e))
         }
     }
+}
+
+/// The monitor's command line as `spawn_monitor` and the relay image write it
+/// (`vassalrun --root R --run-dir D --config-dir C monitor ID [--finish ...]`).
+/// Parsed on its own: building [`Cli`]'s whole command tree (every command
+/// and flag) costs a monitor about a millisecond before it may create its
+/// container, on every `run`'s critical path.
+#[derive(Parser, Debug)]
+#[command(name = "vassalrun")]
+struct MonitorCli {
+    #[command(flatten)]
+    global: GlobalOptions,
+    #[command(subcommand)]
+    command: MonitorOnly,
+}
+
+#[derive(Subcommand, Debug)]
+enum MonitorOnly {
+    Monitor(lifecycle_cmd::MonitorArgs),
+}
+
+/// Runs the monitor if `args` is a monitor's command line; `None` for any
+/// other (including `monitor --help`), which [`Cli`] then parses.
+fn run_monitor_only(args: &[OsString]) -> Option<ExitCode> {
+    if !args.iter().any(|arg| arg == "monitor") {
+        return None;
+    }
+    let cli = MonitorCli::try_parse_from(args).ok()?;
+    let MonitorOnly::Monitor(monitor) = &cli.command;
+    let result = cli
+        .global
+        .settings()
+        .and_then(|settings| lifecycle_cmd::run_monitor_cmd(&settings, monitor));
+    Some(match result {
+        Ok(code) => code,
+        Err(e) => {
+            report(&e);
+            ExitCode::from(exit_code_of(&e))
+        }
+    })
 }
 
 /// Runs `action` for each container reference, printing the line it returns

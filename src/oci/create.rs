@@ -225,9 +225,13 @@ fn apply_cgroup_fixups(spec: &Spec, container: &Container) -> Result<(), OciErro
     let Some(resources) = spec.linux().as_ref().and_then(|l| l.resources().as_ref()) else {
         return Ok(());
     };
+    let fixups = crate::runtime::cgroup_fixups::needed(resources);
+    if fixups.is_empty() {
+        return Ok(());
+    }
     let config = YoukiConfig::load(&container.root)
         .map_err(|e| OciError::runtime(container.id(), "read cgroup path", &e))?;
-    crate::runtime::cgroup_fixups::apply(&config.cgroup_path, resources)
+    crate::runtime::cgroup_fixups::apply(&config.cgroup_path, &fixups)
         .map_err(|(path, reason)| OciError::Io { path, reason })
 }
 

@@ -88,12 +88,17 @@ pub fn v2_swap_max_override(memory: &LinuxMemory) -> Option<&'static str> {
     }
 }
 
-/// Writes the fixups of `resources` for the cgroup at `relative` (e.g.
-/// `/vassalrun/<id>`); an error names the file.
-pub fn apply(relative: &Path, resources: &LinuxResources) -> Result<(), (PathBuf, io::Error)> {
-    let hierarchy = Hierarchy::of_host();
+/// The writes `resources` needs on this host: none for most containers, so
+/// a caller finds the cgroup's path only when there is something to write.
+pub fn needed(resources: &LinuxResources) -> Vec<Fixup> {
+    fixups(resources, Hierarchy::of_host())
+}
+
+/// Writes `fixups` for the cgroup at `relative` (e.g. `/vassalrun/<id>`);
+/// an error names the file.
+pub fn apply(relative: &Path, fixups: &[Fixup]) -> Result<(), (PathBuf, io::Error)> {
     let relative = relative.strip_prefix("/").unwrap_or(relative);
-    for fixup in fixups(resources, hierarchy) {
+    for fixup in fixups {
         let path = Path::new("/sys/fs/cgroup")
             .join(fixup.controller)
             .join(relative)

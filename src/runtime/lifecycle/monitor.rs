@@ -235,6 +235,11 @@ pub fn build(
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("container {id}: no record"))?;
     let config = &record.request.config;
+    // Parsed once: the cgroup fixups and mounts below run while the init
+    // waits for `start`, on every `run`'s critical path.
+    let spec: Spec = read_json(&files.spec())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("container {id}: no spec"))?;
     let builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)
         .with_root_path(layout.libcontainer_root())
         .and_then(|b| b.validate_id())
@@ -275,10 +280,10 @@ pub fn build(
         None => None,
     };
     // Held until the cgroup exists, so no removal takes its parent meanwhile.
-    let cgroup = super::remove::cgroups_path(&files.spec());
-    let _parent = cgroup
-        .as_deref()
-        .map(|c| crate::runtime::cgroup_parent::before_create(layout.run_dir(), c));
+    let cgroup = spec.linux().as_ref().and_then(|l| l.cgroups_path().clone());
+    let _parent = cgroup.as_deref().map(|c| {
+        crate::runtime::cgroup_parent::before_create(layout.run_dir(), &c.display().to_string())
+    });
     let built = builder
         .as_init(dir)
         .with_systemd(false)
@@ -290,10 +295,10 @@ pub fn build(
         let _ = std::fs::write("/proc/self/oom_score_adj", oom.trim());
     }
     let mut container = built.inspect_err(|_| remove_sockets(&files))?;
-    let finished = apply_cgroup_fixups(dir, &container)
+    let finished = apply_cgroup_fixups(&spec, &container)
         .and_then(|()| finish_build(&mut container, id, stdio))
         .and_then(|built| {
-            confine_cgroups(&files, built.0.host)?;
+            confine_cgroups(&spec, built.0.host)?;
             Ok(built)
         });
     match finished {
@@ -319,14 +324,17 @@ pub fn build(
 
 /// Writes the resource values libcgroups leaves out (see
 /// [`crate::runtime::cgroup_fixups`]), e.g. `-m X --memory-swap X` on v2.
-fn apply_cgroup_fixups(dir: &Path, container: &Container) -> Result<(), String> {
-    let spec = Spec::load(dir.join("config.json")).map_err(|e| e.to_string())?;
+fn apply_cgroup_fixups(spec: &Spec, container: &Container) -> Result<(), String> {
     let Some(resources) = spec.linux().as_ref().and_then(|l| l.resources().as_ref()) else {
         return Ok(());
     };
+    let fixups = crate::runtime::cgroup_fixups::needed(resources);
+    if fixups.is_empty() {
+        return Ok(());
+    }
     let config = libcontainer::config::YoukiConfig::load(&container.root)
         .map_err(|e| format!("container {}: cgroup path: {e}", container.id()))?;
-    crate::runtime::cgroup_fixups::apply(&config.cgroup_path, resources)
+    crate::runtime::cgroup_fixups::apply(&config.cgroup_path, &fixups)
         .map_err(|(path, e)| format!("{}: {e}", path.display()))
 }
 
@@ -356,11 +364,8 @@ fn finish_build(
 
 /// The cgroup filesystem read-only and confined, as the spec says (see
 /// [`crate::runtime::cgroup_mounts`]), before the container may start.
-fn confine_cgroups(files: &ContainerFiles, init: nix::unistd::Pid) -> Result<(), String> {
-    let spec: Spec = read_json(&files.spec())
-        .map_err(|e| e.to_string())?
-        .ok_or("no spec")?;
-    match crate::runtime::cgroup_mounts::CgroupPlan::of(&spec) {
+fn confine_cgroups(spec: &Spec, init: nix::unistd::Pid) -> Result<(), String> {
+    match crate::runtime::cgroup_mounts::CgroupPlan::of(spec) {
         Some(plan) => crate::runtime::cgroup_mounts::confine(init, &plan),
         None => Ok(()),
     }
@@ -461,20 +466,17 @@ fn wire_stdio(
 /// Whether the kernel's OOM killer killed a process of the container: the
 /// `oom_kill` counter of its memory cgroup (v1 `memory.oom_control`, v2
 /// `memory.events`), read before the cgroup is deleted.
-fn oom_killed(spec_path: &Path) -> bool {
-    let Ok(Some(spec)) = read_json::<oci_spec::runtime::Spec>(spec_path) else {
+fn oom_killed(cgroup: Option<&str>) -> bool {
+    let Some(cgroup) = cgroup else {
         return false;
     };
-    let Some(cgroup) = spec.linux().as_ref().and_then(|l| l.cgroups_path().clone()) else {
-        return false;
-    };
-    let relative = cgroup.to_string_lossy().trim_start_matches('/').to_string();
+    let relative = cgroup.trim_start_matches('/');
     let candidates = [
         Path::new("/sys/fs/cgroup/memory")
-            .join(&relative)
+            .join(relative)
             .join("memory.oom_control"),
         Path::new("/sys/fs/cgroup")
-            .join(&relative)
+            .join(relative)
             .join("memory.events"),
     ];
     candidates
@@ -522,12 +524,13 @@ fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: Optio
         return;
     }
     let files = ContainerFiles(dir);
+    let cgroup = super::remove::cgroups_path(&files.spec());
     let started_at = std::fs::read_to_string(dir.join("started")).unwrap_or_default();
     let exit = ExitRecord {
         exit_code: i32::from(code),
         started_at,
         finished_at: now_rfc3339(),
-        oom_killed: oom_killed(&files.spec()),
+        oom_killed: oom_killed(cgroup.as_deref()),
         error: String::new(),
     };
     let auto_remove = read_json::<ContainerRecord>(&files.record())
@@ -553,7 +556,6 @@ fn finish_then_tell(layout: &Layout, id: &str, dir: &Path, code: u8, tell: Optio
     }
     let exit_code = [("exitCode", code.to_string())];
     crate::runtime::events::record_for(layout, id, "die", &exit_code);
-    let cgroup = super::remove::cgroups_path(&files.spec());
     // The cgroup and libcontainer's state go before the code is told: an
     // exited container keeps no cgroup (nor a parent vassalrun made).
     release_runtime(layout, id, cgroup.as_deref());
