@@ -280,10 +280,10 @@ pub fn build(
         None => None,
     };
     // Held until the cgroup exists, so no removal takes its parent meanwhile.
-    let cgroup = spec.linux().as_ref().and_then(|l| l.cgroups_path().clone());
-    let _parent = cgroup.as_deref().map(|c| {
-        crate::runtime::cgroup_parent::before_create(layout.run_dir(), &c.display().to_string())
-    });
+    let cgroup = super::remove::cgroups_path_of(&spec);
+    let _parent = cgroup
+        .as_deref()
+        .map(|c| crate::runtime::cgroup_parent::before_create(layout.run_dir(), c));
     let built = builder
         .as_init(dir)
         .with_systemd(false)

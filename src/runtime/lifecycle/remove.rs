@@ -122,8 +122,12 @@ fn kill_and_wait(store: &Store, id: &str) -> Result<(), LifecycleError> {
 
 /// `linux.cgroupsPath` of the container's OCI spec.
 pub(crate) fn cgroups_path(spec: &std::path::Path) -> Option<String> {
-    let spec: oci_spec::runtime::Spec = read_json(spec).ok().flatten()?;
-    let path = spec.linux().as_ref()?.cgroups_path().clone()?;
+    cgroups_path_of(&read_json(spec).ok().flatten()?)
+}
+
+/// `linux.cgroupsPath` of a spec already parsed.
+pub(crate) fn cgroups_path_of(spec: &oci_spec::runtime::Spec) -> Option<String> {
+    let path = spec.linux().as_ref()?.cgroups_path().as_ref()?;
     Some(path.display().to_string())
 }
 
