@@ -190,8 +190,8 @@ fn test_create_start_rm_lifecycle() {
     assert!(out.status.success(), "{}", describe(&out));
     assert!(env.container_ids().is_empty());
     assert!(!cgroup.unwrap().exists(), "rm -f removes the cgroup");
-    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-    assert!(!mounts.contains(&id), "rm -f unmounts the rootfs");
+    let mounts = common::mounts_anywhere(&id);
+    assert!(mounts.is_empty(), "rm -f unmounts the rootfs: {mounts:?}");
     let out = env.run(&["rm", "web"]);
     assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
     assert_eq!(
@@ -645,10 +645,10 @@ fn test_diff_and_export() {
         !names.contains(&"etc/group".to_string()),
         "deleted files are not exported"
     );
-    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let mounts = common::mounts_anywhere(env.root().to_str().unwrap());
     assert!(
-        !mounts.contains(env.root().to_str().unwrap()),
-        "export unmounts the stopped container again"
+        mounts.is_empty(),
+        "export unmounts the stopped container again: {mounts:?}"
     );
     // To stdout as well.
     let out = env.run(&["export", "changed"]);
@@ -666,14 +666,11 @@ fn leftovers(env: &TestEnv) -> Vec<String> {
         .into_iter()
         .map(|id| format!("container dir {id}"))
         .collect();
-    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
     // The read-only mount of the binary (run/bin/vassalrun) is meant to stay.
     found.extend(
-        mounts
-            .lines()
-            .filter(|l| {
-                l.contains(env.dir.path().to_str().unwrap()) && !l.contains("/run/bin/vassalrun")
-            })
+        common::mounts_anywhere(env.dir.path().to_str().unwrap())
+            .into_iter()
+            .filter(|l| !l.contains("/run/bin/vassalrun"))
             .map(|l| format!("mount {l}")),
     );
     for parent in env.cgroup_parent_dirs() {
@@ -1100,8 +1097,8 @@ fn test_exit_code_before_teardown_keeps_names_and_state_consistent() {
     let out = env.run(&["rm", "kept"]);
     assert!(out.status.success(), "{}", describe(&out));
     assert!(env.container_ids().is_empty());
-    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-    assert!(!mounts.contains(&id), "the rootfs is unmounted");
+    let mounts = common::mounts_anywhere(&id);
+    assert!(mounts.is_empty(), "the rootfs is unmounted: {mounts:?}");
     assert!(
         env.cgroup_parent_dirs()
             .iter()

@@ -42,6 +42,20 @@ fn container_dir(env: &TestEnv, name: &str) -> PathBuf {
     env.root().join("containers").join(id_of(env, name))
 }
 
+/// The container's rootfs as the host reaches it (inspect's `MergedDir`: the
+/// overlay is mounted in the monitor's own mount namespace).
+fn merged_dir(env: &TestEnv, name: &str) -> Option<PathBuf> {
+    let out = env.run(&[
+        "inspect",
+        "--format",
+        "{{.GraphDriver.Data.MergedDir}}",
+        name,
+    ]);
+    out.status
+        .success()
+        .then(|| PathBuf::from(stdout(&out).trim()))
+}
+
 fn monitor_pid(env: &TestEnv, name: &str) -> i32 {
     let path = container_dir(env, name).join("monitor.pid");
     std::fs::read_to_string(path)
@@ -132,7 +146,7 @@ fn test_output_reaches_log_two_attaches_and_run_byte_for_byte() {
     let run_err = collect(run.stderr.take().unwrap());
     wait_for("the container to be ready", || {
         container_dir_exists(&env, "bytes")
-            && container_dir(&env, "bytes").join("rootfs/ready").exists()
+            && merged_dir(&env, "bytes").is_some_and(|root| root.join("ready").exists())
     });
     let monitor = monitor_pid(&env, "bytes");
     // A container still running after a while is relayed from the small
@@ -155,7 +169,7 @@ fn test_output_reaches_log_two_attaches_and_run_byte_for_byte() {
     wait_for("two attached clients", || {
         monitor_sockets(monitor) == before + 2
     });
-    std::fs::write(container_dir(&env, "bytes").join("rootfs/go"), "").unwrap();
+    std::fs::write(merged_dir(&env, "bytes").unwrap().join("go"), "").unwrap();
 
     let expected_out = seq_text(300000).into_bytes();
     assert_eq!(run.wait().unwrap().code(), Some(0));
@@ -425,7 +439,7 @@ fn test_stuck_client_never_blocks_the_container() {
     // A client that connects and never reads.
     let stuck = connect_seqpacket(&dir.join("attach"));
     wait_for("the stuck client", || monitor_sockets(monitor) == base + 1);
-    std::fs::write(dir.join("rootfs/go"), "").unwrap();
+    std::fs::write(merged_dir(&env, "flood").unwrap().join("go"), "").unwrap();
     let out = env.run(&["wait", "flood"]);
     assert_eq!(stdout(&out), "0\n", "{}", describe(&out));
     let logs = env.run(&["logs", "--tail", "1", "flood"]);

@@ -222,12 +222,84 @@ fn cgroup_dirs_of(env: &TestEnv, id: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-fn is_mounted(path: &Path) -> bool {
-    let path = path.display().to_string();
-    std::fs::read_to_string("/proc/self/mountinfo")
+#[test]
+fn test_rootfs_is_mounted_in_the_monitors_mount_namespace_not_the_hosts() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = env_with_busybox();
+    let shared = env.dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    mount_tmpfs(&shared);
+    nix::mount::mount(
+        None::<&str>,
+        &shared,
+        None::<&str>,
+        nix::mount::MsFlags::MS_SHARED,
+        None::<&str>,
+    )
+    .unwrap();
+    let id = run_detached(&env, &["--name", "box"]);
+    let rootfs = env.root().join("containers").join(&id).join("rootfs");
+    let rootfs = rootfs.to_str().unwrap();
+    let host = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    assert!(
+        !host.contains(&id),
+        "the overlay is not in the host's table"
+    );
+    let monitor = monitor_pid(&env, &id);
+    let own = std::fs::read_to_string(format!("/proc/{monitor}/mountinfo")).unwrap();
+    assert!(
+        own.lines()
+            .any(|l| l.split(' ').nth(4) == Some(rootfs) && l.contains(" - overlay ")),
+        "the monitor's namespace has the overlay:\n{own}"
+    );
+    // Reached from the host through the monitor's namespace: inspect's
+    // MergedDir, exec (the command's lookup), cp both ways.
+    let merged = stdout(&env.run(&["inspect", "-f", "{{.GraphDriver.Data.MergedDir}}", "box"]));
+    let merged = merged.trim();
+    assert_eq!(merged, format!("/proc/{monitor}/root{rootfs}"));
+    assert!(Path::new(merged).join("bin/busybox").exists());
+    let out = env.run(&["exec", "box", "sh", "-c", "echo made > /made"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let copied = env.dir.path().join("made");
+    let out = env.run(&["cp", "box:/made", copied.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(std::fs::read_to_string(&copied).unwrap(), "made\n");
+    let out = env.run(&["cp", copied.to_str().unwrap(), "box:/back"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let out = env.run(&["exec", "box", "cat", "/back"]);
+    assert_eq!(stdout(&out), "made\n", "{}", describe(&out));
+    // A mount made on the host afterwards under a shared mount still reaches
+    // the namespace (a slave of the host's), as it reaches containers.
+    let late = shared.join("late");
+    std::fs::create_dir(&late).unwrap();
+    mount_tmpfs(&late);
+    let seen = std::fs::read_to_string(format!("/proc/{monitor}/mountinfo"))
         .unwrap()
-        .lines()
-        .any(|l| l.split(' ').nth(4) == Some(path.as_str()))
+        .contains(late.to_str().unwrap());
+    for dir in [&late, &shared] {
+        nix::mount::umount2(dir, nix::mount::MntFlags::MNT_DETACH).unwrap();
+    }
+    assert!(
+        seen,
+        "a later host mount propagates into the monitor's namespace"
+    );
+    let out = env.run(&["rm", "-f", "box"]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let mounts = common::mounts_anywhere(&id);
+    assert!(mounts.is_empty(), "rm -f leaves no mount: {mounts:?}");
+}
+
+fn mount_tmpfs(dir: &Path) {
+    nix::mount::mount(
+        Some("tmpfs"),
+        dir,
+        Some("tmpfs"),
+        nix::mount::MsFlags::empty(),
+        None::<&str>,
+    )
+    .unwrap();
 }
 
 #[test]
@@ -253,8 +325,12 @@ fn test_gc_reaps_containers_whose_monitor_was_killed() {
         status_of(&env, "kept").as_deref() == Some("dead")
             && status_of(&env, "removed").as_deref() == Some("dead")
     });
-    let rootfs = |id: &str| env.root().join("containers").join(id).join("rootfs");
-    assert!(is_mounted(&rootfs(&kept)), "still mounted before gc");
+    // The overlays were mounted in the monitors' mount namespaces, which
+    // went with their last processes: a killed monitor leaves no mount.
+    for id in [&kept, &removed] {
+        let mounts = common::mounts_anywhere(id);
+        assert!(mounts.is_empty(), "{id} still mounted: {mounts:?}");
+    }
 
     let out = env.run(&["gc"]);
     assert!(out.status.success(), "{}", describe(&out));
@@ -272,7 +348,6 @@ fn test_gc_reaps_containers_whose_monitor_was_killed() {
     assert_eq!(inspect[0]["State"]["Status"], "exited");
     assert_eq!(inspect[0]["State"]["ExitCode"], 255);
     assert_eq!(env.container_ids(), vec![kept.clone()]);
-    assert!(!is_mounted(&rootfs(&kept)), "overlay unmounted");
     for id in [&kept, &removed] {
         assert!(cgroup_dirs_of(&env, id).is_empty(), "cgroups of {id} left");
     }

@@ -17,6 +17,7 @@ pub mod layout;
 pub mod lifecycle;
 pub mod logs;
 pub mod migration_warmup;
+pub mod mount_namespace;
 pub mod network_files;
 mod overlay_mount;
 pub mod pid_holder;

@@ -154,6 +154,27 @@ pub fn json_stdout(out: &Output) -> Value {
         .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{}", describe(out)))
 }
 
+/// Every mountinfo line containing `needle` in any process's mount namespace,
+/// as `pid N: LINE`. A container's rootfs is mounted in its monitor's mount
+/// namespace, not the host's: "unmounted" means gone from every one.
+pub fn mounts_anywhere(needle: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let pids = entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok());
+    let mut found = Vec::new();
+    for pid in pids {
+        // Processes come and go (and a zombie has no namespace): skip those.
+        let info = std::fs::read_to_string(format!("/proc/{pid}/mountinfo")).unwrap_or_default();
+        found.extend(
+            info.lines()
+                .filter(|l| l.contains(needle))
+                .map(|l| format!("pid {pid}: {l}")),
+        );
+    }
+    found
+}
+
 /// Whether this process may create containers (root); tests that need it say
 /// "skipped" instead of passing silently.
 pub fn can_run_containers() -> bool {

@@ -3,7 +3,8 @@
 //! side is resolved inside its rootfs and walked with
 //! [`crate::runtime::tree_copy`], so no symlink in the container ever leads
 //! the copy to a host file. A stopped container's overlay is mounted for the
-//! duration, as for `export`.
+//! duration (in a private mount namespace), as for `export`; a running
+//! one's is reached in its monitor's mount namespace.
 //!
 //! The rootfs is the container's image plus its changes; what the container
 //! has mounted over it (binds, tmpfs, the network files) is not seen.
@@ -16,8 +17,8 @@ use std::path::Path;
 
 use super::LifecycleError;
 use crate::runtime::layout::ContainerFiles;
+use crate::runtime::mount_namespace::with_rootfs;
 use crate::runtime::record::{read_json, ContainerRecord};
-use crate::runtime::rootfs::{self, is_mount_point};
 use crate::runtime::store::{Store, StoreError};
 use crate::runtime::tree_copy::{copy_contents, copy_entry, kind_at, open_dir_in_root, Kind};
 
@@ -35,18 +36,10 @@ pub fn copy(store: &Store, id: &str, direction: &Direction) -> Result<(), Lifecy
     let files = ContainerFiles(&dir);
     let record: ContainerRecord =
         read_json(&files.record())?.ok_or_else(|| StoreError::NotFound(id.to_string()))?;
-    let root = files.rootfs();
-    let mounted_here = !is_mount_point(&root);
-    if mounted_here {
-        files.overlay(&record.image_rootfs).mount()?;
-    }
-    let result = match direction {
-        Direction::Out { from, to } => copy_out(&root, from, to),
-        Direction::In { from, to } => copy_in(&root, from, to),
-    };
-    if mounted_here {
-        rootfs::unmount(&root)?;
-    }
+    let result = with_rootfs(&files, &record.image_rootfs, |root| match direction {
+        Direction::Out { from, to } => copy_out(root, from, to),
+        Direction::In { from, to } => copy_in(root, from, to),
+    })?;
     result.map_err(|reason| LifecycleError::Runtime {
         id: id.to_string(),
         step: "cp",

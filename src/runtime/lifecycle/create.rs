@@ -35,6 +35,8 @@ pub fn create(settings: &Settings, mut options: CreateOptions) -> Result<Created
     // The monitor's cgroup migration waits a grace period: start it now
     // and keep it warm until the monitor has created the container.
     let _warm = crate::runtime::migration_warmup::start();
+    // In the host's mount namespace, before the rootfs's private one.
+    super::monitor::protected_binaries(settings).map_err(LifecycleError::MonitorBinaries)?;
     options.request = super::publish_all::expand(settings, options.request)?;
     let request = &options.request;
     create_then(settings, &options, |id, name, network| {
@@ -248,6 +250,7 @@ fn prepare_rootfs(
     spec: &oci_spec::runtime::Spec,
 ) -> Result<(), LifecycleError> {
     let files = ContainerFiles(dir);
+    enter_private_mount_namespace(dir)?;
     files.overlay(image_rootfs).mount()?;
     let process = spec.process().as_ref();
     let (uid, gid) = process.map_or((0, 0), |p| (p.user().uid(), p.user().gid()));
@@ -278,6 +281,20 @@ fn prepare_rootfs(
         Some(command) => check_command(&files.rootfs(), command, &path_env, &bind_mounts(spec)),
         None => Ok(()),
     }
+}
+
+/// The rootfs is mounted outside the host's mount table
+/// ([`crate::runtime::mount_namespace`]).
+pub(super) fn enter_private_mount_namespace(dir: &std::path::Path) -> Result<(), LifecycleError> {
+    crate::runtime::mount_namespace::enter_private().map_err(|e| LifecycleError::Runtime {
+        id: dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
+        step: "private mount namespace",
+        reason: e.to_string(),
+    })
 }
 
 /// `--cidfile`: refused if the file exists (Docker's rule), written atomically.

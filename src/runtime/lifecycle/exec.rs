@@ -11,6 +11,7 @@ use super::status::{status, Status};
 use super::LifecycleError;
 use crate::runtime::image_source::ImageSource;
 use crate::runtime::layout::{ContainerFiles, Layout};
+use crate::runtime::mount_namespace::rootfs_seen_from_host;
 use crate::runtime::record::read_json;
 use crate::runtime::tenant::{self, ProcessFile, ProfileExecutor};
 use crate::spec::user::resolve_user;
@@ -61,7 +62,7 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
         .first()
         .ok_or_else(|| error("exec")("no command given".into()))?;
     check_command(
-        &files.rootfs(),
+        &rootfs_seen_from_host(&files),
         first,
         &path_env,
         &super::command_check::bind_mounts(&spec),
@@ -140,7 +141,7 @@ fn docker_exec_process(
         process.set_cwd(options.workdir.clone().into());
     }
     if !options.user.is_empty() {
-        let users = ImageSource::Directory(files.rootfs()).user_db()?;
+        let users = ImageSource::Directory(rootfs_seen_from_host(files)).user_db()?;
         let user =
             resolve_user(&options.user, &[], &users).map_err(crate::spec::SpecError::from)?;
         let mut spec_user = process.user().clone();

@@ -1,5 +1,6 @@
 //! `export`: the container's filesystem (image plus its changes) as a tar
-//! stream. A stopped container's overlay is mounted for the duration.
+//! stream. A stopped container's overlay is mounted for the duration (in a
+//! private mount namespace); a running one's is read in its monitor's.
 //!
 //! A running container can change its files while they are read, so the
 //! walk is by descriptor, never by path: each entry is opened relative to
@@ -19,8 +20,8 @@ use nix::sys::stat::{fstat, fstatat, major, minor, FileStat, Mode, SFlag};
 
 use super::LifecycleError;
 use crate::runtime::layout::{ContainerFiles, Layout};
+use crate::runtime::mount_namespace::with_rootfs;
 use crate::runtime::record::{read_json, ContainerRecord};
-use crate::runtime::rootfs::{self, is_mount_point};
 use crate::runtime::store::{Store, StoreError};
 
 pub fn export(store: &Store, id: &str, out: impl Write) -> Result<(), LifecycleError> {
@@ -30,19 +31,13 @@ pub fn export(store: &Store, id: &str, out: impl Write) -> Result<(), LifecycleE
     let files = ContainerFiles(&dir);
     let record: ContainerRecord =
         read_json(&files.record())?.ok_or_else(|| StoreError::NotFound(id.to_string()))?;
-    let mounted_here = !is_mount_point(&files.rootfs());
-    if mounted_here {
-        files.overlay(&record.image_rootfs).mount()?;
-    }
-    let result = write_tar(&files.rootfs(), out).map_err(|e| LifecycleError::Runtime {
-        id: id.to_string(),
-        step: "export",
-        reason: e.to_string(),
-    });
-    if mounted_here {
-        rootfs::unmount(&files.rootfs())?;
-    }
-    result
+    with_rootfs(&files, &record.image_rootfs, |root| write_tar(root, out))?.map_err(|e| {
+        LifecycleError::Runtime {
+            id: id.to_string(),
+            step: "export",
+            reason: e.to_string(),
+        }
+    })
 }
 
 fn write_tar(root: &Path, out: impl Write) -> io::Result<()> {

@@ -47,7 +47,7 @@ pub fn inspect(layout: &Layout, id: &str) -> Result<Value, LifecycleError> {
                 "LowerDir": record.image_rootfs,
                 "UpperDir": files.upper(),
                 "WorkDir": files.work(),
-                "MergedDir": files.rootfs(),
+                "MergedDir": crate::runtime::mount_namespace::rootfs_seen_from_host(&files),
             }
         },
     }))

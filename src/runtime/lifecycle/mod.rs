@@ -71,6 +71,9 @@ pub enum LifecycleError {
         step: &'static str,
         reason: String,
     },
+    /// The read-only copies the monitor runs from could not be made.
+    #[error("{0}")]
+    MonitorBinaries(String),
     #[error("You cannot remove a running container {0}. Stop the container before attempting removal or force remove")]
     Running(String),
     #[error("container {0} is not running")]

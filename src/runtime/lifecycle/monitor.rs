@@ -10,7 +10,7 @@
 use std::fs::File;
 use std::io::Write;
 use std::os::fd::{FromRawFd, OwnedFd};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use libcontainer::container::builder::ContainerBuilder;
 use libcontainer::container::Container;
@@ -665,6 +665,22 @@ pub struct Spawned {
     pub pid: i32,
 }
 
+/// The read-only bind mounts the monitor is executed from: vassalrun and,
+/// if it is installed beside it, the relay image. Made in the host's mount
+/// namespace (before [`crate::runtime::mount_namespace::enter_private`]),
+/// where every later run finds them.
+pub fn protected_binaries(
+    settings: &crate::config::Settings,
+) -> Result<(PathBuf, Option<PathBuf>), String> {
+    let exe = crate::runtime::protected_exe::protected_exe(&settings.run_dir)
+        .map_err(|e| format!("protecting the vassalrun binary: {e}"))?;
+    let relay = std::env::current_exe()
+        .ok()
+        .and_then(|exe| relay_binary_beside(&exe))
+        .and_then(|relay| protected_copy_of(&settings.run_dir, &relay, "vassalrun-relay").ok());
+    Ok((exe, relay))
+}
+
 /// Starts `vassalrun monitor ID` in its own session and waits until it has
 /// created the container (returns the monitor) or failed (returns why).
 pub fn spawn_monitor(settings: &crate::config::Settings, id: &str) -> Result<Spawned, String> {
@@ -676,8 +692,7 @@ pub fn spawn_monitor(settings: &crate::config::Settings, id: &str) -> Result<Spa
     let (read_end, write_end): (OwnedFd, OwnedFd) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| format!("sync pipe: {e}"))?;
     let write_fd = write_end.as_raw_fd();
-    let exe = crate::runtime::protected_exe::protected_exe(&settings.run_dir)
-        .map_err(|e| format!("protecting the vassalrun binary: {e}"))?;
+    let (exe, relay) = protected_binaries(settings)?;
     let mut command = Command::new(exe);
     command
         .arg("--root")
@@ -689,10 +704,6 @@ pub fn spawn_monitor(settings: &crate::config::Settings, id: &str) -> Result<Spa
         .arg("monitor")
         .arg(id)
         .env(SYNC_FD_ENV, write_fd.to_string());
-    let relay = std::env::current_exe()
-        .ok()
-        .and_then(|exe| relay_binary_beside(&exe))
-        .and_then(|relay| protected_copy_of(&settings.run_dir, &relay, "vassalrun-relay").ok());
     if let Some(relay) = relay {
         command.env(RELAY_ENV, relay);
     }

@@ -68,6 +68,8 @@ fn recreate(settings: &Settings, store: &Store, id: &str) -> Result<Spawned, Lif
     if let Ok(mut stale) = Container::load(store.layout.libcontainer_root().join(id)) {
         let _ = stale.delete(true);
     }
+    super::monitor::protected_binaries(settings).map_err(LifecycleError::MonitorBinaries)?;
+    super::create::enter_private_mount_namespace(&dir)?;
     files.overlay(&record.image_rootfs).mount()?;
     // The old exit record stays until a new monitor exists: a failed restart
     // leaves the container as it was, exited and unmounted.

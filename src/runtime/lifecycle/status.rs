@@ -126,6 +126,16 @@ pub fn write_owner(dir: &std::path::Path) -> Result<(), crate::runtime::record::
     )
 }
 
+/// The pid recorded in `dir`'s owner file.
+pub fn owner_pid(dir: &std::path::Path) -> Option<i32> {
+    std::fs::read_to_string(dir.join(OWNER_FILE))
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Whether the owner recorded in `dir` is still the same running process (a
 /// recycled pid has another start time).
 pub fn owner_alive(dir: &std::path::Path) -> bool {
