@@ -24,7 +24,8 @@
 # all under a temporary directory, its own cgroups and network namespace,
 # removed on exit. Writes OUT (default bench/results/targets.md) and stdout.
 # Environment: ROUNDS (isolated rounds, 21), B2B_RUNS (30), WARMUP (3),
-# GAP_MS (100), SCALE_N (200), SCALE_ROUNDS (15), PORT_ROUNDS (11),
+# GAP_MS (100), SCALE_N (200), SCALE_ROUNDS (21), SCALE_SETTLE (10 s after
+# starting the sleepers), PORT_ROUNDS (11),
 # EMPEROR_ROUNDS (9), VASSALRUN (a binary instead of building), OUT.
 set -eu
 cd "$(dirname "$0")/.."
@@ -36,7 +37,8 @@ B2B_RUNS=${B2B_RUNS:-30}
 WARMUP=${WARMUP:-3}
 GAP_MS=${GAP_MS:-100}
 SCALE_N=${SCALE_N:-200}
-SCALE_ROUNDS=${SCALE_ROUNDS:-15}
+SCALE_ROUNDS=${SCALE_ROUNDS:-21}
+SCALE_SETTLE=${SCALE_SETTLE:-10}
 PORT_ROUNDS=${PORT_ROUNDS:-11}
 EMPEROR_ROUNDS=${EMPEROR_ROUNDS:-9}
 OUT=${OUT:-bench/results/targets.md}
@@ -164,14 +166,16 @@ scaling() {
     scale_measure 0
     log "scaling: beside $SCALE_N vassalrun containers"
     vr_sleepers
-    # the last containers' monitors hand over to their relay after 0.5 s
-    sleep 2
+    # the last containers' monitors hand over to their relay after 0.5 s;
+    # starting 200 containers leaves the kernel work to finish (writeback,
+    # RCU callbacks): measure the steady state beside them
+    sleep "$SCALE_SETTLE"
     scale_measure vr
     # shellcheck disable=SC2046
     vr rm -f $(vr ps -q) >/dev/null
     log "scaling: beside $SCALE_N crun containers"
     crun_sleepers
-    sleep 2
+    sleep "$SCALE_SETTLE"
     scale_measure crun
     crun_sleepers_rm
     v0=$(ti_stat "$WORK/scale-0.tsv" vassalrun median)
@@ -183,7 +187,7 @@ scaling() {
     cg=$(growth "$c0" "$cn")
     say "## 2. Scaling: \`run --rm --network none\` beside 0 and $SCALE_N running containers"
     say
-    say "Each runtime beside $SCALE_N sleeping busybox containers of its own (vassalrun: \`run -d --network none bb sleep\`, an overlay mount and a monitor each; crun: the same config.json with \`sleep\`, a cgroup each); isolated, $SCALE_ROUNDS interleaved rounds, ${GAP_MS} ms idle before each run; medians (ms), the other runtime's figure beside them for reference. Load $l0 → $(load1)."
+    say "Each runtime beside $SCALE_N sleeping busybox containers of its own (vassalrun: \`run -d --network none bb sleep\`, an overlay mount in its monitor's mount namespace and a monitor each; crun: the same config.json with \`sleep\`, a cgroup each); isolated, $SCALE_ROUNDS interleaved rounds ${SCALE_SETTLE} s after the sleepers started, ${GAP_MS} ms idle before each run; medians (ms), the other runtime's figure beside them for reference. Load $l0 → $(load1)."
     say
     say "| command | beside 0 | beside $SCALE_N vassalrun | beside $SCALE_N crun | growth per own container (ms) |"
     say "|---|---|---|---|---|"
@@ -267,7 +271,7 @@ vassal_memory() {
     fi
 }
 
-started=$(date -u '+%Y-%m-%d %H:%M UTC')
+started=$(date -u '+%Y-%m-%d %H:%M')
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 lifecycle
 scaling
