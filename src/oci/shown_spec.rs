@@ -20,7 +20,7 @@ use std::path::Path;
 
 use nix::fcntl::{fcntl, open, FcntlArg, OFlag};
 use nix::mount::{mount, MsFlags};
-use nix::sched::{setns, unshare, CloneFlags};
+use nix::sched::{setns, CloneFlags};
 use nix::sys::stat::Mode;
 use oci_spec::runtime::Spec;
 
@@ -93,15 +93,7 @@ pub fn present(id: &str, bundle: &Path, spec: &Spec, scratch: &Path) -> Result<(
         path: scratch.to_path_buf(),
         reason: super::error::error_chain(&e),
     })?;
-    unshare(CloneFlags::CLONE_NEWNS).map_err(fail("private mount namespace"))?;
-    mount(
-        None::<&str>,
-        "/",
-        None::<&str>,
-        MsFlags::MS_REC | MsFlags::MS_SLAVE,
-        None::<&str>,
-    )
-    .map_err(fail("slave mount namespace"))?;
+    crate::runtime::mount_namespace::enter_private().map_err(fail("private mount namespace"))?;
     mount(
         Some(scratch),
         &bundle.join("config.json"),

@@ -30,14 +30,23 @@ use super::lifecycle::status::{monitor_alive, monitor_pid, owner_alive, owner_pi
 use super::rootfs::{is_mount_point, unmount, RootfsError};
 
 thread_local! {
-    /// Whether this thread already left the host's mount namespace.
-    static PRIVATE: Cell<bool> = const { Cell::new(false) };
+    /// The mount namespace (its inode) this thread made by [`enter_private`].
+    static PRIVATE: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// The inode of the calling thread's mount namespace.
+fn current_namespace() -> Option<u64> {
+    std::fs::metadata("/proc/thread-self/ns/mnt")
+        .ok()
+        .map(|m| std::os::unix::fs::MetadataExt::ino(&m))
 }
 
 /// Moves the calling thread (and the processes it spawns from now on) into a
-/// private mount namespace, a slave of the current one; once per thread.
+/// private mount namespace, a slave of the current one; a thread still in
+/// the one it made stays there (a `setns` back out makes a new one next time).
 pub fn enter_private() -> nix::Result<()> {
-    if PRIVATE.with(Cell::get) {
+    let now = current_namespace();
+    if now.is_some() && PRIVATE.with(Cell::get) == now {
         return Ok(());
     }
     // unshare(CLONE_NEWNS) also unshares this thread's fs_struct (cwd, root):
@@ -52,7 +61,7 @@ pub fn enter_private() -> nix::Result<()> {
         MsFlags::MS_REC | MsFlags::MS_SLAVE,
         None::<&str>,
     )?;
-    PRIVATE.with(|p| p.set(true));
+    PRIVATE.with(|p| p.set(current_namespace()));
     Ok(())
 }
 
@@ -112,6 +121,35 @@ fn through_namespace_of(pid: i32, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_a_thread_enters_once_and_again_after_leaving() {
+        if !nix::unistd::geteuid().is_root() {
+            eprintln!("skipped: unshare(CLONE_NEWNS) needs root");
+            return;
+        }
+        // A thread of its own: the namespace goes with it.
+        std::thread::spawn(|| {
+            let host = std::fs::File::open("/proc/thread-self/ns/mnt").unwrap();
+            let host_ns = current_namespace().unwrap();
+            enter_private().unwrap();
+            let first = current_namespace().unwrap();
+            assert_ne!(first, host_ns, "a namespace of its own");
+            enter_private().unwrap();
+            assert_eq!(current_namespace().unwrap(), first, "entered once");
+            // Held open, so its inode number cannot be reused below.
+            let _first = std::fs::File::open("/proc/thread-self/ns/mnt").unwrap();
+            nix::sched::setns(&host, CloneFlags::CLONE_NEWNS).unwrap();
+            enter_private().unwrap();
+            let second = current_namespace().unwrap();
+            assert!(
+                second != host_ns && second != first,
+                "a new one after leaving"
+            );
+        })
+        .join()
+        .unwrap();
+    }
 
     #[test]
     fn test_a_path_through_another_namespace_keeps_every_component() {
