@@ -75,12 +75,11 @@ pub fn rootfs_seen_from_host(files: &ContainerFiles) -> PathBuf {
         return rootfs;
     }
     let dir = files.0;
-    let holders = [
-        monitor_alive(dir).then(|| monitor_pid(dir)).flatten(),
-        owner_alive(dir).then(|| owner_pid(dir)).flatten(),
-    ];
-    holders
-        .into_iter()
+    // The owner (the Emperor wrapper) is asked only when no monitor holds it.
+    let monitor = std::iter::once_with(|| monitor_alive(dir).then(|| monitor_pid(dir)).flatten());
+    let owner = std::iter::once_with(|| owner_alive(dir).then(|| owner_pid(dir)).flatten());
+    monitor
+        .chain(owner)
         .flatten()
         .map(|pid| through_namespace_of(pid, &rootfs))
         .find(|path| is_mount_point(path))

@@ -36,15 +36,17 @@ pub fn create(settings: &Settings, mut options: CreateOptions) -> Result<Created
     // and keep it warm until the monitor has created the container.
     let _warm = crate::runtime::migration_warmup::start();
     // In the host's mount namespace, before the rootfs's private one.
-    super::monitor::protected_binaries(settings).map_err(LifecycleError::MonitorBinaries)?;
+    let binaries =
+        super::monitor::protected_binaries(settings).map_err(LifecycleError::MonitorBinaries)?;
     options.request = super::publish_all::expand(settings, options.request)?;
     let request = &options.request;
     create_then(settings, &options, |id, name, network| {
-        let spawned = spawn_monitor(settings, id).map_err(|reason| LifecycleError::Runtime {
-            id: id.to_string(),
-            step: "create",
-            reason,
-        })?;
+        let spawned =
+            spawn_monitor(settings, &binaries, id).map_err(|reason| LifecycleError::Runtime {
+                id: id.to_string(),
+                step: "create",
+                reason,
+            })?;
         // After create, before start (Docker's order): the command's first
         // instruction already sees its network.
         attach_network(settings, id, name, request, network, spawned.pid)?;

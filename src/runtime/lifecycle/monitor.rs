@@ -666,24 +666,32 @@ pub struct Spawned {
 }
 
 /// The read-only bind mounts the monitor is executed from: vassalrun and,
-/// if it is installed beside it, the relay image. Made in the host's mount
-/// namespace (before [`crate::runtime::mount_namespace::enter_private`]),
-/// where every later run finds them.
-pub fn protected_binaries(
-    settings: &crate::config::Settings,
-) -> Result<(PathBuf, Option<PathBuf>), String> {
+/// if it is installed beside it, the relay image.
+pub struct MonitorBinaries {
+    exe: PathBuf,
+    relay: Option<PathBuf>,
+}
+
+/// Makes (or finds) the [`MonitorBinaries`]. Called in the host's mount
+/// namespace, before [`crate::runtime::mount_namespace::enter_private`], so
+/// the mounts are made where every later run finds them.
+pub fn protected_binaries(settings: &crate::config::Settings) -> Result<MonitorBinaries, String> {
     let exe = crate::runtime::protected_exe::protected_exe(&settings.run_dir)
         .map_err(|e| format!("protecting the vassalrun binary: {e}"))?;
     let relay = std::env::current_exe()
         .ok()
         .and_then(|exe| relay_binary_beside(&exe))
         .and_then(|relay| protected_copy_of(&settings.run_dir, &relay, "vassalrun-relay").ok());
-    Ok((exe, relay))
+    Ok(MonitorBinaries { exe, relay })
 }
 
 /// Starts `vassalrun monitor ID` in its own session and waits until it has
 /// created the container (returns the monitor) or failed (returns why).
-pub fn spawn_monitor(settings: &crate::config::Settings, id: &str) -> Result<Spawned, String> {
+pub fn spawn_monitor(
+    settings: &crate::config::Settings,
+    binaries: &MonitorBinaries,
+    id: &str,
+) -> Result<Spawned, String> {
     use std::io::BufRead;
     use std::os::fd::{AsRawFd, OwnedFd};
     use std::os::unix::process::CommandExt;
@@ -692,8 +700,7 @@ pub fn spawn_monitor(settings: &crate::config::Settings, id: &str) -> Result<Spa
     let (read_end, write_end): (OwnedFd, OwnedFd) =
         nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(|e| format!("sync pipe: {e}"))?;
     let write_fd = write_end.as_raw_fd();
-    let (exe, relay) = protected_binaries(settings)?;
-    let mut command = Command::new(exe);
+    let mut command = Command::new(&binaries.exe);
     command
         .arg("--root")
         .arg(&settings.root)
@@ -704,7 +711,7 @@ pub fn spawn_monitor(settings: &crate::config::Settings, id: &str) -> Result<Spa
         .arg("monitor")
         .arg(id)
         .env(SYNC_FD_ENV, write_fd.to_string());
-    if let Some(relay) = relay {
+    if let Some(relay) = &binaries.relay {
         command.env(RELAY_ENV, relay);
     }
     // The monitor's own stdio: nowhere (clients attach through its socket).

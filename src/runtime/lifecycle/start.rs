@@ -68,7 +68,8 @@ fn recreate(settings: &Settings, store: &Store, id: &str) -> Result<Spawned, Lif
     if let Ok(mut stale) = Container::load(store.layout.libcontainer_root().join(id)) {
         let _ = stale.delete(true);
     }
-    super::monitor::protected_binaries(settings).map_err(LifecycleError::MonitorBinaries)?;
+    let binaries =
+        super::monitor::protected_binaries(settings).map_err(LifecycleError::MonitorBinaries)?;
     super::create::enter_private_mount_namespace(&dir)?;
     files.overlay(&record.image_rootfs).mount()?;
     // The old exit record stays until a new monitor exists: a failed restart
@@ -76,7 +77,7 @@ fn recreate(settings: &Settings, store: &Store, id: &str) -> Result<Spawned, Lif
     let exit = files.exit();
     let stashed = dir.join("exit.previous");
     let _ = std::fs::rename(&exit, &stashed);
-    let spawned = match spawn_monitor(settings, id) {
+    let spawned = match spawn_monitor(settings, &binaries, id) {
         Ok(spawned) => spawned,
         Err(reason) => {
             let _ = std::fs::rename(&stashed, &exit);
