@@ -175,6 +175,86 @@ fn test_boundary_exec_with_no_new_privileges_container() {
     assert_eq!(p["no_new_privs"], "1", "{p:#?}");
 }
 
+/// `run --rm [extra] IMAGE sh -c SCRIPT` in `env`; stdout, asserting success.
+fn run_script(env: &TestEnv, extra: &[&str], script: &str) -> String {
+    let image = img();
+    let mut args = vec!["run", "--rm", "--network", "none"];
+    args.extend_from_slice(extra);
+    args.extend([image.as_str(), "sh", "-c", script]);
+    let out = env.run(&args);
+    assert!(out.status.success(), "{}", describe(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The compiled filters kept in the test's run dir.
+fn cached_filters(env: &TestEnv) -> Vec<std::path::PathBuf> {
+    let dir = env.dir.path().join("run/seccomp");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The seccomp filter is compiled once per profile and installed from the
+/// cache by vassalrun before `execve`: the container gets the same filter,
+/// capabilities and no_new_privs as before (CAP_SYS_ADMIN, kept for the
+/// load, is gone), for root and other users; a damaged cache entry is
+/// never loaded but compiled again.
+#[test]
+fn test_seccomp_filter_is_compiled_once_and_installed_from_the_cache() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let status = "grep -E '^(CapPrm|CapEff|NoNewPrivs|Seccomp):' /proc/self/status | tr -d '\\t'; \
+                  unshare -U true 2>/dev/null; echo unshare=$?";
+    // Docker's default capabilities (CAP_SYS_ADMIN is bit 21: 0x200000).
+    let root_view =
+        "CapPrm:00000000a80425fb\nCapEff:00000000a80425fb\nNoNewPrivs:0\nSeccomp:2\nunshare=1\n";
+    assert_eq!(run_script(&env, &[], status), root_view);
+    let cached = cached_filters(&env);
+    assert_eq!(cached.len(), 1, "one compiled profile: {cached:?}");
+    let first = std::fs::read(&cached[0]).unwrap();
+    // Served from the cache: the same entry, the same view.
+    assert_eq!(run_script(&env, &[], status), root_view);
+    assert_eq!(cached_filters(&env), cached);
+    let user_view =
+        "CapPrm:0000000000000000\nCapEff:0000000000000000\nNoNewPrivs:0\nSeccomp:2\nunshare=1\n";
+    assert_eq!(run_script(&env, &["-u", "1000"], status), user_view);
+    let nnp = run_script(&env, &["--security-opt", "no-new-privileges"], status);
+    assert!(nnp.contains("NoNewPrivs:1\nSeccomp:2\nunshare=1"), "{nnp}");
+
+    // A damaged entry (a bit flipped) is compiled again, never loaded.
+    let mut damaged = first.clone();
+    damaged[12] ^= 0x10;
+    std::fs::write(&cached[0], &damaged).unwrap();
+    assert_eq!(run_script(&env, &[], status), root_view);
+    assert_eq!(std::fs::read(&cached[0]).unwrap(), first);
+
+    // A profile of the user's: its own entry, and its rule holds.
+    let profile = env.dir.path().join("deny-mkdir.json");
+    std::fs::write(
+        &profile,
+        r#"{"defaultAction":"SCMP_ACT_ALLOW",
+            "syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}"#,
+    )
+    .unwrap();
+    let opt = format!("seccomp={}", profile.display());
+    let out = run_script(
+        &env,
+        &["--security-opt", &opt],
+        "mkdir /tmp/d 2>&1; grep '^Seccomp:' /proc/self/status",
+    );
+    assert!(out.contains("Permission denied"), "{out}");
+    assert!(out.contains("Seccomp:\t2"), "{out}");
+    assert_eq!(
+        cached_filters(&env).len(),
+        2,
+        "Docker's default and the user's"
+    );
+}
+
 #[test]
 fn test_boundary_exec_tty() {
     if !can_run_containers() || !command_exists("script") {

@@ -24,11 +24,11 @@
 //! runtime (libcontainer then changes none): it has CAP_SYS_ADMIN already, so
 //! the spec's capabilities are left absent and nothing is dropped.
 
-use std::collections::HashSet;
-
 use libcontainer::workload::default::DefaultExecutor;
 use libcontainer::workload::{Executor, ExecutorError, ExecutorValidationError};
 use oci_spec::runtime::{Capability, LinuxSeccomp, LinuxSeccompAction, Spec};
+
+use crate::runtime::late_filter::{denies, keep_sys_admin_for_the_load};
 
 /// Syscalls libcontainer makes after an early filter load, up to `execve`,
 /// as strace shows them on libcontainer 0.7 (capabilities, the user lookup
@@ -86,46 +86,14 @@ pub fn plan(spec: &Spec) -> Option<Plan> {
         return None;
     }
     let mut changed = spec.clone();
-    let linux = changed.linux_mut().as_mut()?;
-    linux.set_seccomp(None);
-    let process = changed.process_mut().as_mut()?;
-    let Some(mut caps) = process.capabilities().clone() else {
-        return Some(Plan {
-            spec: changed,
-            executor: LateSeccomp {
-                seccomp,
-                drop_from_effective: false,
-                drop_from_permitted: false,
-            },
-        });
-    };
-    let keep = |set: Option<HashSet<Capability>>| {
-        let mut set = set.unwrap_or_default();
-        set.insert(Capability::SysAdmin);
-        Some(set)
-    };
-    caps.set_effective(keep(caps.effective().clone()));
-    caps.set_permitted(keep(caps.permitted().clone()));
-    process.set_capabilities(Some(caps));
-    let permitted = spec
-        .process()
-        .as_ref()
-        .and_then(|p| p.capabilities().as_ref())
-        .and_then(|c| c.permitted().as_ref())
-        .is_some_and(|p| p.contains(&Capability::SysAdmin));
-    // Dropping CAP_SYS_ADMIN again needs capset under the filter. A filter
-    // refusing capset would fail the start (or kill the process), and the
-    // drop is a second guard only: CAP_SYS_ADMIN is not in the bounding set,
-    // so the `execve` that follows takes it away anyway (root's new sets are
-    // the bounding set; others' come from ambient and file capabilities,
-    // which the bounding set limits too).
-    let can_drop = !denies(&seccomp, "capset");
+    changed.linux_mut().as_mut()?.set_seccomp(None);
+    let drops = keep_sys_admin_for_the_load(&mut changed, &seccomp);
     Some(Plan {
         spec: changed,
         executor: LateSeccomp {
             seccomp,
-            drop_from_effective: !has_sys_admin && can_drop,
-            drop_from_permitted: !permitted && can_drop,
+            drop_from_effective: drops.effective,
+            drop_from_permitted: drops.permitted,
         },
     })
 }
@@ -136,27 +104,6 @@ fn is_notify(seccomp: &LinuxSeccomp) -> bool {
 
 fn actions(seccomp: &LinuxSeccomp) -> impl Iterator<Item = LinuxSeccompAction> + '_ {
     seccomp.syscalls().iter().flatten().map(|s| s.action())
-}
-
-/// Whether the filter may refuse `name`: a rule naming it whose action is
-/// not allow/log (a rule with argument conditions counts), else the default.
-fn denies(seccomp: &LinuxSeccomp, name: &str) -> bool {
-    let lets_through = |a: LinuxSeccompAction| {
-        matches!(
-            a,
-            LinuxSeccompAction::ScmpActAllow | LinuxSeccompAction::ScmpActLog
-        )
-    };
-    let rules: Vec<_> = seccomp
-        .syscalls()
-        .iter()
-        .flatten()
-        .filter(|s| s.names().iter().any(|n| n == name))
-        .collect();
-    if rules.is_empty() {
-        return !lets_through(seccomp.default_action());
-    }
-    rules.iter().any(|r| !lets_through(r.action()))
 }
 
 /// The executor loading the filter right before `execve`.

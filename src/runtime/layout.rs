@@ -91,6 +91,11 @@ impl ContainerFiles<'_> {
     pub fn spec(&self) -> PathBuf {
         self.0.join("config.json")
     }
+    /// The bundle libcontainer is given when its spec differs from ours
+    /// (the seccomp filter installed by vassalrun, [`super::late_filter`]).
+    pub fn shown_bundle(&self) -> PathBuf {
+        self.0.join("libcontainer-bundle")
+    }
     pub fn rootfs(&self) -> PathBuf {
         self.0.join("rootfs")
     }

@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 use libcontainer::workload::{Executor, ExecutorError, ExecutorValidationError};
 use oci_spec::runtime::{Capability, LinuxCapabilities, LinuxSeccomp, Process, Spec};
 
+use super::seccomp_cache::{cacheable, CompiledFilter};
+
 /// The capabilities a filtered process keeps until its filter is loaded:
 /// `CAP_SYS_ADMIN` to load it without `no_new_privs`, `CAP_SETPCAP` to drop
 /// the bounding set afterwards.
@@ -38,6 +40,8 @@ const SETUP_CAPS: [Capability; 2] = [Capability::SysAdmin, Capability::Setpcap];
 #[derive(Clone)]
 pub struct ProfileExecutor {
     seccomp: Option<LinuxSeccomp>,
+    /// The filter's program from the cache ([`Self::compiled_from`]).
+    compiled: Option<CompiledFilter>,
     capabilities: Option<LinuxCapabilities>,
 }
 
@@ -55,8 +59,23 @@ impl ProfileExecutor {
         }
         ProfileExecutor {
             seccomp,
+            compiled: None,
             capabilities,
         }
+    }
+
+    /// Installs the filter from its compiled program, kept in `run_dir`'s
+    /// cache ([`crate::runtime::seccomp_cache`]), instead of compiling it in
+    /// the exec'd process; a profile the cache does not take (notify), or
+    /// one that fails to compile here, keeps libcontainer's compile (which
+    /// reports the error).
+    pub fn compiled_from(mut self, run_dir: &Path) -> Self {
+        self.compiled = self
+            .seccomp
+            .as_ref()
+            .filter(|s| cacheable(s))
+            .and_then(|s| CompiledFilter::for_profile(run_dir, s).ok());
+        self
     }
 }
 
@@ -92,7 +111,11 @@ fn widened(mut caps: LinuxCapabilities) -> LinuxCapabilities {
 
 impl Executor for ProfileExecutor {
     fn exec(&self, spec: &Spec) -> Result<(), ExecutorError> {
-        if let Some(seccomp) = &self.seccomp {
+        if let Some(compiled) = &self.compiled {
+            compiled
+                .load()
+                .map_err(|e| ExecutorError::Other(format!("seccomp: {e}")))?;
+        } else if let Some(seccomp) = &self.seccomp {
             let notify = libcontainer::seccomp::initialize_seccomp(seccomp)
                 .map_err(|e| ExecutorError::Other(format!("seccomp: {e}")))?;
             if notify.is_some() {

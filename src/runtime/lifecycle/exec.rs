@@ -75,7 +75,7 @@ pub fn exec(layout: &Layout, id: &str, options: &ExecOptions) -> Result<u8, Life
     } else {
         None
     };
-    let executor = ProfileExecutor::prepare(&spec, &mut process);
+    let executor = ProfileExecutor::prepare(&spec, &mut process).compiled_from(layout.run_dir());
     let process_file =
         ProcessFile::write(&dir, &process).map_err(|e| error("exec")(e.to_string()))?;
     let mut builder = ContainerBuilder::new(id.to_string(), SyscallType::Linux)

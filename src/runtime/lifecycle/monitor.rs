@@ -28,6 +28,7 @@ use super::relay_process::{exec_keeping, hand_off, relay_binary_beside, take_bac
 use super::remove::{remove_container, RemoveMode};
 use crate::runtime::attach::clients::Clients;
 use crate::runtime::attach::socket::listen_at;
+use crate::runtime::late_filter;
 use crate::runtime::layout::{ContainerFiles, Layout};
 use crate::runtime::logs::json_file::JsonFileWriter;
 use crate::runtime::protected_exe::protected_copy_of;
@@ -245,6 +246,15 @@ pub fn build(
         .and_then(|b| b.validate_id())
         .map_err(|e| format!("container {id}: create: {e}"))?
         .with_preserved_fds(options.preserved_fds);
+    let (builder, bundle) = match late_filter::plan(layout.run_dir(), &spec)
+        .map_err(|e| format!("container {id}: {e}"))?
+    {
+        Some(plan) => (
+            builder.with_executor(plan.executor),
+            show_spec(&files, &plan.shown).map_err(|e| format!("container {id}: {e}"))?,
+        ),
+        None => (builder, dir.to_path_buf()),
+    };
     let (builder, stdio) = if options.inherit_stdio {
         (builder, None)
     } else {
@@ -285,7 +295,7 @@ pub fn build(
         .as_deref()
         .map(|c| crate::runtime::cgroup_parent::before_create(layout.run_dir(), c));
     let built = builder
-        .as_init(dir)
+        .as_init(bundle)
         .with_systemd(false)
         .with_detach(true)
         .as_sibling(false)
@@ -320,6 +330,23 @@ pub fn build(
             Err(e)
         }
     }
+}
+
+/// Writes the spec libcontainer is shown into a bundle of its own, its
+/// rootfs path made absolute (a relative one names a path in the container's
+/// directory); returns that bundle. Rewritten at every build: no fsync.
+fn show_spec(files: &ContainerFiles, shown: &Spec) -> Result<PathBuf, String> {
+    let bundle = files.shown_bundle();
+    let mut shown = shown.clone();
+    if let Some(root) = shown.root_mut().as_mut() {
+        let path = files.0.join(root.path());
+        root.set_path(path);
+    }
+    let json = serde_json::to_vec(&shown).map_err(|e| format!("shown spec: {e}"))?;
+    std::fs::create_dir_all(&bundle)
+        .and_then(|()| std::fs::write(bundle.join("config.json"), json))
+        .map_err(|e| format!("{}: {e}", bundle.display()))?;
+    Ok(bundle)
 }
 
 /// Writes the resource values libcgroups leaves out (see
