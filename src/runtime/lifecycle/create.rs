@@ -40,19 +40,30 @@ pub fn create(settings: &Settings, mut options: CreateOptions) -> Result<Created
         super::monitor::protected_binaries(settings).map_err(LifecycleError::MonitorBinaries)?;
     options.request = super::publish_all::expand(settings, options.request)?;
     let request = &options.request;
-    create_then(settings, &options, |id, name, network| {
+    create_then(settings, &options, |id, name, plan| {
         let spawned =
-            spawn_monitor(settings, &binaries, id).map_err(|reason| LifecycleError::Runtime {
-                id: id.to_string(),
-                step: "create",
-                reason,
+            spawn_monitor(settings, &binaries, id, plan.own_pid_namespace).map_err(|reason| {
+                LifecycleError::Runtime {
+                    id: id.to_string(),
+                    step: "create",
+                    reason,
+                }
             })?;
         // After create, before start (Docker's order): the command's first
         // instruction already sees its network.
-        attach_network(settings, id, name, request, network, spawned.pid)?;
+        attach_network(settings, id, name, request, &plan.network, spawned.pid)?;
         Ok(spawned)
     })
     .map(|(id, name, monitor, _)| Created { id, name, monitor })
+}
+
+/// What the steps after `create`'s own need from it.
+#[derive(Debug, Clone)]
+pub struct CreatePlan {
+    pub network: NetworkPlan,
+    /// The spec gives the container a pid namespace of its own (the
+    /// monitor then starts in one too).
+    pub own_pid_namespace: bool,
 }
 
 /// What the container's network setup needs from `create`.
@@ -98,10 +109,10 @@ pub fn create_prepared(
     settings: &Settings,
     options: &CreateOptions,
 ) -> Result<Prepared, LifecycleError> {
-    create_then(settings, options, |_, _, _| Ok(())).map(|(id, name, (), network)| Prepared {
+    create_then(settings, options, |_, _, _| Ok(())).map(|(id, name, (), plan)| Prepared {
         id,
         name,
-        network,
+        network: plan.network,
     })
 }
 
@@ -110,8 +121,8 @@ pub fn create_prepared(
 fn create_then<T>(
     settings: &Settings,
     options: &CreateOptions,
-    last: impl FnOnce(&str, &str, &NetworkPlan) -> Result<T, LifecycleError>,
-) -> Result<(String, String, T, NetworkPlan), LifecycleError> {
+    last: impl FnOnce(&str, &str, &CreatePlan) -> Result<T, LifecycleError>,
+) -> Result<(String, String, T, CreatePlan), LifecycleError> {
     let store = Store::new(Layout::new(settings));
     let id = new_container_id();
     // The directory first: a name then always points at an existing directory,
@@ -189,7 +200,7 @@ fn create_claimed(
     id: &str,
     name: &str,
     options: &CreateOptions,
-) -> Result<NetworkPlan, LifecycleError> {
+) -> Result<CreatePlan, LifecycleError> {
     let request = &options.request;
     let dir = store.layout.container_dir(id);
     let files = ContainerFiles(&dir);
@@ -234,13 +245,16 @@ fn create_claimed(
     if !request.host.container_id_file.is_empty() {
         write_cidfile(&request.host.container_id_file, id)?;
     }
-    Ok(NetworkPlan {
-        hostname: spec.hostname().clone().unwrap_or_default(),
-        hosts_file: context
-            .network_files
-            .as_ref()
-            .filter(|_| context.donor.is_none())
-            .map(|f| f.hosts.clone()),
+    Ok(CreatePlan {
+        network: NetworkPlan {
+            hostname: spec.hostname().clone().unwrap_or_default(),
+            hosts_file: context
+                .network_files
+                .as_ref()
+                .filter(|_| context.donor.is_none())
+                .map(|f| f.hosts.clone()),
+        },
+        own_pid_namespace: super::monitor::has_own_pid_namespace(&spec),
     })
 }
 

@@ -718,6 +718,7 @@ pub fn spawn_monitor(
     settings: &crate::config::Settings,
     binaries: &MonitorBinaries,
     id: &str,
+    own_pid_namespace: bool,
 ) -> Result<Spawned, String> {
     use std::io::BufRead;
     use std::os::fd::{AsRawFd, OwnedFd};
@@ -764,12 +765,7 @@ pub fn spawn_monitor(
             Ok(())
         });
     }
-    let own_namespace =
-        read_json::<Spec>(&ContainerFiles(&Layout::new(settings).container_dir(id)).spec())
-            .ok()
-            .flatten()
-            .is_some_and(|spec| has_own_pid_namespace(&spec));
-    let spawned = if own_namespace {
+    let spawned = if own_pid_namespace {
         in_new_pid_namespace(|| command.spawn())
     } else {
         command.spawn()

@@ -77,7 +77,11 @@ fn recreate(settings: &Settings, store: &Store, id: &str) -> Result<Spawned, Lif
     let exit = files.exit();
     let stashed = dir.join("exit.previous");
     let _ = std::fs::rename(&exit, &stashed);
-    let spawned = match spawn_monitor(settings, &binaries, id) {
+    let own_pid_namespace = read_json::<oci_spec::runtime::Spec>(&files.spec())
+        .ok()
+        .flatten()
+        .is_some_and(|spec| super::monitor::has_own_pid_namespace(&spec));
+    let spawned = match spawn_monitor(settings, &binaries, id, own_pid_namespace) {
         Ok(spawned) => spawned,
         Err(reason) => {
             let _ = std::fs::rename(&stashed, &exit);
