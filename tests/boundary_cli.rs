@@ -255,6 +255,59 @@ fn test_seccomp_filter_is_compiled_once_and_installed_from_the_cache() {
     );
 }
 
+/// A created container's init waits for `start` already under its filter
+/// and without the CAP_SYS_ADMIN kept for the filter's load.
+#[test]
+fn test_created_container_waits_for_start_filtered() {
+    if !can_run_containers() {
+        return;
+    }
+    let env = TestEnv::new();
+    let image = img();
+    for (name, user) in [("c-root", "0"), ("c-user", "1000")] {
+        let out = env.run(&[
+            "create",
+            "--name",
+            name,
+            "--network",
+            "none",
+            "-u",
+            user,
+            &image,
+            "true",
+        ]);
+        assert!(out.status.success(), "{}", describe(&out));
+        let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let pid = env
+            .cgroup_parent_dirs()
+            .iter()
+            .map(|d| d.join(&id).join("cgroup.procs"))
+            .find_map(|p| {
+                std::fs::read_to_string(p)
+                    .ok()
+                    .filter(|s| !s.trim().is_empty())
+            })
+            .unwrap_or_else(|| panic!("{name}: no process in the container's cgroup"));
+        let pid = pid.lines().next().unwrap().trim();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let field = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(field("Seccomp:"), "2", "{name}: {status}");
+        let sys_admin = 1u64 << 21;
+        for set in ["CapEff:", "CapPrm:"] {
+            let caps = u64::from_str_radix(&field(set), 16).unwrap();
+            assert_eq!(caps & sys_admin, 0, "{name}: {set} {caps:x}");
+        }
+        let out = env.run(&["start", "-a", name]);
+        assert!(out.status.success(), "{}", describe(&out));
+    }
+}
+
 #[test]
 fn test_boundary_exec_tty() {
     if !can_run_containers() || !command_exists("script") {

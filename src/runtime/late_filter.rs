@@ -1,21 +1,25 @@
 //! A container's seccomp filter installed by vassalrun from its compiled
-//! program ([`super::seccomp_cache`]) as the last step before the container
-//! process's `execve`, instead of libcontainer compiling it in every init.
+//! program ([`super::seccomp_cache`]) instead of libcontainer compiling it in
+//! every init.
 //!
 //! libcontainer 0.7 takes no compiled program, so the spec it is shown has no
 //! `seccomp` section, and our executor ([`LateFilter`]) installs the program
-//! after libcontainer has dropped to the process's capabilities, waited for
-//! `start` and run its hooks. Without no_new_privs installing a filter needs
-//! CAP_SYS_ADMIN, so for a process that lacks it the shown spec keeps it in
-//! the effective and permitted sets only — never in the bounding set — and
-//! the executor drops it again right after the load: the `execve` that
-//! follows could not pass it on anyway (root's new sets come from the
-//! bounding set; other users' from ambient and file capabilities, which the
-//! bounding set limits too). Between libcontainer's drop and the load only
-//! libcontainer's start handshake and our executor run in the init (made
-//! non-dumpable by libcontainer); no code of the container's has run yet.
-//! This is where runc and libcontainer themselves stand before they load a
-//! filter without no_new_privs, with full capabilities.
+//! from `validate`, the one executor call libcontainer makes in the init
+//! before it reports the container created: after it has set the user,
+//! dropped to the process's capabilities and changed to its working
+//! directory, before it waits for `start`. So the init waits for `start`
+//! already under the filter, as in libcontainer's own path, and everything
+//! after the load (the start handshake, `execve`) runs under it.
+//!
+//! Without no_new_privs installing a filter needs CAP_SYS_ADMIN, so for a
+//! process that lacks it the shown spec keeps it in the effective and
+//! permitted sets only — never in the bounding set — and the executor drops
+//! it right after the load; the `execve` that follows could not pass it on
+//! anyway (root's new sets come from the bounding set; other users' from
+//! ambient and file capabilities, which the bounding set limits too).
+//! Between libcontainer's drop and the load only libcontainer's own steps
+//! (chdir, its cwd check) and our executor run in the init, which
+//! libcontainer has made non-dumpable; no code of the container's has run.
 
 use std::collections::HashSet;
 
@@ -88,9 +92,9 @@ pub fn keep_sys_admin_for_the_load(shown: &mut Spec, seccomp: &LinuxSeccomp) -> 
     caps.set_effective(keep(caps.effective().clone()));
     caps.set_permitted(keep(caps.permitted().clone()));
     process.set_capabilities(Some(caps));
-    // Dropping it again needs capset under the filter; a filter refusing
-    // capset leaves the drop to the execve (not in the bounding set).
-    let can_drop = !denies(seccomp, "capset");
+    // Dropping it again needs capget and capset under the filter; a filter
+    // refusing them leaves the drop to the execve (not in the bounding set).
+    let can_drop = !denies(seccomp, "capset") && !denies(seccomp, "capget");
     Drops {
         effective: can_drop,
         permitted: !permitted && can_drop,
@@ -118,21 +122,20 @@ pub fn denies(seccomp: &LinuxSeccomp, name: &str) -> bool {
     rules.iter().any(|r| !lets_through(r.action()))
 }
 
-/// Installs the compiled filter, drops what was kept for it, then hands over
-/// to libcontainer's default executor (`execvp`).
+/// Installs the compiled filter and drops what was kept for it from
+/// `validate` (see the module doc); `exec` is libcontainer's default
+/// (`execvp`).
 #[derive(Clone)]
 pub struct LateFilter {
     filter: CompiledFilter,
     drops: Drops,
 }
 
-impl Executor for LateFilter {
-    fn exec(&self, spec: &Spec) -> Result<(), ExecutorError> {
-        let fail =
-            |what: &str, e: &dyn std::fmt::Display| ExecutorError::Other(format!("{what}: {e}"));
+impl LateFilter {
+    fn install(&self) -> Result<(), String> {
         self.filter
             .load()
-            .map_err(|e| fail("loading the seccomp filter", &e))?;
+            .map_err(|e| format!("loading the seccomp filter: {e}"))?;
         let sets = [
             (self.drops.effective, caps::CapSet::Effective),
             (self.drops.permitted, caps::CapSet::Permitted),
@@ -140,13 +143,24 @@ impl Executor for LateFilter {
         for (drop, set) in sets {
             if drop {
                 caps::drop(None, set, caps::Capability::CAP_SYS_ADMIN)
-                    .map_err(|e| fail("dropping CAP_SYS_ADMIN", &e))?;
+                    .map_err(|e| format!("dropping CAP_SYS_ADMIN: {e}"))?;
             }
         }
+        Ok(())
+    }
+}
+
+impl Executor for LateFilter {
+    fn exec(&self, spec: &Spec) -> Result<(), ExecutorError> {
         libcontainer::workload::default::get_executor().exec(spec)
     }
 
+    /// Called once in the init, before it reports the container created: the
+    /// command's lookup first (while the init can still read anything it
+    /// needs for it), then the filter.
     fn validate(&self, spec: &Spec) -> Result<(), ExecutorValidationError> {
-        libcontainer::workload::default::get_executor().validate(spec)
+        libcontainer::workload::default::get_executor().validate(spec)?;
+        self.install()
+            .map_err(ExecutorValidationError::ArgValidationError)
     }
 }

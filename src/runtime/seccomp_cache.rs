@@ -19,14 +19,18 @@
 //! rule (conditions repeating an index become one rule each), the filter
 //! flags. `tests` compares the result with the program libcontainer loads.
 //!
-//! The cache lives under the run dir (root's, 0700; a tmpfs on most hosts,
-//! so it is gone after a reboot). Each file is the program followed by its
-//! SHA-256: a torn or altered file fails the check, is compiled again and
-//! replaced, and is never loaded.
+//! The cache lives under the run dir (a tmpfs on most hosts, so it is gone
+//! after a reboot), in a directory of the runtime's user that nobody else
+//! may write: one that is a symlink, someone else's, or group- or
+//! world-writable is neither read nor written (every run then compiles).
+//! An entry is opened without following symlinks and must be a regular file
+//! of that user, writable by it alone; it holds the program followed by the
+//! SHA-256 of its key and the program, so a torn, altered or misplaced entry
+//! fails the check, is compiled again and replaced, and is never loaded.
 
 use std::io::{Read, Seek, Write};
 use std::os::fd::AsFd;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use libseccomp::{
@@ -72,11 +76,20 @@ impl CompiledFilter {
     pub fn for_profile(run_dir: &Path, seccomp: &LinuxSeccomp) -> Result<Self, String> {
         let flags = filter_flags(seccomp);
         let path = cache_path(run_dir, seccomp)?;
-        if let Some(program) = read_cached(&path) {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let usable = private_dir(dir);
+        if let Some(program) = usable.then(|| read_cached(&path)).flatten() {
             return Ok(CompiledFilter { program, flags });
         }
         let program = compile(seccomp)?;
-        let _ = store(&path, &program);
+        if usable {
+            let _ = store(&path, &program);
+        } else {
+            tracing::warn!(
+                "{}: not a directory only this user may write; the seccomp filter is not cached",
+                dir.display()
+            );
+        }
         Ok(CompiledFilter { program, flags })
     }
 
@@ -109,6 +122,10 @@ impl CompiledFilter {
         };
         match rc {
             0 => Ok(()),
+            // With TSYNC: the thread that could not be synchronized.
+            tid if tid > 0 => Err(std::io::Error::other(format!(
+                "thread {tid} could not take the filter"
+            ))),
             _ => Err(std::io::Error::last_os_error()),
         }
     }
@@ -159,25 +176,61 @@ fn cache_path(run_dir: &Path, seccomp: &LinuxSeccomp) -> Result<PathBuf, String>
     Ok(run_dir.join("seccomp").join(name))
 }
 
-/// The cached program, if the file is there, whole and unaltered.
-fn read_cached(path: &Path) -> Option<Vec<u8>> {
-    let mut data = std::fs::read(path).ok()?;
-    if data.len() < DIGEST + INSN || data.len() > DIGEST + MAX_INSNS * INSN {
-        return None;
-    }
-    let digest = data.split_off(data.len() - DIGEST);
-    let valid = (data.len() % INSN == 0) && Sha256::digest(&data).as_slice() == digest.as_slice();
-    valid.then_some(data)
+/// Whether `dir` may hold the cache: created here if missing (0700); an
+/// existing one must be a real directory of this user that no one else may
+/// write.
+fn private_dir(dir: &Path) -> bool {
+    let _ = std::fs::DirBuilder::new().mode(0o700).create(dir);
+    std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_dir() && owned_and_not_shared(&m))
 }
 
-/// Writes the program and its digest atomically (temporary file, rename).
-/// No fsync: a cache entry lost in a crash is compiled again.
+fn owned_and_not_shared(m: &std::fs::Metadata) -> bool {
+    m.uid() == nix::unistd::geteuid().as_raw() && m.mode() & 0o022 == 0
+}
+
+/// The digest an entry ends with: of its name (the key) and the program.
+fn entry_digest(path: &Path, program: &[u8]) -> [u8; DIGEST] {
+    let name = path
+        .file_name()
+        .map(|n| n.as_encoded_bytes())
+        .unwrap_or_default();
+    let mut hash = Sha256::new();
+    hash.update((name.len() as u64).to_le_bytes());
+    hash.update(name);
+    hash.update(program);
+    hash.finalize().into()
+}
+
+/// The cached program, if the entry is there, a regular file of this user
+/// only it may write, whole and unaltered.
+fn read_cached(path: &Path) -> Option<Vec<u8>> {
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    let meta = file.metadata().ok()?;
+    let size = meta.len() as usize;
+    if !meta.file_type().is_file()
+        || !owned_and_not_shared(&meta)
+        || !(DIGEST + INSN..=DIGEST + MAX_INSNS * INSN).contains(&size)
+    {
+        return None;
+    }
+    let mut data = Vec::with_capacity(size);
+    file.read_to_end(&mut data).ok()?;
+    if data.len() != size || !(size - DIGEST).is_multiple_of(INSN) {
+        return None;
+    }
+    let digest = data.split_off(size - DIGEST);
+    (entry_digest(path, &data) == digest.as_slice()).then_some(data)
+}
+
+/// Writes the program and its digest atomically (temporary file, rename)
+/// into a directory [`private_dir`] accepted. No fsync: an entry lost in a
+/// crash is compiled again.
 fn store(path: &Path, program: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
     let tmp = dir.join(format!(".{}.{}", std::process::id(), rand::random::<u64>()));
     let written = std::fs::OpenOptions::new()
         .write(true)
@@ -186,7 +239,7 @@ fn store(path: &Path, program: &[u8]) -> std::io::Result<()> {
         .open(&tmp)
         .and_then(|mut f| {
             f.write_all(program)?;
-            f.write_all(&Sha256::digest(program))
+            f.write_all(&entry_digest(path, program))
         })
         .and_then(|()| std::fs::rename(&tmp, path));
     if written.is_err() {
@@ -197,7 +250,7 @@ fn store(path: &Path, program: &[u8]) -> std::io::Result<()> {
 
 /// Compiles the profile with libseccomp into a BPF program.
 pub fn compile(seccomp: &LinuxSeccomp) -> Result<Vec<u8>, String> {
-    let ctx = filter_context(seccomp).map_err(|e| format!("seccomp profile: {e}"))?;
+    let ctx = filter_context(seccomp)?;
     // libseccomp 2.5 exports only to a descriptor.
     let mut out = memfd()?;
     ctx.export_bpf(out.as_fd())
@@ -224,11 +277,28 @@ fn memfd() -> Result<std::fs::File, String> {
     Ok(std::fs::File::from(fd))
 }
 
-type ScmpResult<T> = Result<T, libseccomp::error::SeccompError>;
-
 /// The libseccomp filter the profile describes (see the module doc).
-fn filter_context(seccomp: &LinuxSeccomp) -> ScmpResult<ScmpFilterContext> {
-    let default = action(seccomp.default_action(), seccomp.default_errno_ret());
+fn filter_context(seccomp: &LinuxSeccomp) -> Result<ScmpFilterContext, String> {
+    let library = |e: libseccomp::error::SeccompError| format!("seccomp profile: {e}");
+    filter_rules(seccomp).map_err(|e| match e {
+        RulesError::Library(e) => library(e),
+        RulesError::Profile(e) => format!("seccomp profile: {e}"),
+    })
+}
+
+enum RulesError {
+    Library(libseccomp::error::SeccompError),
+    Profile(String),
+}
+
+impl From<libseccomp::error::SeccompError> for RulesError {
+    fn from(e: libseccomp::error::SeccompError) -> Self {
+        RulesError::Library(e)
+    }
+}
+
+fn filter_rules(seccomp: &LinuxSeccomp) -> Result<ScmpFilterContext, RulesError> {
+    let default = action(seccomp.default_action(), seccomp.default_errno_ret())?;
     let mut ctx = ScmpFilterContext::new(default)?;
     for flag in seccomp.flags().iter().flatten() {
         match flag {
@@ -245,7 +315,7 @@ fn filter_context(seccomp: &LinuxSeccomp) -> ScmpResult<ScmpFilterContext> {
     // libcontainer; the library must not set it on its own.
     ctx.set_ctl_nnp(false)?;
     for rule in seccomp.syscalls().iter().flatten() {
-        let act = action(rule.action(), rule.errno_ret());
+        let act = action(rule.action(), rule.errno_ret())?;
         if act == default {
             continue; // libseccomp refuses a rule repeating the default
         }
@@ -287,20 +357,26 @@ fn filter_context(seccomp: &LinuxSeccomp) -> ScmpResult<ScmpFilterContext> {
     Ok(ctx)
 }
 
-fn action(action: LinuxSeccompAction, errno: Option<u32>) -> ScmpAction {
+fn action(action: LinuxSeccompAction, errno: Option<u32>) -> Result<ScmpAction, RulesError> {
     let errno = errno.map_or(libc::EPERM, |e| e as i32);
-    match action {
+    Ok(match action {
         LinuxSeccompAction::ScmpActKill | LinuxSeccompAction::ScmpActKillThread => {
             ScmpAction::KillThread
         }
         LinuxSeccompAction::ScmpActKillProcess => ScmpAction::KillProcess,
         LinuxSeccompAction::ScmpActTrap => ScmpAction::Trap,
         LinuxSeccompAction::ScmpActErrno => ScmpAction::Errno(errno),
-        LinuxSeccompAction::ScmpActTrace => ScmpAction::Trace(errno as u16),
+        LinuxSeccompAction::ScmpActTrace => {
+            ScmpAction::Trace(u16::try_from(errno).map_err(|_| {
+                RulesError::Profile(format!(
+                    "SCMP_ACT_TRACE takes a value up to 65535, not {errno}"
+                ))
+            })?)
+        }
         LinuxSeccompAction::ScmpActAllow => ScmpAction::Allow,
         LinuxSeccompAction::ScmpActLog => ScmpAction::Log,
         LinuxSeccompAction::ScmpActNotify => ScmpAction::Notify,
-    }
+    })
 }
 
 fn operator(op: LinuxSeccompOperator, mask: Option<u64>) -> ScmpCompareOp {
@@ -508,6 +584,80 @@ mod tests {
             r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}"#,
         );
         assert_ne!(cache_path(dir.path(), &other).unwrap(), path);
+    }
+
+    /// The cache is used only in a directory of this user nobody else may
+    /// write, and only through regular files of this user (no symlink).
+    #[test]
+    fn test_a_shared_directory_or_a_foreign_entry_is_never_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let run = tempfile::tempdir().unwrap();
+        let seccomp = docker_default();
+        let first = CompiledFilter::for_profile(run.path(), &seccomp).unwrap();
+        let path = cache_path(run.path(), &seccomp).unwrap();
+        let dir = path.parent().unwrap().to_path_buf();
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        assert!(read_cached(&path).is_some());
+
+        // Group-writable directory: neither read nor written.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o770)).unwrap();
+        assert!(!private_dir(&dir));
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(
+            CompiledFilter::for_profile(run.path(), &seccomp).unwrap(),
+            first
+        );
+        assert!(!path.exists(), "no entry written into a shared directory");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+
+        // A valid entry reached through a symlink, or writable by others: refused.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let real = CompiledFilter::for_profile(elsewhere.path(), &seccomp).unwrap();
+        assert_eq!(real, first);
+        let real_path = cache_path(elsewhere.path(), &seccomp).unwrap();
+        std::os::unix::fs::symlink(&real_path, &path).unwrap();
+        assert_eq!(read_cached(&path), None);
+        std::fs::remove_file(&path).unwrap();
+        std::fs::copy(&real_path, &path).unwrap();
+        assert!(
+            read_cached(&path).is_some(),
+            "the same bytes under their own name"
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert_eq!(read_cached(&path), None);
+
+        // The directory itself a symlink: not used.
+        let run2 = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&dir, run2.path().join("seccomp")).unwrap();
+        assert!(!private_dir(&run2.path().join("seccomp")));
+    }
+
+    /// An entry moved under another profile's name fails its digest.
+    #[test]
+    fn test_an_entry_under_another_name_is_refused() {
+        let run = tempfile::tempdir().unwrap();
+        let other = profile(
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}"#,
+        );
+        CompiledFilter::for_profile(run.path(), &docker_default()).unwrap();
+        let from = cache_path(run.path(), &docker_default()).unwrap();
+        let to = cache_path(run.path(), &other).unwrap();
+        std::fs::rename(&from, &to).unwrap();
+        assert_eq!(read_cached(&to), None);
+        let fresh = CompiledFilter::for_profile(run.path(), &other).unwrap();
+        assert_eq!(fresh.program, compile(&other).unwrap());
+    }
+
+    #[test]
+    fn test_a_trace_value_beyond_16_bits_is_an_error() {
+        let p = profile(
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_TRACE","errnoRet":70000}]}"#,
+        );
+        let err = compile(&p).unwrap_err();
+        assert!(err.contains("70000"), "{err}");
     }
 
     #[test]

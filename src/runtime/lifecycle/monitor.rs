@@ -339,7 +339,8 @@ fn show_spec(files: &ContainerFiles, shown: &Spec) -> Result<PathBuf, String> {
     let bundle = files.shown_bundle();
     let mut shown = shown.clone();
     if let Some(root) = shown.root_mut().as_mut() {
-        let path = files.0.join(root.path());
+        let path = std::path::absolute(files.0.join(root.path()))
+            .map_err(|e| format!("rootfs path: {e}"))?;
         root.set_path(path);
     }
     let json = serde_json::to_vec(&shown).map_err(|e| format!("shown spec: {e}"))?;
