@@ -129,11 +129,6 @@ impl CompiledFilter {
             _ => Err(std::io::Error::last_os_error()),
         }
     }
-
-    /// The program's length in instructions.
-    pub fn instructions(&self) -> usize {
-        self.program.len() / INSN
-    }
 }
 
 /// The kernel's filter flags for the spec's `flags` (what libseccomp's
